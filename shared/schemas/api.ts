@@ -1,0 +1,78 @@
+/**
+ * Schemas for our own HTTP API (request body, success envelope, error envelope). Build-time only,
+ * like the CI schemas: the request validator is precompiled, the rest feed tests and docs.
+ */
+import { Type } from '@sinclair/typebox';
+import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../ci/families';
+
+export const jobQueryRequest = Type.Object(
+  {
+    type: Type.Union(FAMILY_NAMES.map((f) => Type.Literal(f)), {
+      description: 'Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob',
+    }),
+    jobIds: Type.Array(Type.String({ pattern: JOB_ID_PATTERN }), {
+      minItems: 1,
+      maxItems: MAX_JOB_IDS,
+      description: `CI job ids, at most ${MAX_JOB_IDS}; answered in this order`,
+    }),
+    bucket: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Bucket-APPID; must be CI_BUCKET or listed in ALLOWED_BUCKETS' }),
+    ),
+    region: Type.Optional(Type.String({ maxLength: 32, description: 'CI region, e.g. ap-guangzhou' })),
+  },
+  { additionalProperties: false },
+);
+
+const schemaError = Type.Object(
+  {
+    path: Type.String({ description: 'JSON pointer into the converted CI response' }),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const jobsEnvelope = Type.Object(
+  {
+    RequestId: Type.Union([Type.String(), Type.Null()], {
+      description: "CI's request id when one CI call answered the request; null when several did",
+    }),
+    JobsDetail: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description: 'One entry per existing job, in request order; shape per family and Tag',
+    }),
+    NonExistJobIds: Type.Array(Type.String(), { description: 'Requested ids CI does not know' }),
+    SchemaErrors: Type.Optional(
+      Type.Array(schemaError, { description: 'Only with SCHEMA_MODE=report: where CI broke the documented shape' }),
+    ),
+  },
+  {
+    // When one CI call answered, CI's other top-level nodes (e.g. NextToken) are passed through.
+    additionalProperties: true,
+    description: 'The answer to a job lookup: RequestId, JobsDetail, NonExistJobIds, then any other node CI sent',
+  },
+);
+
+export const errorEnvelope = Type.Object(
+  {
+    Error: Type.Object(
+      {
+        Code: Type.String({ description: 'Stable machine-readable code, e.g. InvalidJobId, UpstreamError' }),
+        Message: Type.String(),
+        RequestId: Type.String({ description: 'Our request id (also in the x-request-id header)' }),
+        Details: Type.Optional(Type.Array(schemaError)),
+        Upstream: Type.Optional(
+          Type.Object(
+            {
+              Status: Type.Integer(),
+              Code: Type.Optional(Type.String()),
+              RequestId: Type.Optional(Type.String()),
+              TraceId: Type.Optional(Type.String()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,80 @@
+/**
+ * Response schemas per job family: the JSON content of CI's `<Response>` root after conversion.
+ * `JobsDetail` is always an array (one element per existing id) and `NonExistJobIds` a list of ids.
+ * Media, pic and ai items are told apart by `Tag`, batch items by `Type`; an unknown value falls
+ * back to the common fields so a Tag CI adds tomorrow still validates.
+ */
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
+import { batchInput, batchOperation, operationByTag } from './ci-operations';
+import { ByKey, Int, List, Obj, Text, Time } from './dsl';
+
+const byTag = (tags: string[]): TSchema => {
+  const variants: Record<string, TObject> = {};
+  for (const tag of tags) {
+    const operation = operationByTag[tag];
+    if (!operation) throw new Error(`no Operation schema for Tag ${tag}`);
+    variants[tag] = jobsDetailWith(operation);
+  }
+  return doc(ByKey('Tag', commonJobsDetail, variants, commonJobsDetail), 'One job; Operation depends on Tag');
+};
+
+const response = (item: TSchema, description: string) =>
+  doc(
+    Obj({
+      RequestId: doc(Text(), 'Present in some CI bodies (always for /inventorytriggerjob)'),
+      JobsDetail: doc(List(item), 'One entry per existing job id'),
+      NonExistJobIds: doc(List(Text()), 'Requested ids CI does not know; absent when all exist'),
+      NextToken: Text(),
+    }),
+    description,
+  );
+
+export const MEDIA_TAGS = Object.keys(operationByTag);
+export const PIC_TAGS = ['PicProcess', 'PosterProduction'];
+export const AI_TAGS = ['Translation', 'WordsGeneralize', 'SpeechRecognition'];
+
+/** GET /jobs/{ids}: every media, audio, AI and picture Tag submitted through /jobs. */
+export const mediaResponse = response(byTag(MEDIA_TAGS), 'CI GET /jobs/{jobIds} response');
+
+/** GET /pic_jobs/{ids}. */
+export const picResponse = response(byTag(PIC_TAGS), 'CI GET /pic_jobs/{jobIds} response');
+
+/** GET /ai_jobs/{id}. */
+export const aiResponse = response(byTag(AI_TAGS), 'CI GET /ai_jobs/{jobId} response');
+
+// ---------------------------------------------------------------------------------------------
+// Batch (/inventorytriggerjob)
+// ---------------------------------------------------------------------------------------------
+
+const batchDetailProps = {
+  Code: doc(Text(), 'Success, or an error code (meaningful only when State is Failed)'),
+  Message: Text(),
+  Type: doc(Text(), 'Known values: Workflow (runs workflows), Job (runs one job Tag)'),
+  Name: Text(),
+  JobId: Text(),
+  Tag: Text(),
+  State: doc(Text(), 'Known values: Submitted, Running, Success, Failed, Pause, Cancel'),
+  CreationTime: Time(),
+  StartTime: Time(),
+  EndTime: Time(),
+  Progress: Int(),
+  QueueId: Text(),
+  Input: batchInput,
+  Operation: batchOperation,
+};
+
+export const batchCommon = doc(
+  Obj(batchDetailProps, ['JobId', 'State']),
+  'One batch (inventory-triggered) job',
+);
+
+const batchItem = ByKey('Type', batchCommon, {
+  Workflow: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs workflows (Operation.WorkflowIds)'),
+  Job: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs one job Tag (Operation.Tag, JobParam)'),
+}, batchCommon);
+
+/** GET /inventorytriggerjob/{id}. */
+export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
+
+export const familySchemas = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse };

@@ -1,0 +1,76 @@
+/**
+ * The vocabulary every CI response schema is written in. Build-time only: scripts/build.mjs
+ * turns these TypeBox schemas into JSON Schema, precompiled ajv validators and the "shape" the
+ * XML converter walks (shared/xml/shape.ts). The leaf kind chosen here is therefore the single
+ * place that decides whether a CI text node becomes a string, number, boolean, null or array.
+ */
+import { Type, type TSchema, type TProperties, type TObject } from '@sinclair/typebox';
+
+/** Verbatim text. CI's default: most leaves, even numeric-looking ones (`Bitrate`, `CodecTag`, ids). */
+export const Text = () => Type.String();
+
+/** A CI timestamp. `-` and empty mean "not set" and become null. */
+export const Time = () => Type.Union([Type.String({ minLength: 1 }), Type.Null()], { 'x-ci': 'time' });
+
+/** Integer text; empty becomes null. Only for fields CI documents and emits as integers. */
+export const Int = () => Type.Union([Type.Integer(), Type.Null()], { 'x-ci': 'int' });
+
+/** Decimal text; empty becomes null. */
+export const Num = () => Type.Union([Type.Number(), Type.Null()], { 'x-ci': 'num' });
+
+/** `true` / `false` text. */
+export const Bool = () => Type.Boolean({ 'x-ci': 'bool' });
+
+/** A repeated element: always a JSON array, even when CI sent one element. */
+export const List = <T extends TSchema>(item: T) => Type.Array(item, { 'x-ci': 'list' });
+
+/**
+ * A container. Every field is optional because CI adds and drops fields by job state; unknown
+ * fields pass through (forward compatible). An empty element (`<OutputFile/>`) becomes `{}`.
+ */
+export const Obj = <P extends TProperties>(props: P, required: (keyof P & string)[] = []) =>
+  Type.Object(
+    Object.fromEntries(
+      Object.entries(props).map(([k, v]) => [k, required.includes(k) ? v : Type.Optional(v)]),
+    ) as P,
+    { additionalProperties: true },
+  );
+
+/**
+ * A container whose shape depends on the text of one child (`Tag` for media jobs, `Type` for batch
+ * jobs). Known values get their own variant; any other value is checked against `fallback`, so a
+ * Tag CI adds tomorrow still validates. Emitted as plain `allOf` + `if`/`then`, which ajv compiles
+ * to one branch per value and the shape builder understands.
+ */
+export function ByKey(
+  key: string,
+  common: TObject,
+  variants: Record<string, TObject>,
+  fallback: TObject = Type.Object({}, { additionalProperties: true }),
+): TSchema {
+  const known = Object.keys(variants);
+  return Type.Unsafe({
+    ...common,
+    'x-ci-by': key,
+    allOf: [
+      ...known.map((value) => ({
+        if: { properties: { [key]: { const: value } }, required: [key] },
+        then: onlyDifferences(variants[value] as TObject, common),
+      })),
+      { if: { not: { properties: { [key]: { enum: known } }, required: [key] } }, then: onlyDifferences(fallback, common) },
+    ],
+  });
+}
+
+/**
+ * A variant repeats the common fields it shares; validating them twice would double the
+ * generated validator for nothing, so a branch keeps only what the variant changes or adds.
+ */
+function onlyDifferences(variant: TObject, common: TObject): TSchema {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const properties = Object.fromEntries(
+    Object.entries(variant.properties ?? {}).filter(([name, schema]) => !same(schema, common.properties?.[name])),
+  );
+  const required = (variant.required ?? []).filter((name) => !(common.required ?? []).includes(name));
+  return Type.Unsafe({ type: 'object', properties, ...(required.length ? { required } : {}) });
+}

@@ -1,0 +1,112 @@
+import { Type } from '@sinclair/typebox';
+import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../shared/schemas/dsl';
+import { deriveShape } from '../shared/schemas/derive-shape';
+import { parseXml, XmlRejected } from '../shared/xml/parse';
+import { applyShape } from '../shared/xml/shape';
+
+const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
+
+const operation = Obj({ WatermarkTemplateId: List(Text()), MediaResult: Obj({ OutputFile: Obj({ ObjectName: List(Text()) }) }) });
+const schema = Obj({
+  JobsDetail: List(
+    ByKey(
+      'Tag',
+      Obj({ JobId: Text(), Progress: Int(), StartTime: Time(), Operation: Obj({}) }),
+      {
+        Transcode: Obj({ Operation: operation }),
+        VideoTag: Obj({ Operation: Obj({ VideoTagResult: Obj({ Confidence: Num(), Tags: List(Obj({ Tag: Text() })) }) }) }),
+      },
+    ),
+  ),
+  NonExistJobIds: List(Text()),
+  Flag: Bool(),
+});
+const shape = deriveShape(plain(schema));
+const convert = (xml: string) => applyShape(parseXml(xml).Response ?? '', shape);
+
+describe('schema-driven XML → JSON', () => {
+  test('a single repeated element becomes a one-element array, several stay several', () => {
+    const one = convert('<Response><JobsDetail><JobId>a</JobId><Tag>Transcode</Tag><Operation><WatermarkTemplateId>t1</WatermarkTemplateId></Operation></JobsDetail></Response>');
+    expect(one).toEqual({ JobsDetail: [{ JobId: 'a', Tag: 'Transcode', Operation: { WatermarkTemplateId: ['t1'] } }] });
+    const many = convert(
+      '<Response><JobsDetail><JobId>a</JobId><Tag>Transcode</Tag><Operation><WatermarkTemplateId>t1</WatermarkTemplateId><WatermarkTemplateId>t2</WatermarkTemplateId></Operation></JobsDetail><JobsDetail><JobId>b</JobId></JobsDetail></Response>',
+    ) as { JobsDetail: { Operation?: { WatermarkTemplateId: string[] } }[] };
+    expect(many.JobsDetail).toHaveLength(2);
+    expect(many.JobsDetail[0]?.Operation?.WatermarkTemplateId).toEqual(['t1', 't2']);
+  });
+
+  test('the Tag picks the variant: the same element name is a list under one Tag only', () => {
+    const videoTag = convert(
+      '<Response><JobsDetail><Tag>VideoTag</Tag><Operation><WatermarkTemplateId>x</WatermarkTemplateId><VideoTagResult><Confidence>0.939035</Confidence><Tags><Tag>sky</Tag></Tags></VideoTagResult></Operation></JobsDetail></Response>',
+    ) as { JobsDetail: { Operation: Record<string, unknown> }[] };
+    const op = videoTag.JobsDetail[0]!.Operation;
+    expect(op.WatermarkTemplateId).toBe('x'); // not a list for VideoTag: kept as CI sent it
+    expect(op.VideoTagResult).toEqual({ Confidence: 0.939035, Tags: [{ Tag: 'sky' }] });
+  });
+
+  test('unset times become null; set times stay verbatim', () => {
+    for (const [raw, expected] of [['-', null], ['', null], ['2022-06-27T15:23:13+0800', '2022-06-27T15:23:13+0800']] as const) {
+      const out = convert(`<Response><JobsDetail><StartTime>${raw}</StartTime></JobsDetail></Response>`) as { JobsDetail: { StartTime: unknown }[] };
+      expect(out.JobsDetail[0]!.StartTime).toBe(expected);
+    }
+  });
+
+  test('numbers and booleans only where the schema says; everything else is text', () => {
+    const out = convert(
+      '<Response><Flag>false</Flag><JobsDetail><Progress>30</Progress><JobId>99999999999999977777777777777777</JobId><CodecTag>0x6134706d</CodecTag><Other>007</Other></JobsDetail></Response>',
+    );
+    expect(out).toEqual({
+      Flag: false,
+      JobsDetail: [{ Progress: 30, JobId: '99999999999999977777777777777777', CodecTag: '0x6134706d', Other: '007' }],
+    });
+  });
+
+  test('text that does not fit a typed leaf is left for the validator to flag', () => {
+    const out = convert('<Response><JobsDetail><Progress>abc</Progress></JobsDetail><Flag>yes</Flag></Response>');
+    expect(out).toEqual({ JobsDetail: [{ Progress: 'abc' }], Flag: 'yes' });
+    const empty = convert('<Response><JobsDetail><Progress></Progress></JobsDetail></Response>');
+    expect(empty).toEqual({ JobsDetail: [{ Progress: null }] });
+  });
+
+  test('empty containers become {}; a lone empty list element becomes []', () => {
+    const out = convert(
+      '<Response><JobsDetail><Tag>Transcode</Tag><Operation><MediaResult><OutputFile/></MediaResult></Operation></JobsDetail><NonExistJobIds></NonExistJobIds></Response>',
+    );
+    expect(out).toEqual({ JobsDetail: [{ Tag: 'Transcode', Operation: { MediaResult: { OutputFile: {} } } }], NonExistJobIds: [] });
+  });
+
+  test('unknown elements pass through untouched, including repeated ones', () => {
+    const out = convert('<Response><JobsDetail><Future><A>1</A></Future><Future><A>2</A></Future></JobsDetail><Extra>x</Extra></Response>');
+    expect(out).toEqual({ JobsDetail: [{ Future: [{ A: '1' }, { A: '2' }] }], Extra: 'x' });
+  });
+
+  test('an unknown Tag falls back to the common fields', () => {
+    const out = convert('<Response><JobsDetail><Tag>Brand New</Tag><Progress>5</Progress><Operation/></JobsDetail></Response>');
+    expect(out).toEqual({ JobsDetail: [{ Tag: 'Brand New', Progress: 5, Operation: {} }] });
+  });
+
+  test('deriveShape drops verbatim text leaves and keeps typed ones', () => {
+    expect(deriveShape(plain(Obj({ a: Text(), b: Int(), c: Type.String() })))).toEqual({ k: 'o', p: { b: { k: 'i' } } });
+  });
+});
+
+describe('parseXml refuses what CI never sends', () => {
+  test.each([
+    ['DOCTYPE', '<!DOCTYPE r [<!ENTITY a "b">]><Response>&a;</Response>', 'doctype'],
+    ['truncated', '<Response><JobsDetail><JobId>x</JobId>', 'malformed'],
+    ['garbled', '<Response><A></B></Response>', 'malformed'],
+    ['empty', '   ', 'empty'],
+    ['too deep', `${'<a>'.repeat(60)}x${'</a>'.repeat(60)}`, 'too-deep'],
+  ])('%s', (_name, xml, reason) => {
+    expect(() => parseXml(xml)).toThrow(XmlRejected);
+    try {
+      parseXml(xml);
+    } catch (err) {
+      expect((err as XmlRejected).reason).toBe(reason);
+    }
+  });
+
+  test('decodes the XML entities and character references CI may use', () => {
+    expect(parseXml('<R><A>a &amp; b &lt; &#38; &#x41;</A></R>')).toEqual({ R: { A: 'a & b < & A' } });
+  });
+});
