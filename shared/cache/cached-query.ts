@@ -1,0 +1,93 @@
+/**
+ * queryJobs behind the per-instance job cache and in-flight coalescing: ids the cache holds are
+ * answered from it, only the rest go to CI, and identical concurrent CI queries share one call.
+ * The answer has the same shape and order as queryJobs' own.
+ */
+import type { CachePolicy } from '../config/cache-env';
+import { InFlight } from '../ci/coalesce';
+import { type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
+import type { Deadline } from '../deadline';
+import { upstreamTimeout } from '../http/errors';
+import type { Json } from '../xml/shape';
+import { JobCache } from './job-cache';
+import { isTerminal, jobIdOf } from '../ci/job-state';
+
+export interface CachedJobsResult extends JobsResult {
+  /** Whether the jobs came from this instance's cache: all, some or none of them. */
+  cache: 'hit' | 'partial' | 'miss';
+  /** Seconds a caller may reuse this whole answer: set only when every job in it is final. */
+  reusableForS: number | undefined;
+}
+
+export interface CacheDeps {
+  cache: JobCache;
+  inflight: InFlight<JobsResult>;
+}
+
+// Module scope: lives as long as the warm instance, like the keep-alive agents in http-get.ts.
+const instanceDeps: CacheDeps = { cache: new JobCache(), inflight: new InFlight() };
+
+export async function queryJobsCached(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps = instanceDeps): Promise<CachedJobsResult> {
+  const scope = { family: input.family, bucket: input.target.bucket, region: input.target.region };
+  const { hits, missing } = deps.cache.lookup(scope, input.ids, policy);
+  if (missing.length === 0) {
+    const jobs = input.ids.map((id) => hits.get(id) as Json);
+    return withReuse({ envelope: { RequestId: null, JobsDetail: jobs, NonExistJobIds: [] }, upstreamRequestIds: [], cache: 'hit' }, policy);
+  }
+
+  const fresh = await deps.inflight.run(
+    flightKey(input, missing),
+    input.deadline.signal,
+    (signal) => queryJobs({ ...input, ids: missing, deadline: sharedDeadline(input.deadline, signal) }),
+    // What queryJobs itself answers when the caller's deadline passes first.
+    upstreamTimeout,
+  );
+  // A caller that joined a call in flight made no attempt of its own; its log still names CI's ids.
+  for (const id of fresh.upstreamRequestIds) if (!input.trace.ciRequestIds.includes(id)) input.trace.ciRequestIds.push(id);
+  // An answer that broke the schema (SCHEMA_MODE=report) is passed on but never reused.
+  if (!fresh.envelope.SchemaErrors) deps.cache.store(scope, fresh.envelope.JobsDetail, new Set(missing), policy);
+  if (hits.size === 0) return withReuse({ ...fresh, cache: 'miss' }, policy);
+
+  // Cached and fresh jobs interleaved back into the order the ids were asked in.
+  const freshById = new Map(fresh.envelope.JobsDetail.map((job) => [jobIdOf(job), job]));
+  const jobs: Json[] = [];
+  for (const id of input.ids) {
+    const job = hits.get(id) ?? freshById.get(id);
+    if (job !== undefined) jobs.push(job);
+  }
+  for (const job of fresh.envelope.JobsDetail) if (!input.ids.includes(jobIdOf(job) as string)) jobs.push(job);
+  const { RequestId, JobsDetail: _fresh, NonExistJobIds, ...extras } = fresh.envelope;
+  return withReuse(
+    { envelope: { RequestId, JobsDetail: jobs, NonExistJobIds, ...extras }, upstreamRequestIds: fresh.upstreamRequestIds, cache: 'partial' },
+    policy,
+  );
+}
+
+function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: CachePolicy): CachedJobsResult {
+  const { envelope } = result;
+  const final =
+    policy.terminalTtlMs > 0 &&
+    !envelope.SchemaErrors &&
+    envelope.NonExistJobIds.length === 0 &&
+    envelope.JobsDetail.length > 0 &&
+    envelope.JobsDetail.every(isTerminal);
+  return { ...result, reusableForS: final ? Math.floor(policy.terminalTtlMs / 1000) : undefined };
+}
+
+/**
+ * The deadline a shared call runs under: the starting caller's time budget, but cancelled only when
+ * every caller waiting on it has given up (InFlight's signal), not when the first one does.
+ */
+function sharedDeadline(first: Deadline, signal: AbortSignal): Deadline {
+  return { at: first.at, signal, remainingMs: (now) => first.remainingMs(now), dispose: () => undefined };
+}
+
+/**
+ * Two queries are the same upstream call when they go to the same host and path with the same
+ * keys and schema mode. The keys are part of it so a call signed before a key rotation is not
+ * shared with one after; the string stays in memory and is never logged.
+ */
+function flightKey(input: QueryJobsInput, ids: string[]): string {
+  const { secretId, sessionToken } = input.credentials;
+  return [input.family, input.target.origin, input.schemaMode, secretId, sessionToken ?? '', ids.join(',')].join('\n');
+}

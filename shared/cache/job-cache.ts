@@ -1,0 +1,77 @@
+/**
+ * Converted JobsDetail entries kept per job, so a poll (or the part of a multi-id request) that
+ * was answered a moment ago does not cost another CI call. An entry is found only under the exact
+ * family, bucket, region and job id it was fetched for: one bucket's job is never served to a
+ * request for another bucket. How long an entry is served depends on the job's state when it was
+ * stored, against the policy in force when it is read (so lowering a TTL takes effect at once).
+ */
+import type { CachePolicy } from '../config/cache-env';
+import type { JobFamily } from '../ci/families';
+import type { Json } from '../xml/shape';
+import { isTerminal, jobIdOf } from '../ci/job-state';
+import { Lru } from './lru';
+
+export interface CacheScope {
+  family: JobFamily;
+  bucket: string;
+  region: string;
+}
+
+interface Entry {
+  job: Json;
+  terminal: boolean;
+  storedAt: number;
+}
+
+export interface CacheLookup {
+  hits: Map<string, Json>;
+  missing: string[];
+}
+
+const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.terminalTtlMs : policy.activeTtlMs);
+
+export class JobCache {
+  private readonly entries: Lru<string, Entry>;
+
+  /** `now` is injectable so tests can move time instead of waiting for it. */
+  constructor(private readonly now: () => number = Date.now, maxEntries = 500) {
+    this.entries = new Lru(maxEntries);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  lookup(scope: CacheScope, ids: readonly string[], policy: CachePolicy): CacheLookup {
+    this.entries.resize(policy.maxEntries);
+    const now = this.now();
+    const hits = new Map<string, Json>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const key = keyOf(scope, id);
+      const entry = this.entries.get(key);
+      if (entry && now - entry.storedAt < ttlOf(entry.terminal, policy)) {
+        hits.set(id, entry.job);
+        continue;
+      }
+      if (entry) this.entries.delete(key);
+      missing.push(id);
+    }
+    return { hits, missing };
+  }
+
+  /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
+  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy): void {
+    this.entries.resize(policy.maxEntries);
+    const now = this.now();
+    for (const job of jobs) {
+      const id = jobIdOf(job);
+      if (typeof id !== 'string' || !requested.has(id)) continue;
+      const terminal = isTerminal(job);
+      if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, terminal, storedAt: now });
+    }
+  }
+}
+
+// None of the parts can hold '/': family is an enum, bucket, region and id are pattern-checked.
+const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;

@@ -1,0 +1,85 @@
+/**
+ * A signed GET to a CI query endpoint, retried the way idempotent calls may be: on 5xx, 429 and
+ * broken connections, with full-jitter backoff that honours Retry-After and never outlives the
+ * deadline; and once, with a corrected clock, when CI says the signature time is off. Every
+ * attempt is signed afresh.
+ */
+import type { Credentials } from '../config/env';
+import type { Deadline } from '../deadline';
+import { sleep } from '../deadline';
+import { cosAuthorization, keyTimeAround } from '../signing/cos-signature';
+import type { RequestTrace } from '../trace';
+import { ciNow, learnClockOffset } from './clock';
+import { type GetResult, HttpGetError, httpGet } from './http-get';
+import { MAX_ATTEMPTS, backoffMs, isClockSkewError, isRetryableStatus, retryAfterMs } from './retry-policy';
+import type { CiTarget } from './target';
+import { readCiError } from './upstream-error';
+
+export const MAX_UPSTREAM_BYTES = 2 * 1024 * 1024;
+const USER_AGENT = 'ci-job-status/0.1';
+
+function signedGet(target: CiTarget, pathname: string, creds: Credentials, signal: AbortSignal): Promise<GetResult> {
+  // Only host and the token are signed and sent: no caller header is ever forwarded upstream.
+  const signed: Record<string, string> = { host: target.host };
+  if (creds.sessionToken) signed['x-ci-security-token'] = creds.sessionToken;
+  const authorization = cosAuthorization({ method: 'GET', pathname, headers: signed }, creds, keyTimeAround(ciNow()));
+  return httpGet(
+    new URL(pathname, target.origin),
+    { ...signed, authorization, accept: 'application/xml', 'user-agent': USER_AGENT },
+    signal,
+    MAX_UPSTREAM_BYTES,
+  );
+}
+
+/**
+ * Resolves with CI's final answer (any status); rejects with HttpGetError when no answer came.
+ * `signal` may fire before the deadline (a sibling call failed); the deadline bounds the waits.
+ */
+export async function callCi(
+  target: CiTarget,
+  pathname: string,
+  creds: Credentials,
+  deadline: Deadline,
+  trace: RequestTrace,
+  signal: AbortSignal = deadline.signal,
+): Promise<GetResult> {
+  let skewCorrected = false;
+  for (let attempt = 1; ; attempt++) {
+    trace.attempts += 1;
+    let res: GetResult;
+    try {
+      res = await signedGet(target, pathname, creds, signal);
+    } catch (err) {
+      if (err instanceof HttpGetError && err.kind === 'reset' && attempt < MAX_ATTEMPTS && (await waitFits(backoffMs(attempt), deadline, signal)))
+        continue;
+      throw err;
+    }
+    trace.upstreamStatus = res.status;
+    if (res.status === 200) return res;
+
+    if (!skewCorrected && (res.status === 403 || res.status === 400 || res.status === 401)) {
+      const err = readCiError(res.body);
+      if (isClockSkewError(err.code, err.message) && learnClockOffset(res.headers.date)) {
+        skewCorrected = true;
+        continue;
+      }
+    }
+    if (isRetryableStatus(res.status) && attempt < MAX_ATTEMPTS) {
+      const wait = Math.max(retryAfterMs(res.headers['retry-after']) ?? 0, backoffMs(attempt));
+      if (await waitFits(wait, deadline, signal)) continue;
+    }
+    return res;
+  }
+}
+
+/** Waits unless the wait would end past the deadline; then the last answer is reported instead. */
+async function waitFits(ms: number, deadline: Deadline, signal: AbortSignal): Promise<boolean> {
+  // Keep room for the retried call itself: a retry that cannot finish in time only delays the error.
+  if (ms + 50 >= deadline.remainingMs()) return false;
+  try {
+    await sleep(ms, signal);
+    return true;
+  } catch {
+    throw new HttpGetError('timeout');
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A bounded HTTP GET on node:http(s). Chosen over fetch because it needs no bundled HTTP library,
+ * reuses keep-alive sockets across warm invocations, and lets us send exactly the Host we signed.
+ * Every phase (connect, headers, body) ends at the signal; a body is capped while it streams.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
+
+/** timeout: the signal fired; reset: the connection broke (worth a retry); network: anything else. */
+export type HttpGetFailure = 'timeout' | 'reset' | 'network' | 'too-large';
+
+export class HttpGetError extends Error {
+  override readonly name = 'HttpGetError';
+  constructor(readonly kind: HttpGetFailure) {
+    super(`upstream ${kind}`);
+  }
+}
+
+// RFC 6761: *.localhost always means this machine. Lets the emulator be addressed as
+// `<bucket>.ci.<region>.localhost`, so local runs send the same Host shape as production.
+const lookup: LookupFunction = (hostname, options, callback) => {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
+    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+    return;
+  }
+  dns.lookup(hostname, options, callback as never);
+};
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, lookup } as http.AgentOptions),
+  'https:': new https.Agent({ keepAlive: true, lookup } as https.AgentOptions),
+};
+
+export interface GetResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+export function httpGet(url: URL, headers: Record<string, string>, signal: AbortSignal, maxBytes: number): Promise<GetResult> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err: HttpGetError | undefined, result?: GetResult) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        req.destroy();
+        reject(err);
+      } else resolve(result as GetResult);
+    };
+    const onAbort = () => finish(new HttpGetError('timeout'));
+    if (signal.aborted) return reject(new HttpGetError('timeout'));
+
+    // No redirect is ever followed: node:http does not, and a 3xx is just a status to report.
+    const req = transport.request(url, { method: 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // Stop reading as soon as the cap is passed instead of buffering a hostile body.
+        if (size > maxBytes) return finish(new HttpGetError('too-large'));
+        chunks.push(chunk);
+      });
+      res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => finish(classify(err, signal)));
+      // A body cut short (server closed mid-stream) ends in 'close' without 'end'. Checked first
+      // because every response closes, and building an error (its stack) costs more than the check.
+      res.on('close', () => {
+        if (!settled) finish(new HttpGetError(signal.aborted ? 'timeout' : 'reset'));
+      });
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => finish(classify(err, signal)));
+    req.end();
+  });
+}
+
+function classify(err: unknown, signal: AbortSignal): HttpGetError {
+  if (signal.aborted) return new HttpGetError('timeout');
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if ((code && RESET_CODES.has(code)) || /socket hang up/i.test(String((err as Error)?.message))) return new HttpGetError('reset');
+  return new HttpGetError('network');
+}

@@ -1,0 +1,54 @@
+/**
+ * Which CI host a request goes to. This is the SSRF boundary: the host is assembled only from a
+ * deploy-time URL template plus a bucket and region that passed strict patterns and the bucket
+ * allowlist. Nothing the caller sends (Host, X-Forwarded-*, a URL) is ever used.
+ */
+import { badRequest, forbidden, serverMisconfigured } from '../http/errors';
+
+export const BUCKET_RE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?-[0-9]{5,12}$/;
+// Tencent Cloud region ids: ap-guangzhou, na-siliconvalley, eu-frankfurt, ap-shanghai-fsi, …
+export const REGION_RE = /^(?:ap|na|eu|sa|me)-[a-z]{3,20}(?:-fsi|-[0-9]{1,2})?$/;
+export const DEFAULT_ENDPOINT = 'https://{bucket}.ci.{region}.myqcloud.com';
+
+export interface TargetPolicy {
+  defaultBucket: string | undefined;
+  defaultRegion: string | undefined;
+  allowedBuckets: ReadonlySet<string>;
+  endpoint: string; // template with {bucket} and {region}
+}
+
+export interface CiTarget {
+  bucket: string;
+  region: string;
+  origin: string; // scheme://host[:port]
+  host: string; // host[:port], exactly what is signed and sent
+}
+
+/** Checks the template once at config time so a bad deployment fails loudly, not per host. */
+export function checkEndpointTemplate(template: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(template.replace('{bucket}', 'bucket-1250000000').replace('{region}', 'ap-guangzhou'));
+  } catch {
+    return 'CI_ENDPOINT is not a URL template';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'CI_ENDPOINT must be http(s)';
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return 'CI_ENDPOINT must be a bare origin template';
+  return undefined;
+}
+
+export function resolveTarget(policy: TargetPolicy, requested: { bucket?: string; region?: string }): CiTarget {
+  const bucket = requested.bucket ?? policy.defaultBucket;
+  if (bucket === undefined) throw badRequest('MissingBucket', 'No bucket given and CI_BUCKET is not configured');
+  if (!BUCKET_RE.test(bucket)) throw badRequest('InvalidBucket', 'bucket must look like <name>-<APPID>');
+  if (bucket !== policy.defaultBucket && !policy.allowedBuckets.has(bucket))
+    throw forbidden('BucketNotAllowed', 'This bucket is not in ALLOWED_BUCKETS');
+
+  const region = requested.region ?? policy.defaultRegion;
+  if (region === undefined) throw serverMisconfigured('No region given and neither CI_REGION nor TENCENTCLOUD_REGION is set');
+  if (!REGION_RE.test(region)) throw badRequest('InvalidRegion', 'region must be a CI region such as ap-guangzhou');
+
+  const url = new URL(policy.endpoint.replace('{bucket}', bucket).replace('{region}', region));
+  return { bucket, region, origin: url.origin, host: url.host };
+}

@@ -1,0 +1,33 @@
+/**
+ * Cache settings, kept apart from env.ts so the cache can be tuned or switched off on its own.
+ * Read per invocation like the rest of the configuration; an invalid value is a 500
+ * ServerMisconfigured that names the variable.
+ */
+import { serverMisconfigured } from '../http/errors';
+
+export interface CachePolicy {
+  /** How long a job in a final state (Success, Failed, Cancel) is reused; 0 = not cached. */
+  terminalTtlMs: number;
+  /** How long any other job is reused; 0 = not cached. */
+  activeTtlMs: number;
+  /** Most jobs kept per instance; memory is bounded by this times the largest job. */
+  maxEntries: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw serverMisconfigured(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+export function readCachePolicy(env: Env = process.env): CachePolicy {
+  return {
+    terminalTtlMs: integer(env, 'CACHE_TERMINAL_TTL_S', 300, 0, 86_400) * 1000,
+    activeTtlMs: integer(env, 'CACHE_ACTIVE_TTL_MS', 1000, 0, 60_000),
+    maxEntries: integer(env, 'CACHE_MAX_ENTRIES', 500, 1, 100_000),
+  };
+}

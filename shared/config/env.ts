@@ -1,0 +1,111 @@
+/**
+ * Configuration, read from the environment on every invocation (cheap, and SCF may change role
+ * keys between invocations of a warm instance). Invalid settings become a 500
+ * `ServerMisconfigured` naming the variable, never its value.
+ */
+import { parseKeyHashes } from '../auth/api-key';
+import type { AuthPolicy } from '../auth/authenticate';
+import { type OriginPolicy, parseOriginPolicy } from '../http/cors';
+import { serverMisconfigured } from '../http/errors';
+import { BUCKET_RE, DEFAULT_ENDPOINT, type TargetPolicy, checkEndpointTemplate } from '../ci/target';
+
+export type SchemaMode = 'strict' | 'report';
+type Env = Record<string, string | undefined>;
+
+export interface Config {
+  auth: AuthPolicy;
+  target: TargetPolicy;
+  origins: OriginPolicy;
+  schemaMode: SchemaMode;
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export interface Credentials {
+  secretId: string;
+  secretKey: string;
+  sessionToken: string | undefined;
+}
+
+const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const nonEmpty = (raw: string | undefined) => (raw && raw.trim() ? raw.trim() : undefined);
+
+function positiveInt(env: Env, name: string, fallback: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > max) throw serverMisconfigured(`${name} must be an integer from 1 to ${max}`);
+  return value;
+}
+
+export function readConfig(env: Env = process.env): Config {
+  const defaultBucket = nonEmpty(env.CI_BUCKET);
+  if (defaultBucket !== undefined && !BUCKET_RE.test(defaultBucket)) throw serverMisconfigured('CI_BUCKET is not a valid Bucket-APPID');
+  const allowedBuckets = list(env.ALLOWED_BUCKETS);
+  if (allowedBuckets.some((b) => !BUCKET_RE.test(b))) throw serverMisconfigured('ALLOWED_BUCKETS holds an invalid Bucket-APPID');
+
+  const endpoint = nonEmpty(env.CI_ENDPOINT) ?? DEFAULT_ENDPOINT;
+  const endpointProblem = checkEndpointTemplate(endpoint);
+  if (endpointProblem) throw serverMisconfigured(endpointProblem);
+
+  const schemaMode = nonEmpty(env.SCHEMA_MODE) ?? 'strict';
+  if (schemaMode !== 'strict' && schemaMode !== 'report') throw serverMisconfigured('SCHEMA_MODE must be strict or report');
+
+  return {
+    auth: readAuthPolicy(env),
+    target: {
+      defaultBucket,
+      defaultRegion: nonEmpty(env.CI_REGION) ?? nonEmpty(env.TENCENTCLOUD_REGION),
+      allowedBuckets: new Set(allowedBuckets),
+      endpoint,
+    },
+    origins: parseOriginPolicy(env.ALLOWED_ORIGINS),
+    schemaMode,
+    upstreamTimeoutMs: positiveInt(env, 'UPSTREAM_TIMEOUT_MS', 5000, 120_000),
+    maxBodyBytes: 16 * 1024,
+  };
+}
+
+function readAuthPolicy(env: Env): AuthPolicy {
+  const mode = nonEmpty(env.AUTH_MODE) ?? 'none';
+  if (mode === 'none') return { mode };
+  if (mode === 'apikey') {
+    const hashes = parseKeyHashes(env.API_KEY_SHA256);
+    if (!hashes?.length) throw serverMisconfigured('AUTH_MODE=apikey needs API_KEY_SHA256 (comma-separated hex SHA-256 hashes)');
+    return { mode, hashes };
+  }
+  if (mode === 'jwt') {
+    const secret = nonEmpty(env.JWT_SECRET);
+    const jwks = nonEmpty(env.JWT_JWKS_URL);
+    if (secret !== undefined && Buffer.byteLength(secret) < 32) throw serverMisconfigured('JWT_SECRET must be at least 32 bytes');
+    let jwksUrl: URL | undefined;
+    if (jwks !== undefined) {
+      try {
+        jwksUrl = new URL(jwks);
+      } catch {
+        throw serverMisconfigured('JWT_JWKS_URL is not a URL');
+      }
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(jwksUrl.hostname);
+      if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback)) throw serverMisconfigured('JWT_JWKS_URL must be https');
+    }
+    if (!secret && !jwksUrl) throw serverMisconfigured('AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+    return {
+      mode,
+      jwt: {
+        ...(secret ? { secret: new TextEncoder().encode(secret) } : jwksUrl ? { jwksUrl } : {}),
+        ...(nonEmpty(env.JWT_ISSUER) ? { issuer: nonEmpty(env.JWT_ISSUER) } : {}),
+        ...(nonEmpty(env.JWT_AUDIENCE) ? { audience: nonEmpty(env.JWT_AUDIENCE) } : {}),
+        clockToleranceS: positiveInt(env, 'JWT_CLOCK_TOLERANCE_S', 30, 600),
+      },
+    };
+  }
+  throw serverMisconfigured('AUTH_MODE must be none, apikey or jwt');
+}
+
+/** The execution role's temporary keys, as SCF injects them. Read per call, never cached. */
+export function readCredentials(env: Env = process.env): Credentials | undefined {
+  const secretId = nonEmpty(env.TENCENTCLOUD_SECRETID);
+  const secretKey = nonEmpty(env.TENCENTCLOUD_SECRETKEY);
+  if (!secretId || !secretKey) return undefined;
+  return { secretId, secretKey, sessionToken: nonEmpty(env.TENCENTCLOUD_SESSIONTOKEN) };
+}

@@ -1,0 +1,206 @@
+/**
+ * The per-instance job cache and in-flight coalescing, with a clock the test moves: TTLs by job
+ * state, bounded size, scope isolation, partial multi-id hits, and shared in-flight calls. The
+ * cached query runs the real query path against the CI emulator over loopback.
+ */
+import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
+import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
+import { JobCache } from '../shared/cache/job-cache';
+import { InFlight } from '../shared/ci/coalesce';
+import type { JobFamily } from '../shared/ci/families';
+import type { QueryJobsInput } from '../shared/ci/query-jobs';
+import { resolveTarget } from '../shared/ci/target';
+import { createDeadline } from '../shared/deadline';
+import { newTrace } from '../shared/trace';
+import { type Emulator, startEmulator } from '../dev/emulator/server';
+import { BUCKET, REGION, TEST_KEYS } from './helpers/harness';
+
+const POLICY: CachePolicy = { terminalTtlMs: 300_000, activeTtlMs: 1000, maxEntries: 100 };
+const scope = { family: 'media' as JobFamily, bucket: BUCKET, region: REGION };
+const job = (JobId: string, State: string) => ({ JobId, State, Tag: 'Transcode' });
+
+describe('JobCache', () => {
+  let clock = 0;
+  const cache = () => new JobCache(() => clock);
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  test('a final job is served for the terminal TTL, an active one for the active TTL', () => {
+    const c = cache();
+    c.store(scope, [job('done', 'Success'), job('failed', 'Failed'), job('cancel', 'Cancel'), job('run', 'Running'), job('pause', 'Pause')], new Set(['done', 'failed', 'cancel', 'run', 'pause']), POLICY);
+    const ids = ['done', 'failed', 'cancel', 'run', 'pause'];
+    expect(c.lookup(scope, ids, POLICY).missing).toEqual([]);
+    clock += 999;
+    expect(c.lookup(scope, ids, POLICY).missing).toEqual([]);
+    clock += 1;
+    expect(c.lookup(scope, ids, POLICY).missing).toEqual(['run', 'pause']);
+    clock += 300_000 - 1000 - 1;
+    expect(c.lookup(scope, ids, POLICY).missing).toEqual(['run', 'pause']);
+    clock += 1;
+    expect(c.lookup(scope, ids, POLICY).missing).toEqual(ids);
+  });
+
+  test('a TTL of 0 stores nothing; lowering a TTL applies to what is already stored', () => {
+    const c = cache();
+    c.store(scope, [job('run', 'Running')], new Set(['run']), { ...POLICY, activeTtlMs: 0 });
+    expect(c.size).toBe(0);
+    c.store(scope, [job('done', 'Success')], new Set(['done']), POLICY);
+    expect(c.lookup(scope, ['done'], POLICY).hits.size).toBe(1);
+    expect(c.lookup(scope, ['done'], { ...POLICY, terminalTtlMs: 0 }).missing).toEqual(['done']);
+  });
+
+  test('an entry is found only under its own family, bucket and region', () => {
+    const c = cache();
+    c.store(scope, [job('j1', 'Success')], new Set(['j1']), POLICY);
+    expect(c.lookup({ ...scope, bucket: 'otherbucket-1250000001' }, ['j1'], POLICY).missing).toEqual(['j1']);
+    expect(c.lookup({ ...scope, region: 'ap-shanghai' }, ['j1'], POLICY).missing).toEqual(['j1']);
+    expect(c.lookup({ ...scope, family: 'pic' }, ['j1'], POLICY).missing).toEqual(['j1']);
+    expect(c.lookup(scope, ['j1'], POLICY).hits.get('j1')).toEqual(job('j1', 'Success'));
+  });
+
+  test('only jobs that were asked for are stored', () => {
+    const c = cache();
+    c.store(scope, [job('asked', 'Success'), job('smuggled', 'Success'), { State: 'Success' }], new Set(['asked']), POLICY);
+    expect(c.size).toBe(1);
+  });
+
+  test('bounded by entries: the least recently used job goes first', () => {
+    const c = cache();
+    const small = { ...POLICY, maxEntries: 3 };
+    c.store(scope, ['a', 'b', 'c'].map((id) => job(id, 'Success')), new Set(['a', 'b', 'c']), small);
+    c.lookup(scope, ['a'], small); // a is now the most recently used
+    c.store(scope, [job('d', 'Success')], new Set(['d']), small);
+    expect(c.size).toBe(3);
+    expect(c.lookup(scope, ['a', 'b', 'c', 'd'], small).missing).toEqual(['b']);
+    c.lookup(scope, [], { ...small, maxEntries: 1 });
+    expect(c.size).toBe(1);
+  });
+});
+
+describe('cache settings', () => {
+  test('defaults, explicit values, and a named error for a bad one', () => {
+    expect(readCachePolicy({})).toEqual({ terminalTtlMs: 300_000, activeTtlMs: 1000, maxEntries: 500 });
+    expect(readCachePolicy({ CACHE_TERMINAL_TTL_S: '60', CACHE_ACTIVE_TTL_MS: '0', CACHE_MAX_ENTRIES: '10' })).toEqual({ terminalTtlMs: 60_000, activeTtlMs: 0, maxEntries: 10 });
+    expect(() => readCachePolicy({ CACHE_ACTIVE_TTL_MS: '-1' })).toThrow(/CACHE_ACTIVE_TTL_MS/);
+    expect(() => readCachePolicy({ CACHE_MAX_ENTRIES: '0' })).toThrow(/CACHE_MAX_ENTRIES/);
+  });
+});
+
+describe('InFlight', () => {
+  test('a caller that gives up leaves; the call is aborted only when the last one leaves', async () => {
+    const flight = new InFlight<string>();
+    let upstream: AbortSignal | undefined;
+    const start = (signal: AbortSignal) => {
+      upstream = signal;
+      return new Promise<string>((resolve) => setTimeout(() => resolve('answer'), 30));
+    };
+    const first = new AbortController();
+    const a = flight.run('k', first.signal, start, () => new Error('gave up'));
+    const b = flight.run('k', new AbortController().signal, start, () => new Error('gave up'));
+    first.abort();
+    await expect(a).rejects.toThrow('gave up');
+    expect(upstream?.aborted).toBe(false);
+    await expect(b).resolves.toBe('answer');
+    expect(flight.size).toBe(0);
+
+    const only = new AbortController();
+    const c = flight.run('k', only.signal, start, () => new Error('gave up'));
+    only.abort();
+    await expect(c).rejects.toThrow('gave up');
+    expect(upstream?.aborted).toBe(true);
+  });
+});
+
+describe('cached query over loopback', () => {
+  let emulator: Emulator;
+  let clock = 0;
+  let deps: CacheDeps;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keys: TEST_KEYS });
+    for (const j of emulator.jobs.values())
+      if (j.family === 'media' && j.state) ids[j.state] ??= j.jobId;
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => {
+    clock = 0;
+    deps = { cache: new JobCache(() => clock), inflight: new InFlight() };
+    emulator.requests.length = 0;
+    emulator.fault = undefined;
+  });
+
+  const input = (jobIds: string[], bucket = BUCKET): QueryJobsInput => ({
+    family: 'media',
+    ids: jobIds,
+    target: resolveTarget(
+      { defaultBucket: BUCKET, defaultRegion: REGION, allowedBuckets: new Set(['otherbucket-1250000001']), endpoint: emulator.endpoint },
+      { bucket },
+    ),
+    credentials: TEST_KEYS,
+    schemaMode: 'strict',
+    deadline: createDeadline(5000),
+    trace: newTrace(),
+  });
+  const asked = () => emulator.requests.map((r) => r.path);
+  const jobIds = (r: { envelope: { JobsDetail: unknown[] } }) => r.envelope.JobsDetail.map((j) => (j as { JobId: string }).JobId);
+
+  test('a final job is fetched once per terminal TTL, a running one once per active TTL', async () => {
+    const done = ids.Success as string;
+    const running = ids.Running as string;
+    await queryJobsCached(input([done, running]), POLICY, deps);
+    clock += 500;
+    const warm = await queryJobsCached(input([done, running]), POLICY, deps);
+    expect(warm.cache).toBe('hit');
+    expect(warm.envelope.RequestId).toBeNull();
+    clock += 600;
+    const later = await queryJobsCached(input([done, running]), POLICY, deps);
+    expect(later.cache).toBe('partial');
+    expect(asked()).toEqual([`/jobs/${done},${running}`, `/jobs/${running}`]);
+    clock += 300_000;
+    await queryJobsCached(input([done]), POLICY, deps);
+    expect(asked()).toHaveLength(3);
+  });
+
+  test('a multi-id request asks CI only for the ids the cache lacks, and answers in request order', async () => {
+    const [a, b, c] = [ids.Success, ids.Failed, ids.Cancel] as string[];
+    await queryJobsCached(input([b as string]), POLICY, deps);
+    const res = await queryJobsCached(input([a as string, b as string, 'jmissing', c as string]), POLICY, deps);
+    expect(asked()).toEqual([`/jobs/${b}`, `/jobs/${a},jmissing,${c}`]);
+    expect(jobIds(res)).toEqual([a, b, c]);
+    expect(res.envelope.NonExistJobIds).toEqual(['jmissing']);
+    expect(res.cache).toBe('partial');
+    expect(res.reusableForS).toBeUndefined(); // an unknown id may still appear
+  });
+
+  test('a job cached for one bucket is fetched again for another', async () => {
+    const done = ids.Success as string;
+    await queryJobsCached(input([done]), POLICY, deps);
+    const other = await queryJobsCached(input([done], 'otherbucket-1250000001'), POLICY, deps);
+    expect(other.cache).toBe('miss');
+    expect(emulator.requests.map((r) => r.bucket)).toEqual([BUCKET, 'otherbucket-1250000001']);
+  });
+
+  test('an answer that broke the schema is passed on in report mode but never cached', async () => {
+    const done = ids.Success as string;
+    emulator.fault = () => ({ status: 200, body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>` });
+    const res = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
+    expect(res.envelope.SchemaErrors?.[0]?.path).toBe('/JobsDetail/0/Progress');
+    expect(deps.cache.size).toBe(0);
+  });
+
+  test('100 concurrent identical queries make one CI call', async () => {
+    const running = ids.Running as string;
+    emulator.fault = () => ({ delayMs: 50 }); // keep the first call in flight while the rest arrive
+    const noCache = { ...POLICY, terminalTtlMs: 0, activeTtlMs: 0 };
+    const answers = await Promise.all(Array.from({ length: 100 }, () => queryJobsCached(input([running]), noCache, deps)));
+    expect(asked()).toEqual([`/jobs/${running}`]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.envelope))).size).toBe(1);
+    expect(jobIds(answers[99]!)).toEqual([running]);
+    // Once settled, the next query is a new call.
+    emulator.fault = undefined;
+    await queryJobsCached(input([running]), noCache, deps);
+    expect(asked()).toHaveLength(2);
+  });
+});
