@@ -1,0 +1,120 @@
+/**
+ * The request pipeline: request id → config → CORS preflight → route → auth → handler, with one
+ * error envelope, security headers and one log line for every answer. Platform-neutral: the SCF
+ * adapter feeds it, and so do the local server and the tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { authenticate } from './auth/authenticate';
+import { type Config, readConfig } from './config/env';
+import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
+import { getJobsByPath } from './handlers/jobs-by-path';
+import { postJobsQuery } from './handlers/jobs-query';
+import { getJobsWaiting } from './handlers/jobs-wait';
+import { getOpenApi } from './handlers/openapi';
+import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
+import { ApiError, methodNotAllowed, notFound } from './http/errors';
+import { errorResponse, json } from './http/response';
+import { type RouteMatch, matchRoute } from './http/router';
+import type { HttpRequest, HttpResponse } from './http/types';
+import { logRequest } from './log';
+import type { ScfContext } from './scf/event';
+import { type RequestTrace, newTrace } from './trace';
+
+export interface Invocation {
+  context?: ScfContext;
+  invokedAt?: number; // when SCF handed us the event; defaults to now
+}
+
+const CALLER_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/;
+
+// JSON never needs to run, frame or load anything; say so to browsers that might be tricked into it.
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+export async function handle(req: HttpRequest, invocation: Invocation = {}): Promise<HttpResponse> {
+  const started = invocation.invokedAt ?? Date.now();
+  const callerId = req.headers['x-request-id'];
+  const requestId = callerId && CALLER_REQUEST_ID.test(callerId) ? callerId : randomUUID();
+  const trace = newTrace();
+  let config: Config | undefined;
+  let res: HttpResponse;
+  let route = 'unknown';
+  let errorCode: string | undefined;
+  try {
+    config = readConfig();
+    const match = matchRoute(req.method, req.path);
+    route = req.method === 'OPTIONS' ? 'preflight' : (match.route?.name ?? 'unknown');
+    res = await dispatch(req, config, match, invocation, started, trace);
+  } catch (err) {
+    const apiError = toApiError(err);
+    errorCode = apiError.code;
+    res = errorResponse(apiError, requestId);
+  }
+
+  const cors = config ? corsHeaders(config.origins, req.headers.origin) : {};
+  res.headers = { ...cors, ...res.headers, ...SECURITY_HEADERS, 'x-request-id': requestId };
+  if (req.method === 'HEAD') res.body = '';
+
+  logRequest({
+    level: res.status >= 500 ? 'error' : res.status >= 400 ? 'warn' : 'info',
+    requestId,
+    ...(invocation.context?.request_id ? { scfRequestId: invocation.context.request_id } : {}),
+    route,
+    method: req.method,
+    status: res.status,
+    outcome: errorCode ?? (res.status < 400 ? 'ok' : 'error'),
+    ...(trace.type ? { type: trace.type, ids: trace.ids } : {}),
+    ...(trace.attempts ? { upstreamStatus: trace.upstreamStatus, attempts: trace.attempts } : {}),
+    ...(trace.ciRequestIds.length ? { ciRequestIds: trace.ciRequestIds } : {}),
+    durationMs: Date.now() - started,
+  });
+  return res;
+}
+
+async function dispatch(
+  req: HttpRequest,
+  config: Config,
+  match: RouteMatch,
+  invocation: Invocation,
+  started: number,
+  trace: RequestTrace,
+): Promise<HttpResponse> {
+  if (req.method === 'OPTIONS') return preflight(req, config);
+  const { route, allow } = match;
+  if (!route) throw allow.length ? methodNotAllowed(allow) : notFound('NoSuchRoute', 'No such route');
+  // Public, never calls CI: liveness and the API description need no credentials.
+  if (route.name === 'health') return json(200, { status: 'ok' }, { 'cache-control': 'no-store' });
+  if (route.name === 'openapi') return getOpenApi(req);
+
+  await authenticate(req, config.auth);
+  const budgetMs = deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started);
+  if (route.name === 'jobs-by-path' && req.query.wait !== undefined)
+    return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
+  const deadline = createDeadline(budgetMs);
+  try {
+    const ctx = { deadline, trace };
+    return route.name === 'jobs-by-path' ? await getJobsByPath(req, route, config, ctx) : await postJobsQuery(req, config, ctx);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function preflight(req: HttpRequest, config: Config): HttpResponse {
+  const origin = req.headers.origin;
+  // A plain OPTIONS (no Origin) is not a CORS question: answer what the API supports.
+  if (!origin) return { status: 204, headers: { allow: 'GET, POST, OPTIONS' }, body: '' };
+  if (!isOriginAllowed(config.origins, origin))
+    throw new ApiError(403, 'OriginNotAllowed', 'This origin is not in ALLOWED_ORIGINS');
+  return { status: 204, headers: { ...preflightHeaders(config.origins, origin), 'cache-control': 'no-store' }, body: '' };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  // Unknown failures are reported by name only: their text may hold anything.
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err instanceof Error ? err.name : typeof err }));
+  return new ApiError(500, 'InternalError', 'The function failed unexpectedly');
+}

@@ -1,0 +1,39 @@
+/**
+ * JWT verification for browser apps that already have a login: HS256 with a shared secret, or
+ * asymmetric keys from a JWKS URL (fetched and cached by jose). Issuer and audience are checked
+ * when configured; a little clock tolerance absorbs drift between the issuer and SCF.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+
+export interface JwtSettings {
+  secret?: Uint8Array;
+  jwksUrl?: URL;
+  issuer?: string;
+  audience?: string;
+  clockToleranceS: number;
+}
+
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+// One key set per URL for the life of the warm instance: jose caches keys and rate-limits refetches.
+const keySets = new Map<string, JWTVerifyGetKey>();
+
+function keySetFor(url: URL): JWTVerifyGetKey {
+  let keySet = keySets.get(url.href);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(url, { timeoutDuration: 2000, cooldownDuration: 30_000 });
+    keySets.set(url.href, keySet);
+  }
+  return keySet;
+}
+
+/** Resolves when the token is valid; rejects (any error) when it is not. */
+export async function verifyJwt(token: string, settings: JwtSettings): Promise<void> {
+  const options = {
+    clockTolerance: settings.clockToleranceS,
+    ...(settings.issuer ? { issuer: settings.issuer } : {}),
+    ...(settings.audience ? { audience: settings.audience } : {}),
+  };
+  if (settings.secret) await jwtVerify(token, settings.secret, { ...options, algorithms: ['HS256'] });
+  else if (settings.jwksUrl) await jwtVerify(token, keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC });
+  else throw new Error('no JWT key configured');
+}

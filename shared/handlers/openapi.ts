@@ -1,0 +1,31 @@
+/**
+ * GET /openapi.json — the document the build generated from the function's own schemas. It ships
+ * as a file beside the bundle (dist/job-status/openapi.json), read once per warm instance.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serverMisconfigured } from '../http/errors';
+import type { HttpRequest, HttpResponse } from '../http/types';
+
+let openapiJson: string | undefined;
+function document(): string {
+  if (openapiJson === undefined) {
+    try {
+      openapiJson = readFileSync(join(__dirname, 'openapi.json'), 'utf8');
+    } catch {
+      throw serverMisconfigured('openapi.json is missing beside the function code: deploy the whole dist/job-status folder');
+    }
+  }
+  return openapiJson;
+}
+
+const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' };
+let parsed: Record<string, unknown> | undefined;
+
+export function getOpenApi(req: HttpRequest): HttpResponse {
+  // Behind a stage or base path the paths only resolve against that prefix, so the server says so.
+  const prefix = req.path.replace(/\/+openapi\.json$/, '');
+  if (!prefix) return { status: 200, headers: { ...HEADERS }, body: document() };
+  parsed ??= JSON.parse(document()) as Record<string, unknown>;
+  return { status: 200, headers: { ...HEADERS }, body: JSON.stringify({ ...parsed, servers: [{ url: prefix }] }) };
+}

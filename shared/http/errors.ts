@@ -1,0 +1,48 @@
+/**
+ * Every failure the API can answer with, as one typed class. Handlers throw these; the app turns
+ * them into the single error envelope `{"Error": {Code, Message, RequestId, …}}`. Messages are
+ * written by us: no upstream text, stack or secret ever reaches them.
+ */
+export interface UpstreamInfo {
+  Status: number;
+  Code?: string;
+  RequestId?: string;
+  TraceId?: string;
+}
+
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { details?: SchemaIssue[]; upstream?: UpstreamInfo; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: SchemaIssue[]) =>
+  new ApiError(400, code, message, details ? { details } : {});
+export const forbidden = (code: string, message: string) => new ApiError(403, code, message);
+export const notFound = (code: string, message: string) => new ApiError(404, code, message);
+export const methodNotAllowed = (allow: string[]) =>
+  new ApiError(405, 'MethodNotAllowed', `Use ${allow.join(' or ')} on this route`, { headers: { allow: allow.join(', ') } });
+export const payloadTooLarge = (limit: number) =>
+  new ApiError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`);
+export const unsupportedMediaType = () =>
+  new ApiError(415, 'UnsupportedMediaType', 'Send the body as Content-Type: application/json');
+export const serverMisconfigured = (message: string) => new ApiError(500, 'ServerMisconfigured', message);
+export const upstreamInvalid = (message: string, extra: { details?: SchemaIssue[]; upstream?: UpstreamInfo } = {}) =>
+  new ApiError(502, 'UpstreamInvalidResponse', message, extra);
+export const upstreamUnavailable = () => new ApiError(502, 'UpstreamUnavailable', 'CI could not be reached');
+export const unauthorized = (message: string, error: 'invalid_request' | 'invalid_token' = 'invalid_token') =>
+  new ApiError(401, 'Unauthorized', message, {
+    headers: { 'www-authenticate': `Bearer realm="ci-job-status", error="${error}"` },
+  });
+export const upstreamTimeout = () => new ApiError(504, 'UpstreamTimeout', 'CI did not answer in time');

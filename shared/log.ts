@@ -1,0 +1,23 @@
+/**
+ * One structured JSON line per request. Callers pass only fields chosen for logging; nothing
+ * here ever receives a credential, a signed header or a request body.
+ */
+export interface RequestLog {
+  level: 'info' | 'warn' | 'error';
+  requestId: string;
+  scfRequestId?: string;
+  route: string;
+  method: string;
+  status: number;
+  outcome: string; // 'ok', or the error code answered
+  type?: string;
+  ids?: number;
+  upstreamStatus?: number;
+  attempts?: number;
+  ciRequestIds?: string[];
+  durationMs: number;
+}
+
+export function logRequest(entry: RequestLog): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...entry }));
+}

@@ -1,0 +1,46 @@
+/** Converts between SCF's HTTP event shapes and the app's HttpRequest/HttpResponse. */
+import type { HttpRequest, HttpResponse } from '../http/types';
+import type { HeaderMap, ScfHttpEvent, ScfHttpResult } from './event';
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+function lowerCaseHeaders(headers: HeaderMap | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+function queryOf(event: ScfHttpEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [event.queryStringParameters, event.queryString]) {
+    for (const [name, value] of Object.entries(source ?? {})) {
+      const v = first(value);
+      if (v !== undefined && !(name in out)) out[name] = String(v);
+    }
+  }
+  return out;
+}
+
+/** Returns undefined when the event is not an HTTP event at all. */
+export function toHttpRequest(event: unknown): HttpRequest | undefined {
+  if (event === null || typeof event !== 'object') return undefined;
+  const e = event as ScfHttpEvent;
+  const method = e.httpMethod ?? e.requestContext?.httpMethod;
+  if (typeof method !== 'string' || typeof (e.path ?? '/') !== 'string') return undefined;
+  let body = typeof e.body === 'string' ? e.body : undefined;
+  if (body !== undefined && e.isBase64Encoded) body = Buffer.from(body, 'base64').toString('utf8');
+  return {
+    method: method.toUpperCase(),
+    path: e.path ?? '/',
+    query: queryOf(e),
+    headers: lowerCaseHeaders(e.headers),
+    body,
+  };
+}
+
+export function toScfResult(res: HttpResponse): ScfHttpResult {
+  return { isBase64Encoded: false, statusCode: res.status, headers: res.headers, body: res.body };
+}
