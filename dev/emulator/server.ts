@@ -1,0 +1,211 @@
+/**
+ * A CI emulator: a real HTTP server answering the four job-query endpoints the way CI does
+ * (XML bodies, CI headers, CI error XML), verifying every request's COS signature and token
+ * with the keys it was started with. Tests and `npm start` talk to it over loopback.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
+import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
+import { movingJob } from './moving-jobs';
+
+export interface RecordedRequest {
+  method: string;
+  host: string;
+  bucket: string | undefined;
+  region: string | undefined;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * A test may make any request misbehave; undefined means "behave like CI". `index` counts the
+ * requests this emulator has seen (0-based), so a fault can hit only the first attempts.
+ */
+export interface Fault {
+  status?: number; // answer with CI error XML and this status…
+  code?: string; // …and this CI code
+  retryAfter?: string; // Retry-After header on that error
+  body?: string; // or answer with this raw body (status defaults to 200)
+  contentType?: string;
+  delayMs?: number; // wait before sending headers
+  reset?: boolean; // destroy the connection without answering
+  stallBodyMs?: number; // send headers and half a valid body, then stall this long
+  truncateConnection?: boolean; // send headers and half a valid body, then drop the connection
+  oversizeBytes?: number; // stream a 200 body this large
+  clockSkewMs?: number; // the emulator's clock runs this far ahead (verification and Date header)
+}
+
+export interface EmulatorOptions {
+  keys: EmulatorKeys;
+  fixturesDir?: string;
+  port?: number;
+  now?: () => number;
+  /** Keep every request in `requests` (tests) or only count them (load runs). Default true. */
+  record?: boolean;
+}
+
+export interface Emulator {
+  port: number;
+  /** CI_ENDPOINT template pointing at this emulator. */
+  endpoint: string;
+  requests: RecordedRequest[];
+  requestCount: number;
+  jobs: Map<string, StoredJob>;
+  fault: ((req: RecordedRequest, index: number) => Fault | undefined) | undefined;
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<string, { family: Family; maxIds: number }> = {
+  jobs: { family: 'media', maxIds: 10 },
+  pic_jobs: { family: 'pic', maxIds: 10 },
+  ai_jobs: { family: 'ai', maxIds: 1 },
+  inventorytriggerjob: { family: 'batch', maxIds: 1 },
+};
+
+const HOST_RE = /^([a-z0-9-]+-[0-9]+)\.ci\.([a-z0-9-]+)\.localhost(?::\d+)?$/;
+
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const now = options.now ?? (() => Date.now());
+  const emulator: Emulator = {
+    port: 0,
+    endpoint: '',
+    requests: [],
+    requestCount: 0,
+    jobs: loadFixtures(options.fixturesDir),
+    fault: undefined,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+
+  const server = createServer((req, res) => {
+    serve(emulator, options.keys, now, options.record ?? true, req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'InternalError', 'emulator failure');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
+  emulator.port = (server.address() as AddressInfo).port;
+  emulator.endpoint = `http://{bucket}.ci.{region}.localhost:${emulator.port}`;
+  const close = emulator.close;
+  emulator.close = () => {
+    server.closeAllConnections();
+    return close();
+  };
+  return emulator;
+}
+
+async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record: boolean, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  const host = String(req.headers.host ?? '');
+  const hostMatch = HOST_RE.exec(host);
+  const recorded: RecordedRequest = {
+    method: req.method ?? 'GET',
+    host,
+    bucket: hostMatch?.[1],
+    region: hostMatch?.[2],
+    path: decodeURIComponent(url.pathname),
+    headers: req.headers,
+  };
+  if (record) em.requests.push(recorded);
+  const index = em.requestCount++;
+
+  const fault = em.fault?.(recorded, index);
+  if (fault && (await misbehave(fault, res))) return;
+  const clock = () => now() + (fault?.clockSkewMs ?? 0);
+
+  const verdict = verifyCosRequest(
+    { method: recorded.method, pathname: recorded.path, query: Object.fromEntries(url.searchParams), headers: req.headers },
+    keys,
+    Math.floor(clock() / 1000),
+  );
+  if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, clock());
+  if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
+
+  const [, prefix, idList, ...rest] = recorded.path.split('/');
+  const route = prefix ? ROUTES[prefix] : undefined;
+  if (!route || !idList || rest.length) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const ids = idList.split(',');
+  if (ids.length > route.maxIds || ids.some((id) => !id))
+    return sendError(res, 400, 'InvalidArgument', `at most ${route.maxIds} job id(s) per request`);
+
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const job = em.jobs.get(key(route.family, id)) ?? movingJob(em, route.family, id, now());
+    if (job) found.push(job.fragment);
+    else missing.push(id);
+  }
+  const requestId = newRequestId();
+  const body = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Response>',
+    ...(route.family === 'batch' ? [`<RequestId>${requestId}</RequestId>`] : []),
+    ...found,
+    ...missing.map((id) => `<NonExistJobIds>${id}</NonExistJobIds>`),
+    '</Response>',
+  ].join('\n');
+  if (fault?.stallBodyMs || fault?.truncateConnection) {
+    // Promise the whole body, deliver half, then stall or drop: a server dying mid-response.
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)), ...ciHeaders(requestId) });
+    res.write(body.slice(0, Math.floor(body.length / 2)));
+    if (fault.truncateConnection) return void res.socket?.destroy();
+    await new Promise((r) => setTimeout(r, fault.stallBodyMs));
+    return void res.socket?.destroy();
+  }
+  res.writeHead(200, { 'content-type': 'application/xml', ...ciHeaders(requestId, clock()) });
+  res.end(body);
+}
+
+/** Applies the faults that replace the answer; returns true when the request is dealt with. */
+async function misbehave(fault: Fault, res: ServerResponse): Promise<boolean> {
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (res.destroyed) return true;
+  if (fault.reset) {
+    res.socket?.destroy();
+    return true;
+  }
+  if (fault.oversizeBytes) {
+    res.writeHead(200, { 'content-type': 'application/xml', ...ciHeaders() });
+    const chunk = `<Padding>${'x'.repeat(64 * 1024)}</Padding>`;
+    res.write('<Response>');
+    for (let sent = 0; sent < fault.oversizeBytes && !res.destroyed; sent += chunk.length) {
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+    }
+    res.end('</Response>');
+    return true;
+  }
+  if (fault.body !== undefined) {
+    res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/xml', ...ciHeaders() });
+    res.end(fault.body);
+    return true;
+  }
+  if (fault.code || fault.status) {
+    sendError(res, fault.status ?? 500, fault.code ?? 'InternalError', 'injected fault', Date.now(), fault.retryAfter);
+    return true;
+  }
+  return false;
+}
+
+function newRequestId(): string {
+  return randomBytes(18).toString('base64');
+}
+
+function ciHeaders(requestId = newRequestId(), nowMs = Date.now()): Record<string, string> {
+  return { server: 'tencent-ci', 'x-ci-request-id': requestId, date: new Date(nowMs).toUTCString() };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, nowMs = Date.now(), retryAfter?: string) {
+  const requestId = newRequestId();
+  const traceId = randomBytes(24).toString('base64');
+  res.writeHead(status, {
+    'content-type': 'application/xml',
+    ...ciHeaders(requestId, nowMs),
+    'x-ci-trace-id': traceId,
+    ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+  });
+  res.end(
+    `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n  <Code>${code}</Code>\n  <Message>${message}</Message>\n  <RequestId>${requestId}</RequestId>\n  <TraceId>${traceId}</TraceId>\n</Error>`,
+  );
+}

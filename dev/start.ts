@@ -1,0 +1,63 @@
+/**
+ * `npm start`: the function locally. By default it starts the CI emulator with throwaway keys and
+ * points the function at it. With real role keys, CI_BUCKET and no CI_ENDPOINT in the environment,
+ * it talks to real CI instead.
+ */
+import { resolve } from 'node:path';
+import { startEmulator } from './emulator/server';
+import { serveDemo } from './demo/serve-demo';
+import { type MainHandler, startLocalServer } from './local-server';
+
+const DEMO_KEYS = { secretId: 'AKIDLOCALEMULATOR0000', secretKey: 'local-emulator-secret-key', sessionToken: 'local-emulator-session-token' };
+const DEMO_BUCKET = 'examplebucket-1250000000';
+const DEMO_REGION = 'ap-guangzhou';
+
+async function main() {
+  const env = process.env;
+  const realCi = Boolean(env.TENCENTCLOUD_SECRETID && env.TENCENTCLOUD_SECRETKEY && env.CI_BUCKET && !env.CI_ENDPOINT);
+  let exampleIds: Record<string, string> = {};
+  if (!realCi) {
+    const emulator = await startEmulator({ keys: DEMO_KEYS, port: Number(env.EMULATOR_PORT ?? 0) });
+    Object.assign(env, {
+      CI_ENDPOINT: emulator.endpoint,
+      CI_BUCKET: env.CI_BUCKET ?? DEMO_BUCKET,
+      CI_REGION: env.CI_REGION ?? DEMO_REGION,
+      TENCENTCLOUD_SECRETID: DEMO_KEYS.secretId,
+      TENCENTCLOUD_SECRETKEY: DEMO_KEYS.secretKey,
+      TENCENTCLOUD_SESSIONTOKEN: DEMO_KEYS.sessionToken,
+    });
+    for (const job of emulator.jobs.values()) if (!exampleIds[job.family] && job.state === 'Success') exampleIds[job.family] = job.jobId;
+    for (const job of emulator.jobs.values()) exampleIds[job.family] ??= job.jobId;
+    console.log(`CI emulator: ${emulator.jobs.size} fixture jobs on 127.0.0.1:${emulator.port}`);
+  } else {
+    exampleIds = { media: '<your-job-id>' };
+    console.log(`Real CI: bucket ${env.CI_BUCKET}, region ${env.CI_REGION ?? env.TENCENTCLOUD_REGION ?? '(unset)'}`);
+  }
+
+  // The same bundle SCF runs: dist/job-status/index.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { main_handler } = require(resolve('dist/job-status/index.js')) as { main_handler: MainHandler };
+  const { url } = await startLocalServer(main_handler, Number(env.PORT ?? 3000), env.HOST ?? '127.0.0.1', (req, res) => serveDemo(req, res));
+
+  const lines = [
+    `ci-job-status listening on ${url}`,
+    '',
+    `Demo page: ${url}/`,
+    ...(realCi ? [] : ['  follow a job id like move-success-8000ms-mine: the emulator runs it from Submitted to Success']),
+    '',
+    'Try:',
+    `  curl -s ${url}/health`,
+    `  curl -s ${url}/openapi.json -o openapi.json`,
+    ...Object.entries(exampleIds).map(([type, id]) => `  curl -s ${url}/jobs/${type}/${id}`),
+    ...(realCi ? [] : [`  curl -s '${url}/jobs/media/move-success-6000ms-curl?wait=20'`]),
+    `  curl -s -X POST ${url}/jobs/query -H 'content-type: application/json' -d '{"type":"media","jobIds":["${exampleIds.media ?? 'j1'}","jnotthere"]}'`,
+    '',
+    'Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
