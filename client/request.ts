@@ -1,0 +1,55 @@
+/** One call to the API with fetch: JSON in, JSON out, every failure turned into a typed error. */
+import { JobStatusApiError, JobStatusNetworkError, JobStatusUnexpectedResponseError } from './errors';
+import type { ErrorEnvelope } from './types';
+
+export interface Transport {
+  baseUrl: string;
+  fetch: typeof fetch;
+  headers: Record<string, string>;
+}
+
+export interface CallOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+}
+
+export async function callApi<T>(transport: Transport, path: string, options: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...transport.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await transport.fetch(`${transport.baseUrl.replace(/\/+$/, '')}${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    // An abort is the caller's decision, not a failure: surface it unchanged, as fetch would.
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw new JobStatusNetworkError('The job-status API could not be reached (network failure, or blocked by CORS)', err);
+  }
+
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw new JobStatusNetworkError('The answer was cut off', err);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200));
+  }
+  if (res.ok) return json as T;
+  if (isErrorEnvelope(json)) throw new JobStatusApiError(res.status, json);
+  throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200));
+}
+
+function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
+  const error = (value as { Error?: { Code?: unknown; Message?: unknown } } | null)?.Error;
+  return typeof error?.Code === 'string' && typeof error.Message === 'string';
+}

@@ -1,0 +1,114 @@
+/**
+ * Follows one job until it reaches a terminal state. Each call long-polls (the server holds it until
+ * State or Progress changes), so a browser makes about one call per change. Pacing stays polite when
+ * answers come back fast anyway, transient failures are retried a few times with backoff, and an
+ * AbortSignal or timeoutMs ends it at any point, including during a pause.
+ */
+import { JobStatusApiError, JobStatusNetworkError, JobStatusTimeoutError, JobStatusUnexpectedResponseError } from './errors';
+
+/** CI states after which a job never changes again. */
+export const TERMINAL_STATES: ReadonlySet<string> = new Set(['Success', 'Failed', 'Cancel']);
+
+export interface WaitForJobOptions<J> {
+  signal?: AbortSignal;
+  /** Give up (JobStatusTimeoutError) after this long; default: wait until terminal or aborted. */
+  timeoutMs?: number;
+  /** Called with the job whenever its State or Progress differs from the last call, and on the first answer. */
+  onProgress?: (job: J) => void;
+  /** How long each call asks the server to hold (`?wait=`); the server caps it at 25 and at its own timeout. */
+  waitSeconds?: number;
+  /** Least time between the starts of two calls when the server answers quickly without news; doubles while nothing changes. */
+  minIntervalMs?: number;
+  /** Consecutive transient failures (network, 429, 502, 503, 504) tolerated before giving up. */
+  retries?: number;
+}
+
+export interface JobLike {
+  State: string;
+  Progress?: number | null;
+}
+
+const MAX_INTERVAL_MS = 15_000;
+/** Beyond `wait`, how long one call may take before it counts as hung. */
+const CALL_GRACE_MS = 15_000;
+
+export async function waitUntilTerminal<J extends JobLike>(
+  fetchJob: (waitSeconds: number, signal: AbortSignal) => Promise<J>,
+  options: WaitForJobOptions<J> = {},
+): Promise<J> {
+  const { signal, timeoutMs, onProgress, waitSeconds = 20, minIntervalMs = 1000, retries = 3 } = options;
+  const startedAt = Date.now();
+  const stop = anySignal([signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]);
+  let last: J | undefined;
+  let lastKey: string | undefined;
+  let quietAnswers = 0;
+  let failures = 0;
+  const stopped = () => (signal?.aborted ? signal.reason : new JobStatusTimeoutError(timeoutMs ?? 0, last));
+  const pause = (ms: number) => sleep(ms, stop).catch(() => Promise.reject(stopped()));
+
+  for (;;) {
+    if (stop?.aborted) throw stopped();
+    const left = timeoutMs === undefined ? Infinity : timeoutMs - (Date.now() - startedAt);
+    // The first call answers at once, so the caller sees where the job is now; later calls hold
+    // until something changes, but never past our own timeout.
+    const wait = last === undefined ? 0 : Math.max(0, Math.min(waitSeconds, Math.floor(left / 1000) - 1));
+    const callStarted = Date.now();
+    let job: J;
+    try {
+      job = await fetchJob(wait, anySignal([stop, AbortSignal.timeout(wait * 1000 + CALL_GRACE_MS)]) as AbortSignal);
+      failures = 0;
+    } catch (err) {
+      if (stop?.aborted) throw stopped();
+      if (!isTransient(err) || ++failures > retries) throw err;
+      await pause(retryDelayMs(failures, minIntervalMs));
+      continue;
+    }
+
+    const key = `${job.State}/${job.Progress ?? ''}`;
+    const changed = key !== lastKey;
+    last = job;
+    if (changed) {
+      lastKey = key;
+      onProgress?.(job);
+    }
+    if (TERMINAL_STATES.has(job.State)) return job;
+    quietAnswers = changed ? 0 : quietAnswers + 1;
+    const interval = Math.min(minIntervalMs * 2 ** quietAnswers, MAX_INTERVAL_MS);
+    const rest = interval - (Date.now() - callStarted);
+    if (rest > 0) await pause(rest);
+  }
+}
+
+export function isTransient(err: unknown): boolean {
+  if (err instanceof JobStatusNetworkError) return true;
+  if (err instanceof JobStatusApiError || err instanceof JobStatusUnexpectedResponseError)
+    return [429, 502, 503, 504].includes(err.status);
+  // Our own per-call guard fired: the connection hung.
+  return (err as { name?: unknown } | null)?.name === 'TimeoutError';
+}
+
+/** Exponential with jitter, so many clients failing together do not come back together. */
+function retryDelayMs(failures: number, baseMs: number): number {
+  const ceiling = Math.min(baseMs * 2 ** (failures - 1), MAX_INTERVAL_MS);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,63 @@
+// Build: (1) schemas → generated/ (validators precompiled, no ajv compile at run time), and from
+// them the OpenAPI document and client/types.ts, (2) one minified CommonJS bundle per SCF function,
+// (3) the dev tools (emulator, local server).
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+
+const node = { platform: 'node', target: 'node20', bundle: true, format: 'cjs', logLevel: 'warning', legalComments: 'none' };
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  ...node,
+  entryPoints: ['scripts/generate-schemas.ts', 'scripts/generate-openapi.ts', 'scripts/generate-types.ts'],
+  outdir: 'dist/.build',
+  packages: 'external',
+});
+execFileSync(process.execPath, ['dist/.build/generate-schemas.js', 'generated'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['dist/.build/generate-openapi.js', 'generated', 'dist'], { stdio: 'inherit' });
+// Checked in (client/types.ts), so .ci/run can tell when a build changed it.
+execFileSync(process.execPath, ['dist/.build/generate-types.js', 'generated', 'client/types.ts'], { stdio: 'inherit' });
+
+const fn = await build({
+  ...node,
+  entryPoints: { 'job-status/index': 'functions/job-status/index.ts' },
+  outdir: 'dist',
+  minify: true,
+  keepNames: true,
+  metafile: true,
+});
+const bytes = Object.entries(fn.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
+console.log(`bundle: ${bytes.join(', ')}`);
+
+// Dev tools keep node_modules external: they run from a checkout, never on SCF.
+await build({
+  ...node,
+  entryPoints: { 'dev/start': 'dev/start.ts', 'dev/emulator-cli': 'dev/emulator/cli.ts', 'dev/load': 'dev/load.ts' },
+  outdir: 'dist',
+  packages: 'external',
+  sourcemap: true,
+});
+
+// The typed client for users: one ESM file, no dependencies, for browsers and Node alike.
+await build({
+  entryPoints: ['client/index.ts'],
+  outfile: 'dist/client/index.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+
+// The demo page npm start serves at /: plain HTML plus the client, bundled for browsers.
+await build({
+  entryPoints: ['dev/demo/demo.ts'],
+  outfile: 'dist/demo/demo.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+copyFileSync('dev/demo/index.html', 'dist/demo/index.html');
