@@ -1,0 +1,109 @@
+/**
+ * A real browser (Debian's Chromium, driven by playwright-core) opens the demo page from one origin
+ * and follows an emulator job through the function on another origin. An allowed origin gets to
+ * 100 %; a disallowed origin is stopped by the browser's own CORS check. Screenshots go to
+ * test-artifacts/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { startDemoServer } from '../dev/demo/serve-demo';
+import { closeServer, startLocalStack } from './helpers/local-stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let allowed: Awaited<ReturnType<typeof startDemoServer>>;
+let disallowed: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: BrowserContext;
+let profile: string;
+let logSpy: jest.SpyInstance;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
+  logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  stack = await startLocalStack();
+  allowed = await startDemoServer();
+  disallowed = await startDemoServer();
+  // Env is read per invocation, so the page's origin can be allowed once its port is known.
+  stack.setEnv({ ALLOWED_ORIGINS: allowed.url });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  // A persistent context is how playwright takes a fresh --user-data-dir.
+  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await Promise.all([allowed && closeServer(allowed.server), disallowed && closeServer(disallowed.server)]);
+  await stack?.close();
+  logSpy?.mockRestore();
+});
+
+const demoUrl = (origin: string, job: string) =>
+  `${origin}/?${new URLSearchParams({ api: stack.url, type: 'media', job, follow: '1' })}`;
+
+test('from an allowed origin the page follows a job to 100 %', async () => {
+  const page = await browser.newPage();
+  const progressSeen = new Set<number>();
+  const job = `move-success-4000ms-browser${Date.now()}`;
+  await page.goto(demoUrl(allowed.url, job));
+  expect(allowed.url).not.toBe(stack.url); // really cross-origin: the API is on another port
+
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    progressSeen.add(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value));
+    if ((await page.locator('#state').textContent()) === 'Success') break;
+    await page.waitForTimeout(100);
+  }
+  await page.locator('#state[data-state="Success"]').waitFor({ timeout: 1000 });
+  expect(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
+  expect(await page.locator('#percent').textContent()).toBe('100 %');
+  // It moved through the middle, not straight from nothing to done.
+  expect([...progressSeen].some((p) => p > 0 && p < 100)).toBe(true);
+  const history = await page.locator('#history li').allTextContents();
+  expect(history[0]).toMatch(/Submitted 0 %$/);
+  expect(history.at(-1)).toMatch(/Success 100 %$/);
+  expect(history.filter((h) => h.includes('Success'))).toHaveLength(1); // each state shown once
+  expect(await page.locator('#ended').textContent()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0800$/);
+  expect(await page.locator('#outputs').textContent()).toContain(`written: output/${job}.mp4`);
+  expect(JSON.parse((await page.locator('#raw').textContent()) ?? '')).toMatchObject({ JobId: job, State: 'Success' });
+  // Long-poll: a handful of calls for a four-second job.
+  expect(Number(await page.locator('#calls').textContent())).toBeLessThanOrEqual(8);
+  expect(await page.locator('#error').isVisible()).toBe(false);
+  await page.screenshot({ path: join(ARTIFACTS, 'demo-success.png'), fullPage: true });
+  await page.close();
+}, 30_000);
+
+test('from a disallowed origin the browser blocks the answer (CORS), and the page says so', async () => {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  const job = `move-success-4000ms-blocked${Date.now()}`;
+  stack.emulator.requests.length = 0;
+  await page.goto(demoUrl(disallowed.url, job));
+
+  await page.locator('#error.shown').waitFor({ timeout: 15_000 });
+  expect(await page.locator('#error strong').textContent()).toBe('JobStatusNetworkError');
+  expect(await page.locator('#error').textContent()).toContain(`ALLOWED_ORIGINS must include ${disallowed.url}`);
+  expect(await page.locator('#state').textContent()).toBe('—');
+  // The request reached the function (a simple GET needs no preflight)...
+  expect(stack.emulator.requests.some((r) => r.path.endsWith(job))).toBe(true);
+  // ...and it was the browser that refused to hand the answer to the page.
+  expect(consoleErrors.join('\n')).toMatch(/has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header/);
+  await page.screenshot({ path: join(ARTIFACTS, 'demo-cors-blocked.png'), fullPage: true });
+  await page.close();
+}, 30_000);

@@ -1,0 +1,195 @@
+/**
+ * The typed client in Node against the npm start stack (local server → built bundle → CI emulator)
+ * over loopback HTTP, with emulator jobs that really move. The built ESM file is also run in a
+ * plain Node process, as a user would import it.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  JobStatusApiError,
+  JobStatusNetworkError,
+  JobStatusTimeoutError,
+  JobStatusUnexpectedResponseError,
+  type MediaJob,
+  createJobStatusClient,
+} from '../client';
+import { closeServer, startLocalStack } from './helpers/local-stack';
+import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from './helpers/seed-jobs';
+
+
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let calls: string[] = [];
+let logSpy: jest.SpyInstance;
+const countingFetch: typeof fetch = (input, init) => {
+  calls.push(String(input));
+  return fetch(input, init);
+};
+const api = () => createJobStatusClient({ baseUrl: `${stack.url}/`, fetch: countingFetch });
+
+beforeAll(async () => {
+  logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  stack = await startLocalStack();
+});
+afterAll(async () => {
+  await stack.close();
+  logSpy.mockRestore();
+});
+beforeEach(() => {
+  calls = [];
+  stack.setEnv();
+  stack.emulator.fault = undefined;
+});
+
+describe('getJobs and queryJobs', () => {
+  test('getJobs answers the typed envelope, ids in order, unknown ones listed', async () => {
+    const envelope = await api().getJobs('media', [MEDIA_RUNNING, MEDIA_SUCCESS, 'jnotthere']);
+    expect(envelope.JobsDetail.map((j) => j.JobId)).toEqual([MEDIA_RUNNING, MEDIA_SUCCESS]);
+    expect(envelope.NonExistJobIds).toEqual(['jnotthere']);
+    expect(calls).toEqual([`${stack.url}/jobs/media/${MEDIA_RUNNING},${MEDIA_SUCCESS},jnotthere`]);
+  });
+
+  test('getJobs passes bucket and region; the API error arrives typed, with its envelope', async () => {
+    const err = await api().getJobs('pic', PIC, { bucket: 'otherbucket-1250000000', region: 'ap-beijing' }).catch((e: unknown) => e);
+    expect(calls[0]).toBe(`${stack.url}/jobs/pic/${PIC}?bucket=otherbucket-1250000000&region=ap-beijing`);
+    expect(err).toBeInstanceOf(JobStatusApiError);
+    const apiError = err as JobStatusApiError;
+    expect([apiError.status, apiError.code]).toEqual([403, 'BucketNotAllowed']);
+    expect(apiError.envelope.Error.Message).toBe(apiError.message.replace(/^403 BucketNotAllowed: /, ''));
+    expect(apiError.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('one unknown id is a typed 404 NoSuchJob', async () => {
+    await expect(api().getJobs('media', 'jnotthere')).rejects.toMatchObject({ name: 'JobStatusApiError', status: 404, code: 'NoSuchJob' });
+  });
+
+  test('ids are percent-encoded, so nothing odd reaches the path unescaped', async () => {
+    await expect(api().getJobs('media', 'a/b')).rejects.toMatchObject({ status: 400, code: 'InvalidJobId' });
+    expect(calls[0]).toBe(`${stack.url}/jobs/media/a%2Fb`);
+  });
+
+  test('queryJobs posts JSON and answers the family envelope', async () => {
+    const envelope = await api().queryJobs({ type: 'pic', jobIds: [PIC, 'cnotthere'] });
+    const tag: string | undefined = envelope.JobsDetail[0]?.Tag;
+    expect([tag, envelope.NonExistJobIds]).toEqual(['PicProcess', ['cnotthere']]);
+  });
+
+  test('a server that is not the API gives JobStatusUnexpectedResponseError', async () => {
+    const html = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'));
+    await new Promise<void>((r) => html.listen(0, '127.0.0.1', () => r()));
+    const client = createJobStatusClient({ baseUrl: `http://127.0.0.1:${(html.address() as AddressInfo).port}` });
+    const err = await client.getJobs('media', 'j1').catch((e: unknown) => e);
+    await closeServer(html);
+    expect(err).toBeInstanceOf(JobStatusUnexpectedResponseError);
+    expect(err).toMatchObject({ status: 502, bodySnippet: '<html>Bad Gateway</html>' });
+  });
+
+  test('nothing listening gives JobStatusNetworkError', async () => {
+    const client = createJobStatusClient({ baseUrl: 'http://127.0.0.1:9' });
+    await expect(client.getJobs('media', 'j1')).rejects.toBeInstanceOf(JobStatusNetworkError);
+  });
+
+  test('an aborted call rejects with the signal reason', async () => {
+    const controller = new AbortController();
+    const pending = api().getJobs('media', MEDIA_RUNNING, { wait: 1, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('waitForJob', () => {
+  test('follows a job Submitted → Running → Success with a handful of long-poll calls', async () => {
+    const id = unique('move-success-2500ms');
+    const seen: Array<[string, number | null | undefined]> = [];
+    const job = await api().waitForJob('media', id, { onProgress: (j: MediaJob) => seen.push([j.State, j.Progress]) });
+    expect(job).toMatchObject({ JobId: id, State: 'Success', Progress: 100 });
+    expect(seen[0]).toEqual(['Submitted', 0]);
+    expect(seen.at(-1)).toEqual(['Success', 100]);
+    expect(seen.some(([s]) => s === 'Running')).toBe(true);
+    const progress = seen.map(([, p]) => p ?? 0);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b)); // never goes backwards
+    expect(new Set(seen.map(([s, p]) => `${s}/${p}`)).size).toBe(seen.length); // reported once per change
+    expect(calls[0]).toMatch(/\?wait=0$/); // where the job is now, at once
+    expect(calls.slice(1).every((url) => /\?wait=20$/.test(url))).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(6); // ~1 s apart at most once per change, not a tight loop
+  });
+
+  test('resolves with the job when it ends Failed (the caller checks State)', async () => {
+    const job = await api().waitForJob('media', unique('move-failed-1000ms'));
+    expect(job.State).toBe('Failed');
+    expect(job.Code).toBe('InvalidInput');
+  });
+
+  test('a job that is already done costs one call', async () => {
+    expect((await api().waitForJob('media', MEDIA_SUCCESS)).State).toBe('Success');
+    expect(calls).toHaveLength(1);
+  });
+
+  test('an unknown job fails at once with NoSuchJob, without retrying', async () => {
+    await expect(api().waitForJob('media', 'jnotthere')).rejects.toMatchObject({ status: 404, code: 'NoSuchJob' });
+    expect(calls).toHaveLength(1);
+  });
+
+  test('timeoutMs ends the wait with JobStatusTimeoutError carrying the last state seen', async () => {
+    const started = Date.now();
+    const err = await api().waitForJob('media', MEDIA_RUNNING, { timeoutMs: 1200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobStatusTimeoutError);
+    expect((err as JobStatusTimeoutError<MediaJob>).lastJob).toMatchObject({ State: 'Running', Progress: 30 });
+    expect(Date.now() - started).toBeLessThan(1700);
+  });
+
+  test('an AbortSignal stops it mid-wait with the signal reason', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('user left the page')), 300);
+    // waitSeconds 1 keeps the abandoned server-side wait short, so nothing outlives the test.
+    await expect(api().waitForJob('media', MEDIA_RUNNING, { signal: controller.signal, waitSeconds: 1, minIntervalMs: 50 })).rejects.toThrow('user left the page');
+    expect(Date.now() - started).toBeLessThan(800);
+  });
+
+  test('transient CI failures are retried with backoff, then the job is followed to the end', async () => {
+    const id = unique('move-success-800ms');
+    let failing = 2;
+    stack.emulator.fault = () => (failing-- > 0 ? { status: 503, code: 'ServiceUnavailable' } : undefined);
+    const job = await api().waitForJob('media', id, { minIntervalMs: 100 });
+    expect(job.State).toBe('Success');
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('gives up after `retries` consecutive failures and throws the last one', async () => {
+    stack.emulator.fault = () => ({ status: 503, code: 'ServiceUnavailable' });
+    const err = await api().waitForJob('media', MEDIA_RUNNING, { retries: 2, minIntervalMs: 50 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502, code: 'UpstreamError' });
+    expect(calls).toHaveLength(3);
+  });
+
+  test('without long-poll (waitSeconds 0) it still paces itself, backing off while nothing changes', async () => {
+    const started: number[] = [];
+    const timing: typeof fetch = (input, init) => {
+      started.push(Date.now());
+      return fetch(input, init);
+    };
+    const client = createJobStatusClient({ baseUrl: stack.url, fetch: timing });
+    await client.waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 }).catch(() => undefined);
+    const gaps = started.slice(1).map((t, i) => t - started[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    expect(gaps.length).toBeLessThanOrEqual(5); // 100 ms flat would be ~16 calls
+    expect(gaps[0]).toBeGreaterThanOrEqual(95); // the first answer is news: one minimum interval
+    // Then every answer without news doubles the pause: ~100, 200, 400, 800 ms.
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! * 1.7);
+  });
+});
+
+test('the built ESM file works in plain Node with no dependencies', async () => {
+  const script = `
+    import { createJobStatusClient, JobStatusApiError } from ${JSON.stringify(join(__dirname, '..', 'dist', 'client', 'index.mjs'))};
+    const api = createJobStatusClient({ baseUrl: process.argv[1] });
+    const envelope = await api.getJobs('media', '${MEDIA_SUCCESS}');
+    const err = await api.getJobs('media', 'jnotthere').catch((e) => e);
+    console.log(JSON.stringify({ state: envelope.JobsDetail[0].State, typed: err instanceof JobStatusApiError, code: err.code }));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, stack.url], { cwd: '/' });
+  expect(JSON.parse(stdout)).toEqual({ state: 'Success', typed: true, code: 'NoSuchJob' });
+});

@@ -1,0 +1,204 @@
+/**
+ * The OpenAPI document: valid OpenAPI 3.1 by a real validator, built from exactly the schemas the
+ * function validates with, served as built, and true of the function's actual answers on every route.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { FAMILY_NAMES } from '../shared/ci/families';
+import { familyValidator } from '../shared/schemas/validators';
+import { apiGatewayEvent, functionUrlEvent } from './helpers/events';
+import type { Answer } from './helpers/harness';
+import { useQuietHarness } from './helpers/quiet-harness';
+import { MEDIA_RUNNING } from './helpers/seed-jobs';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const ROOT = join(__dirname, '..');
+const built: Json = JSON.parse(readFileSync(join(ROOT, 'dist', 'openapi.json'), 'utf8'));
+const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
+const scratch = mkdtempSync(join(tmpdir(), 'openapi-'));
+
+function validateWithLibrary(doc: unknown): { valid: boolean; version: string; errors: unknown; refsResolve: boolean } {
+  const file = join(scratch, `doc-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(doc));
+  const out = execFileSync(process.execPath, [join(__dirname, 'helpers', 'validate-openapi.mjs'), file], { cwd: ROOT });
+  return JSON.parse(out.toString());
+}
+
+// ajv over the document's components, the way an OpenAPI tool would read them.
+const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+ajv.addSchema({ $id: 'openapi', components: built.components });
+const componentValidator = (pointer: string): ValidateFunction => ajv.getSchema(`openapi${pointer}`) as ValidateFunction;
+const inline = new Map<unknown, ValidateFunction>();
+const schemaOf = (s: Json): ValidateFunction => {
+  if (s.$ref) return componentValidator(s.$ref);
+  // Inline schemas refer to components with #/components/…, so each is compiled as its own document.
+  if (!inline.has(s)) inline.set(s, ajv.compile({ $id: `inline-${inline.size}`, ...s, components: built.components }));
+  return inline.get(s)!;
+};
+
+const h = useQuietHarness();
+
+describe('the document', () => {
+  test('is valid OpenAPI 3.1 and every $ref resolves', () => {
+    expect(built.openapi).toBe('3.1.0');
+    expect(validateWithLibrary(built)).toEqual({ valid: true, version: '3.1', errors: null, refsResolve: true });
+  });
+
+  test('the validator is not a rubber stamp: a dangling $ref and a missing title are refused', () => {
+    const broken = structuredClone(built);
+    broken.paths['/health'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/Nope' };
+    expect(validateWithLibrary(broken).valid).toBe(false);
+    const untitled = structuredClone(built);
+    delete untitled.info.title;
+    expect(validateWithLibrary(untitled).valid).toBe(false);
+  });
+
+  test('has every route, and a JobsDetail schema with a branch per Tag for every family', () => {
+    expect(Object.keys(built.paths).sort()).toEqual(
+      ['/health', '/openapi.json', '/jobs/query', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
+    );
+    for (const family of FAMILY_NAMES) {
+      const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
+      const item = built.components.schemas[name].properties.JobsDetail.items;
+      const byTag = item.allOf.map((b: Json) => b.if.properties?.[item['x-ci-by']]?.const).filter(Boolean);
+      const expected = schemas[`${family}-response`].properties.JobsDetail.items.allOf.length - 1; // minus the fallback
+      expect(byTag).toHaveLength(expected);
+      expect(byTag.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
+
+describe('its schemas are the ones the function validates with', () => {
+  // Undo the one change the build makes (where $refs point) and compare byte for byte.
+  const backToGenerated = (value: Json): Json =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g, '"ci-defs#/$defs/$1"'));
+  const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+
+  test.each(Object.keys(schemas).filter((id) => id !== 'ci-defs'))('%s', (id) => {
+    expect(backToGenerated(built.components.schemas[pascal(id)])).toEqual(schemas[id]);
+  });
+
+  test('every shared definition (ci-defs)', () => {
+    const defs = schemas['ci-defs'].$defs;
+    expect(Object.keys(defs).length).toBeGreaterThan(50);
+    for (const [name, schema] of Object.entries(defs)) expect([name, backToGenerated(built.components.schemas[name])]).toEqual([name, schema]);
+  });
+
+  test('and they judge data the same way as the compiled validators in the bundle', () => {
+    const good = { JobsDetail: [{ JobId: 'j1', State: 'Running', Tag: 'Transcode', Progress: 30, Operation: { JobLevel: 0 } }], NonExistJobIds: [] };
+    const cases = [
+      good,
+      { ...good, JobsDetail: [{ ...good.JobsDetail[0], Progress: '30' }] },
+      { ...good, JobsDetail: [{ JobId: 'j1', Tag: 'Transcode' }] },
+      { ...good, JobsDetail: [{ ...good.JobsDetail[0], Operation: { JobLevel: 'high' } }] },
+      { ...good, JobsDetail: [{ ...good.JobsDetail[0], Tag: 'SomethingNew', Operation: { Anything: 1 } }] },
+    ];
+    const fromDocument = componentValidator('#/components/schemas/MediaResponse');
+    const verdicts = cases.map((c) => [fromDocument(c), familyValidator('media')(c)]);
+    expect(verdicts).toEqual([[true, true], [false, false], [false, false], [false, false], [true, true]]);
+  });
+});
+
+describe('served by the function', () => {
+  test('GET /openapi.json is the built document', async () => {
+    const res = await h.call(functionUrlEvent({ method: 'GET', path: '/openapi.json' }));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.json).toEqual(built);
+  });
+
+  test('behind an API Gateway stage, servers names the stage so paths resolve', async () => {
+    const res = await h.call(apiGatewayEvent({ method: 'GET', path: '/openapi.json' }, 'release'));
+    expect(res.json.servers).toEqual([{ url: '/release' }]);
+    expect(res.json.paths).toEqual(built.paths);
+  });
+
+  test('POST /openapi.json is 405 with Allow', async () => {
+    const res = await h.call(functionUrlEvent({ method: 'POST', path: '/openapi.json', body: '{}' }));
+    expect([res.status, res.headers.allow]).toEqual([405, 'GET, HEAD']);
+  });
+});
+
+describe("the function's answers match what the document declares", () => {
+  const checked: string[] = [];
+
+  function expectDeclared(pathTemplate: string, method: string, res: Answer) {
+    const operation = built.paths[pathTemplate]?.[method];
+    expect(operation).toBeDefined();
+    const declared = operation.responses[String(res.status)];
+    expect([pathTemplate, method, res.status, declared ? 'declared' : 'missing']).toEqual([pathTemplate, method, res.status, 'declared']);
+    const media = declared.content?.['application/json'];
+    if (media) {
+      const validate = schemaOf(media.schema);
+      const ok = validate(res.json);
+      expect([pathTemplate, res.status, ok, validate.errors ?? null]).toEqual([pathTemplate, res.status, true, null]);
+    } else expect(res.body).toBe('');
+    if (res.json?.Error) expect(declared.description).toContain(res.json.Error.Code);
+    checked.push(`${method} ${pathTemplate} ${res.status}`);
+  }
+
+  const get = (path: string, query?: Record<string, string>, headers?: Record<string, string>) =>
+    h.call(functionUrlEvent({ method: 'GET', path, ...(query ? { query } : {}), ...(headers ? { headers } : {}) }));
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    h.call(functionUrlEvent({ method: 'POST', path: '/jobs/query', headers, body }));
+
+  test('200 for every fixture job in every family, by GET and by POST', async () => {
+    for (const job of h.emulator.jobs.values()) {
+      expectDeclared(`/jobs/${job.family}/{jobIds}`, 'get', await get(`/jobs/${job.family}/${job.jobId}`));
+      expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: job.family, jobIds: [job.jobId, 'jnotthere'] })));
+    }
+    expect(checked.length).toBeGreaterThan(80);
+  });
+
+  test('health, the document itself, preflights', async () => {
+    expectDeclared('/health', 'get', await get('/health'));
+    expectDeclared('/openapi.json', 'get', await get('/openapi.json'));
+    const origin = { origin: 'https://app.example.com', 'access-control-request-method': 'GET' };
+    expectDeclared('/jobs/query', 'options', await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/query', headers: origin })));
+    const evil = { origin: 'https://evil.example', 'access-control-request-method': 'GET' };
+    expectDeclared('/jobs/media/{jobIds}', 'options', await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/media/j1', headers: evil })));
+  });
+
+  test('every declared error the caller can provoke', async () => {
+    const running = MEDIA_RUNNING;
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get('/jobs/media/bad%20id'));
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { wait: '99' }));
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { bucket: 'Not_A_Bucket' }));
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { bucket: 'otherbucket-1250000000' }));
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get('/jobs/media/jnotthere'));
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { wait: '1' }));
+    expectDeclared('/jobs/query', 'post', await post('{not json'));
+    expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'video', jobIds: ['j1'] })));
+    expectDeclared('/jobs/query', 'post', await post('{}', { 'content-type': 'text/plain' }));
+    expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'media', jobIds: ['x'.repeat(20_000)] })));
+  });
+
+  test('every declared error the platform or CI can cause', async () => {
+    const running = MEDIA_RUNNING;
+    h.emulator.fault = () => ({ status: 403, code: 'AccessDenied' });
+    expectDeclared('/jobs/pic/{jobIds}', 'get', await get('/jobs/pic/c1'));
+    h.emulator.fault = () => ({ body: '<Response><JobsDetail>', status: 200 });
+    expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'ai', jobIds: ['a1'] })));
+    h.emulator.fault = () => ({ delayMs: 400 });
+    h.setEnv({ UPSTREAM_TIMEOUT_MS: '100' });
+    expectDeclared('/jobs/batch/{jobIds}', 'get', await get('/jobs/batch/b1'));
+    h.emulator.fault = undefined;
+    h.setEnv({ TENCENTCLOUD_SECRETID: undefined });
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`));
+    h.setEnv({ SCHEMA_MODE: 'lenient' });
+    expectDeclared('/health', 'get', await get('/health'));
+    h.setEnv({ AUTH_MODE: 'apikey', API_KEY_SHA256: 'a'.repeat(64) });
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`));
+    h.setEnv({});
+    h.emulator.fault = () => ({ status: 429, code: 'SlowDown', retryAfter: '30' });
+    expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`));
+    h.emulator.fault = () => ({ status: 500, code: 'InternalError' });
+    expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'pic', jobIds: ['c1'] })));
+    h.emulator.fault = () => ({ reset: true });
+    expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'pic', jobIds: ['c1'] })));
+    h.emulator.fault = undefined;
+  });
+});
