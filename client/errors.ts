@@ -16,6 +16,8 @@ export class JobStatusApiError extends JobStatusError {
   constructor(
     readonly status: number,
     readonly envelope: ErrorEnvelope,
+    /** From the answer's Retry-After (e.g. 503 UpstreamThrottled): how long the server asks us to wait. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${status} ${envelope.Error.Code}: ${envelope.Error.Message}`);
     this.code = envelope.Error.Code;
@@ -40,6 +42,8 @@ export class JobStatusUnexpectedResponseError extends JobStatusError {
   constructor(
     readonly status: number,
     readonly bodySnippet: string,
+    /** From the answer's Retry-After, when a gateway in front of the API throttled the call. */
+    readonly retryAfterMs?: number,
   ) {
     super(`Unexpected ${status} answer that is not the job-status API's JSON`);
   }

@@ -42,11 +42,25 @@ export async function callApi<T>(transport: Transport, path: string, options: Ca
   try {
     json = JSON.parse(text);
   } catch {
-    throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200));
+    throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after')));
   }
   if (res.ok) return json as T;
-  if (isErrorEnvelope(json)) throw new JobStatusApiError(res.status, json);
-  throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200));
+  const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+  if (isErrorEnvelope(json)) throw new JobStatusApiError(res.status, json, retryAfter);
+  throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200), retryAfter);
+}
+
+/**
+ * Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms; undefined when absent or
+ * unreadable. The server has its own parser in shared/ci/retry-policy.ts; this file ships standalone.
+ */
+export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1000;
+  // All three HTTP-date forms open with a day name; Date.parse alone would read "1.5" as 2001.
+  const at = /^[A-Za-z]{3}/.test(v) ? Date.parse(v) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 function isErrorEnvelope(value: unknown): value is ErrorEnvelope {

@@ -19,7 +19,11 @@ export interface WaitForJobOptions<J> {
   waitSeconds?: number;
   /** Least time between the starts of two calls when the server answers quickly without news; doubles while nothing changes. */
   minIntervalMs?: number;
-  /** Consecutive transient failures (network, 429, 502, 503, 504) tolerated before giving up. */
+  /**
+   * Consecutive transient failures (network, 429, 502, 503, 504) tolerated before giving up. Between
+   * them it backs off exponentially with jitter, or waits the answer's Retry-After when that is
+   * longer (capped at 60 s).
+   */
   retries?: number;
 }
 
@@ -29,6 +33,11 @@ export interface JobLike {
 }
 
 const MAX_INTERVAL_MS = 15_000;
+/**
+ * A Retry-After longer than this is cut to it: a misconfigured gateway asking for an hour should not
+ * freeze a progress bar that has no timeoutMs. Still far above anything our API sends (a few seconds).
+ */
+const MAX_RETRY_AFTER_MS = 60_000;
 /** Beyond `wait`, how long one call may take before it counts as hung. */
 const CALL_GRACE_MS = 15_000;
 
@@ -60,7 +69,8 @@ export async function waitUntilTerminal<J extends JobLike>(
     } catch (err) {
       if (stop?.aborted) throw stopped();
       if (!isTransient(err) || ++failures > retries) throw err;
-      await pause(retryDelayMs(failures, minIntervalMs));
+      // The server's own estimate wins when it asks for longer than our backoff would wait.
+      await pause(Math.max(retryDelayMs(failures, minIntervalMs), Math.min(retryAfterOf(err), MAX_RETRY_AFTER_MS)));
       continue;
     }
 
@@ -85,6 +95,10 @@ export function isTransient(err: unknown): boolean {
     return [429, 502, 503, 504].includes(err.status);
   // Our own per-call guard fired: the connection hung.
   return (err as { name?: unknown } | null)?.name === 'TimeoutError';
+}
+
+function retryAfterOf(err: unknown): number {
+  return err instanceof JobStatusApiError || err instanceof JobStatusUnexpectedResponseError ? (err.retryAfterMs ?? 0) : 0;
 }
 
 /** Exponential with jitter, so many clients failing together do not come back together. */

@@ -107,3 +107,22 @@ test('from a disallowed origin the browser blocks the answer (CORS), and the pag
   await page.screenshot({ path: join(ARTIFACTS, 'demo-cors-blocked.png'), fullPage: true });
   await page.close();
 }, 30_000);
+
+test('a cross-origin page can read Retry-After on a 503 UpstreamThrottled, so the client can honour it', async () => {
+  stack.setEnv({ ALLOWED_ORIGINS: allowed.url, UPSTREAM_TIMEOUT_MS: '800', CACHE_ACTIVE_TTL_MS: '0', CACHE_TERMINAL_TTL_S: '0' });
+  stack.emulator.fault = () => ({ status: 429, code: 'SlowDown', retryAfter: '3' });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${allowed.url}/`);
+    const seen = await page.evaluate(async (api) => {
+      const res = await fetch(`${api}/jobs/media/jthrottled1`);
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), code: (await res.json()).Error.Code };
+    }, stack.url);
+    // Without retry-after in Access-Control-Expose-Headers the browser would hand the page null.
+    expect(seen).toEqual({ status: 503, retryAfter: '3', code: 'UpstreamThrottled' });
+  } finally {
+    stack.emulator.fault = undefined;
+    stack.setEnv({ ALLOWED_ORIGINS: allowed.url });
+    await page.close();
+  }
+}, 30_000);

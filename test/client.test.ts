@@ -16,6 +16,7 @@ import {
   type MediaJob,
   createJobStatusClient,
 } from '../client';
+import { parseRetryAfter } from '../client/request';
 import { closeServer, startLocalStack } from './helpers/local-stack';
 import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from './helpers/seed-jobs';
 
@@ -165,6 +166,32 @@ describe('waitForJob', () => {
     expect(calls).toHaveLength(3);
   });
 
+  test('a 503 UpstreamThrottled is retried after its Retry-After, not after the short backoff', async () => {
+    // CI keeps answering 429 with Retry-After: 2; with an 800 ms budget the function does not wait
+    // itself but answers 503 UpstreamThrottled + Retry-After: 2, which the client must honour.
+    stack.setEnv({ UPSTREAM_TIMEOUT_MS: '800', CACHE_ACTIVE_TTL_MS: '0', CACHE_TERMINAL_TTL_S: '0' });
+    let throttled = 1;
+    stack.emulator.fault = () => (throttled-- > 0 ? { status: 429, code: 'SlowDown', retryAfter: '2' } : undefined);
+    const started: number[] = [];
+    const timing: typeof fetch = (input, init) => {
+      started.push(Date.now());
+      return fetch(input, init);
+    };
+    const client = createJobStatusClient({ baseUrl: stack.url, fetch: timing });
+    const job = await client.waitForJob('media', MEDIA_SUCCESS, { minIntervalMs: 50 });
+    expect(job.State).toBe('Success');
+    expect(started).toHaveLength(2);
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(1990); // backoff alone would be ≤ 50 ms
+  });
+
+  test('the throttled answer carries retryAfterMs on the typed error', async () => {
+    stack.setEnv({ UPSTREAM_TIMEOUT_MS: '800', CACHE_ACTIVE_TTL_MS: '0', CACHE_TERMINAL_TTL_S: '0' });
+    stack.emulator.fault = () => ({ status: 429, code: 'SlowDown', retryAfter: '3' });
+    const err = await api().getJobs('media', MEDIA_RUNNING).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobStatusApiError);
+    expect(err).toMatchObject({ status: 503, code: 'UpstreamThrottled', retryAfterMs: 3000 });
+  });
+
   test('without long-poll (waitSeconds 0) it still paces itself, backing off while nothing changes', async () => {
     const started: number[] = [];
     const timing: typeof fetch = (input, init) => {
@@ -179,6 +206,23 @@ describe('waitForJob', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(95); // the first answer is news: one minimum interval
     // Then every answer without news doubles the pause: ~100, 200, 400, 800 ms.
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! * 1.7);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-11-26T10:00:00Z');
+  test.each<[string | null, number | undefined]>([
+    ['2', 2000],
+    [' 0 ', 0],
+    ['Thu, 26 Nov 2026 10:00:05 GMT', 5000],
+    ['Thu, 26 Nov 2026 09:59:00 GMT', 0], // already past: retry now, never a negative wait
+    ['soon', undefined],
+    ['-1', undefined],
+    ['1.5', undefined],
+    ['', undefined],
+    [null, undefined],
+  ])('%j → %j ms', (header, ms) => {
+    expect(parseRetryAfter(header, now)).toBe(ms);
   });
 });
 

@@ -325,6 +325,7 @@ describe('CORS', () => {
     const ok = await get(`/jobs/media/${MEDIA_SUCCESS}`, undefined, { origin: ORIGIN });
     expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(ok.headers['access-control-expose-headers']).toContain('x-request-id');
+    expect(ok.headers['access-control-expose-headers']).toContain('retry-after');
     const err = await get('/jobs/media/bad$id', undefined, { origin: ORIGIN });
     expect(err.status).toBe(400);
     expect(err.headers['access-control-allow-origin']).toBe(ORIGIN);

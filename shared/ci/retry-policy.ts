@@ -21,7 +21,8 @@ export function retryAfterMs(header: string | string[] | undefined, nowMs = Date
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   if (/^\d{1,6}$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
+  // All three HTTP-date forms open with a day name; Date.parse alone would read "1.5" as 2001.
+  const at = /^\s*[A-Za-z]{3}/.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 

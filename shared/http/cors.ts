@@ -5,7 +5,9 @@
  */
 export type OriginPolicy = { kind: 'none' } | { kind: 'any' } | { kind: 'list'; origins: ReadonlySet<string> };
 
-const EXPOSED = 'x-request-id, x-ci-request-id';
+// Retry-After is not CORS-safelisted: without it here, a browser client could not see how long a
+// 503 UpstreamThrottled asks it to wait.
+const EXPOSED = 'x-request-id, x-ci-request-id, retry-after';
 export const PREFLIGHT_METHODS = 'GET, POST, OPTIONS';
 export const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key, x-request-id';
 
