@@ -6,7 +6,7 @@
 import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
 import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
 import { JobCache } from '../shared/cache/job-cache';
-import { InFlight } from '../shared/ci/coalesce';
+import { InFlight, type SharedCall } from '../shared/ci/coalesce';
 import type { JobFamily } from '../shared/ci/families';
 import type { QueryJobsInput } from '../shared/ci/query-jobs';
 import { resolveTarget } from '../shared/ci/target';
@@ -91,13 +91,13 @@ describe('InFlight', () => {
   test('a caller that gives up leaves; the call is aborted only when the last one leaves', async () => {
     const flight = new InFlight<string>();
     let upstream: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
-      upstream = signal;
+    const start = (call: SharedCall) => {
+      upstream = call.signal;
       return new Promise<string>((resolve) => setTimeout(() => resolve('answer'), 30));
     };
     const first = new AbortController();
-    const a = flight.run('k', first.signal, start, () => new Error('gave up'));
-    const b = flight.run('k', new AbortController().signal, start, () => new Error('gave up'));
+    const a = flight.run('k', first.signal, Infinity, start, () => new Error('gave up'));
+    const b = flight.run('k', new AbortController().signal, Infinity, start, () => new Error('gave up'));
     first.abort();
     await expect(a).rejects.toThrow('gave up');
     expect(upstream?.aborted).toBe(false);
@@ -105,10 +105,34 @@ describe('InFlight', () => {
     expect(flight.size).toBe(0);
 
     const only = new AbortController();
-    const c = flight.run('k', only.signal, start, () => new Error('gave up'));
+    const c = flight.run('k', only.signal, Infinity, start, () => new Error('gave up'));
     only.abort();
     await expect(c).rejects.toThrow('gave up');
     expect(upstream?.aborted).toBe(true);
+  });
+
+  test("the shared call's budget is the latest end among the callers still waiting", async () => {
+    const flight = new InFlight<string>();
+    let call: SharedCall | undefined;
+    let finish = (_v: string) => {};
+    const start = (c: SharedCall) => {
+      call = c;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    const [starter, joiner, late] = [new AbortController(), new AbortController(), new AbortController()];
+    const gaveUp = () => new Error('gave up');
+    const answers = [
+      flight.run('k', starter.signal, 1_000, start, gaveUp),
+      flight.run('k', joiner.signal, 5_000, start, gaveUp),
+      flight.run('k', late.signal, 3_000, start, gaveUp),
+    ].map((p) => p.catch((e: Error) => e.message));
+    expect(call?.latestEnd()).toBe(5_000);
+    joiner.abort();
+    expect(call?.latestEnd()).toBe(3_000);
+    late.abort();
+    expect(call?.latestEnd()).toBe(1_000);
+    finish('answer');
+    expect(await Promise.all(answers)).toEqual(['answer', 'gave up', 'gave up']);
   });
 });
 
@@ -188,6 +212,25 @@ describe('cached query over loopback', () => {
     const res = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
     expect(res.envelope.SchemaErrors?.[0]?.path).toBe('/JobsDetail/0/Progress');
     expect(deps.cache.size).toBe(0);
+  });
+
+  test('a joiner with time to spare gets the retry that its hurried starter could not wait for', async () => {
+    const running = ids.Running as string;
+    // CI asks for a 1 s pause before the retry: more than the starter has, less than the joiner.
+    let first = true;
+    emulator.fault = () => (first && !(first = false) ? { status: 503, code: 'ServiceUnavailable', retryAfter: '1' } : undefined);
+    const noCache = { ...POLICY, terminalTtlMs: 0, activeTtlMs: 0 };
+    const hurried = { ...input([running]), deadline: createDeadline(300) };
+    const patient = { ...input([running]), deadline: createDeadline(3000) };
+    const started = Date.now();
+    const [starter, joiner] = await Promise.allSettled([queryJobsCached(hurried, noCache, deps), queryJobsCached(patient, noCache, deps)]);
+    expect(starter).toMatchObject({ status: 'rejected', reason: { status: 504, code: 'UpstreamTimeout' } });
+    expect(joiner.status).toBe('fulfilled');
+    expect(jobIds((joiner as PromiseFulfilledResult<Awaited<ReturnType<typeof queryJobsCached>>>).value)).toEqual([running]);
+    expect(asked()).toEqual([`/jobs/${running}`, `/jobs/${running}`]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    hurried.deadline.dispose();
+    patient.deadline.dispose();
   });
 
   test('100 concurrent identical queries make one CI call', async () => {

@@ -4,7 +4,7 @@
  * The answer has the same shape and order as queryJobs' own.
  */
 import type { CachePolicy } from '../config/cache-env';
-import { InFlight } from '../ci/coalesce';
+import { InFlight, type SharedCall } from '../ci/coalesce';
 import { type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
 import type { Deadline } from '../deadline';
 import { upstreamTimeout } from '../http/errors';
@@ -38,7 +38,8 @@ export async function queryJobsCached(input: QueryJobsInput, policy: CachePolicy
   const fresh = await deps.inflight.run(
     flightKey(input, missing),
     input.deadline.signal,
-    (signal) => queryJobs({ ...input, ids: missing, deadline: sharedDeadline(input.deadline, signal) }),
+    input.deadline.at,
+    (call) => queryJobs({ ...input, ids: missing, deadline: sharedDeadline(call) }),
     // What queryJobs itself answers when the caller's deadline passes first.
     upstreamTimeout,
   );
@@ -75,11 +76,18 @@ function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: Cache
 }
 
 /**
- * The deadline a shared call runs under: the starting caller's time budget, but cancelled only when
- * every caller waiting on it has given up (InFlight's signal), not when the first one does.
+ * The deadline a shared call runs under: as long as the caller who can wait longest, and cancelled
+ * only when every caller waiting on it has given up, not when the first one does.
  */
-function sharedDeadline(first: Deadline, signal: AbortSignal): Deadline {
-  return { at: first.at, signal, remainingMs: (now) => first.remainingMs(now), dispose: () => undefined };
+function sharedDeadline(call: SharedCall): Deadline {
+  return {
+    get at() {
+      return call.latestEnd();
+    },
+    signal: call.signal,
+    remainingMs: (now = Date.now()) => Math.max(0, call.latestEnd() - now),
+    dispose: () => undefined,
+  };
 }
 
 /**

@@ -4,12 +4,22 @@
  *
  * The shared call gets its own AbortSignal that fires only when every caller waiting on it has
  * given up; a caller whose own signal fires stops waiting at once (with `onAbort()`'s error)
- * while the call goes on for the others.
+ * while the call goes on for the others. Its time budget is that of the caller who can wait
+ * longest, so a joiner with time to spare is not denied a retry because the starter is in a hurry.
  */
 interface Shared<T> {
   promise: Promise<T>;
   controller: AbortController;
-  waiters: number;
+  /** When each caller still waiting stops waiting (epoch ms), one entry per caller. */
+  endsAt: number[];
+}
+
+/** What the shared call is told about the callers it serves. */
+export interface SharedCall {
+  /** Fires once every caller has given up. */
+  signal: AbortSignal;
+  /** The latest time any caller still waiting will wait until (epoch ms); 0 when none is left. */
+  latestEnd(): number;
 }
 
 export class InFlight<T> {
@@ -20,29 +30,37 @@ export class InFlight<T> {
     return this.calls.size;
   }
 
-  run(key: string, signal: AbortSignal, start: (signal: AbortSignal) => Promise<T>, onAbort: () => Error): Promise<T> {
+  /** `endsAt`: when this caller will stop waiting (epoch ms); its `signal` fires then or earlier. */
+  run(key: string, signal: AbortSignal, endsAt: number, start: (call: SharedCall) => Promise<T>, onAbort: () => Error): Promise<T> {
     if (signal.aborted) return Promise.reject(onAbort());
-    let shared = this.calls.get(key);
-    if (!shared) {
-      const controller = new AbortController();
-      const entry: Shared<T> = { promise: start(controller.signal), controller, waiters: 0 };
-      const forget = () => {
-        if (this.calls.get(key) === entry) this.calls.delete(key);
-      };
-      // Settled or abandoned, the call leaves the table; nobody may join a finished call.
-      entry.promise.then(forget, forget);
-      this.calls.set(key, entry);
-      shared = entry;
-    }
-    return this.wait(key, shared, signal, onAbort);
+    const existing = this.calls.get(key);
+    if (existing) return this.wait(key, existing, signal, endsAt, onAbort);
+
+    const controller = new AbortController();
+    // The starter's end is listed before start() runs, so the call knows its budget from its first step.
+    const ends = [endsAt];
+    const call: SharedCall = { signal: controller.signal, latestEnd: () => (ends.length === 0 ? 0 : Math.max(...ends)) };
+    const entry: Shared<T> = { promise: start(call), controller, endsAt: ends };
+    const forget = () => {
+      if (this.calls.get(key) === entry) this.calls.delete(key);
+    };
+    // Settled or abandoned, the call leaves the table; nobody may join a finished call.
+    entry.promise.then(forget, forget);
+    this.calls.set(key, entry);
+    return this.follow(key, entry, signal, endsAt, onAbort);
   }
 
-  private wait(key: string, shared: Shared<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
-    shared.waiters += 1;
+  private wait(key: string, shared: Shared<T>, signal: AbortSignal, endsAt: number, onAbort: () => Error): Promise<T> {
+    shared.endsAt.push(endsAt);
+    return this.follow(key, shared, signal, endsAt, onAbort);
+  }
+
+  /** Settles with the shared call, or earlier with onAbort() when this caller's signal fires. */
+  private follow(key: string, shared: Shared<T>, signal: AbortSignal, endsAt: number, onAbort: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const leave = () => {
-        shared.waiters -= 1;
-        if (shared.waiters === 0) {
+        shared.endsAt.splice(shared.endsAt.indexOf(endsAt), 1);
+        if (shared.endsAt.length === 0) {
           if (this.calls.get(key) === shared) this.calls.delete(key);
           shared.controller.abort();
         }
