@@ -21,6 +21,9 @@ const options = {
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_XML_DEPTH,
+  // We pass no callbacks, so nothing needs the tag path as a string; building it for every tag
+  // anyway took ~30 % of parse time (5 kB: 318 → 218 µs, 100 kB: 6.6 → 4.1 ms in one run).
+  jPath: false,
 };
 const parser = new XMLParser(options);
 // Numeric character references need the (slower, ~15 %) HTML entity pass; CI bodies rarely have any.
