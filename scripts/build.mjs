@@ -49,6 +49,17 @@ await build({
   target: 'es2022',
   logLevel: 'warning',
 });
+// Its typings as one file beside it: copied together as x.mjs + x.d.mts, TypeScript finds them.
+// tsconfig.client.json keeps the program to client/ alone (the whole project takes ~10 s, this ~2 s).
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/dts-bundle-generator/dist/bin/dts-bundle-generator.js',
+    ...['--silent', '--no-check', '--no-banner', '--project', 'tsconfig.client.json'],
+    ...['-o', 'dist/client/index.d.mts', 'client/index.ts'],
+  ],
+  { stdio: 'inherit' },
+);
 
 // The demo page npm start serves at /: plain HTML plus the client, bundled for browsers.
 await build({
