@@ -3,6 +3,7 @@
  * XML answer with the family's schema shape, merges the results in request order, and validates
  * the merged result against the family schema.
  */
+import { setMaxListeners } from 'node:events';
 import type { Credentials, SchemaMode } from '../config/env';
 import type { Deadline } from '../deadline';
 import { type ApiError, type SchemaIssue, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
@@ -53,6 +54,9 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // One failed call fails the request, so the others are cancelled rather than left running.
   const failFast = new AbortController();
   const signal = AbortSignal.any([input.deadline.signal, failFast.signal]);
+  // Each chunk's call listens on this signal while it runs: up to 50 for ai/batch ids (one per
+  // call). That fan-out is bounded by MAX_JOB_IDS, not a leak, so Node should not warn about it.
+  setMaxListeners(Math.max(10, chunks.length + 1), signal);
   const answers = await Promise.all(
     chunks.map((ids) =>
       fetchChunk(input, `${path}/${ids.join(',')}`, signal).catch((err: unknown) => {
