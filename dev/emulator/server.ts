@@ -158,6 +158,17 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   res.end(body);
 }
 
+/** Waits for 'drain' or 'close', and drops both listeners either way: once('close') per pause would pile up. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.once('drain', done).once('close', done);
+  });
+}
+
 /** Applies the faults that replace the answer; returns true when the request is dealt with. */
 async function misbehave(fault: Fault, res: ServerResponse): Promise<boolean> {
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -171,7 +182,7 @@ async function misbehave(fault: Fault, res: ServerResponse): Promise<boolean> {
     const chunk = `<Padding>${'x'.repeat(64 * 1024)}</Padding>`;
     res.write('<Response>');
     for (let sent = 0; sent < fault.oversizeBytes && !res.destroyed; sent += chunk.length) {
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     res.end('</Response>');
     return true;
