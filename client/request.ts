@@ -38,14 +38,14 @@ export async function callApi<T>(transport: Transport, path: string, options: Ca
     if (options.signal?.aborted) throw options.signal.reason;
     throw new JobStatusNetworkError('The answer was cut off', err);
   }
+  const retryAfter = res.ok ? undefined : parseRetryAfter(res.headers.get('retry-after'));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after')));
+    throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200), retryAfter);
   }
   if (res.ok) return json as T;
-  const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
   if (isErrorEnvelope(json)) throw new JobStatusApiError(res.status, json, retryAfter);
   throw new JobStatusUnexpectedResponseError(res.status, text.slice(0, 200), retryAfter);
 }

@@ -34,7 +34,10 @@ export class InFlight<T> {
   run(key: string, signal: AbortSignal, endsAt: number, start: (call: SharedCall) => Promise<T>, onAbort: () => Error): Promise<T> {
     if (signal.aborted) return Promise.reject(onAbort());
     const existing = this.calls.get(key);
-    if (existing) return this.wait(key, existing, signal, endsAt, onAbort);
+    if (existing) {
+      existing.endsAt.push(endsAt);
+      return this.follow(key, existing, signal, endsAt, onAbort);
+    }
 
     const controller = new AbortController();
     // The starter's end is listed before start() runs, so the call knows its budget from its first step.
@@ -48,11 +51,6 @@ export class InFlight<T> {
     entry.promise.then(forget, forget);
     this.calls.set(key, entry);
     return this.follow(key, entry, signal, endsAt, onAbort);
-  }
-
-  private wait(key: string, shared: Shared<T>, signal: AbortSignal, endsAt: number, onAbort: () => Error): Promise<T> {
-    shared.endsAt.push(endsAt);
-    return this.follow(key, shared, signal, endsAt, onAbort);
   }
 
   /** Settles with the shared call, or earlier with onAbort() when this caller's signal fires. */
