@@ -25,9 +25,12 @@ import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from './help
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let calls: string[] = [];
+/** When each call in `calls` started (Date.now()), for the pacing tests. */
+let callTimes: number[] = [];
 let logSpy: jest.SpyInstance;
 const countingFetch: typeof fetch = (input, init) => {
   calls.push(String(input));
+  callTimes.push(Date.now());
   return fetch(input, init);
 };
 const api = () => createJobStatusClient({ baseUrl: `${stack.url}/`, fetch: countingFetch });
@@ -42,6 +45,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   calls = [];
+  callTimes = [];
   stack.setEnv();
   stack.emulator.fault = undefined;
 });
@@ -174,16 +178,10 @@ describe('waitForJob', () => {
     stack.setEnv({ UPSTREAM_TIMEOUT_MS: '800', CACHE_ACTIVE_TTL_MS: '0', CACHE_TERMINAL_TTL_S: '0' });
     let throttled = 1;
     stack.emulator.fault = () => (throttled-- > 0 ? { status: 429, code: 'SlowDown', retryAfter: '2' } : undefined);
-    const started: number[] = [];
-    const timing: typeof fetch = (input, init) => {
-      started.push(Date.now());
-      return fetch(input, init);
-    };
-    const client = createJobStatusClient({ baseUrl: stack.url, fetch: timing });
-    const job = await client.waitForJob('media', MEDIA_SUCCESS, { minIntervalMs: 50 });
+    const job = await api().waitForJob('media', MEDIA_SUCCESS, { minIntervalMs: 50 });
     expect(job.State).toBe('Success');
-    expect(started).toHaveLength(2);
-    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(1990); // backoff alone would be ≤ 50 ms
+    expect(callTimes).toHaveLength(2);
+    expect(callTimes[1]! - callTimes[0]!).toBeGreaterThanOrEqual(1990); // backoff alone would be ≤ 50 ms
   });
 
   test('the throttled answer carries retryAfterMs on the typed error', async () => {
@@ -195,14 +193,8 @@ describe('waitForJob', () => {
   });
 
   test('without long-poll (waitSeconds 0) it still paces itself, backing off while nothing changes', async () => {
-    const started: number[] = [];
-    const timing: typeof fetch = (input, init) => {
-      started.push(Date.now());
-      return fetch(input, init);
-    };
-    const client = createJobStatusClient({ baseUrl: stack.url, fetch: timing });
-    await client.waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 }).catch(() => undefined);
-    const gaps = started.slice(1).map((t, i) => t - started[i]!);
+    await api().waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 }).catch(() => undefined);
+    const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]!);
     expect(gaps.length).toBeGreaterThanOrEqual(3);
     expect(gaps.length).toBeLessThanOrEqual(5); // 100 ms flat would be ~16 calls
     expect(gaps[0]).toBeGreaterThanOrEqual(95); // the first answer is news: one minimum interval
