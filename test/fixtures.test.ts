@@ -49,8 +49,10 @@ describe('repeated elements are arrays with one element or many', () => {
   const ops = media.map((j) => j.Operation).filter(Boolean);
 
   test('WatermarkTemplateId: one and three', () => {
-    const lengths = ops.filter((o) => o.WatermarkTemplateId).map((o) => o.WatermarkTemplateId.length);
-    expect(lengths.every((n) => typeof n === 'number')).toBe(true);
+    const lists = ops.filter((o) => o.WatermarkTemplateId).map((o) => o.WatermarkTemplateId);
+    // A lone id left as a string would also have a numeric length: check the type, then the lengths.
+    expect(lists.every((list) => Array.isArray(list))).toBe(true);
+    const lengths = lists.map((list) => list.length);
     expect(lengths).toContain(3);
     expect(lengths.some((n) => n === 1)).toBe(true);
   });
@@ -96,7 +98,10 @@ describe('the samples in the seed documents', () => {
       })
     : [];
 
-  if (samples.length === 0) test.skip('seed documents are not beside this checkout (../shared/seeds)', () => undefined);
+  // Without the seed documents (a checkout used on its own) these tests are reported as skipped,
+  // never as passed with nothing checked. CI always has them beside the checkout.
+  const haveSeeds = existsSync(seedDir);
+  if (!haveSeeds) test.skip('seed documents are not beside this checkout (../shared/seeds)', () => undefined);
   else
     test.each(samples)('%s', (_name, fam, xml) => {
       const json = expectValidAndLossless(fam, xml);
@@ -107,8 +112,7 @@ describe('the samples in the seed documents', () => {
       expect(convert(fam, fixture!.xml).JobsDetail[0]).toEqual(json.JobsDetail[0]);
     });
 
-  test('all five seed samples with a response body were found', () => {
-    if (!existsSync(seedDir)) return;
+  (haveSeeds ? test : test.skip)('all five seed samples with a response body were found', () => {
     expect(samples.map(([n]) => n.split(' ')[0])).toEqual(expect.arrayContaining(readdirSync(seedDir)));
     expect(samples.length).toBe(6);
   });
