@@ -8,4 +8,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20000,
+  // Suites run the built bundle: refuse a dist/ older than the sources it was built from.
+  globalSetup: '<rootDir>/test/global-setup.js',
 };
