@@ -4,7 +4,7 @@
  * the merged result against the family schema.
  */
 import { setMaxListeners } from 'node:events';
-import type { Credentials, SchemaMode } from '../config/env';
+import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { type ApiError, type SchemaIssue, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
 import type { RequestTrace } from '../trace';
@@ -15,6 +15,7 @@ import { callCi } from './ci-call';
 import { FAMILIES, type JobFamily } from './families';
 import { HttpGetError } from './http-get';
 import { jobIdOf } from './job-state';
+import type { SchemaMode } from './schema-mode';
 import type { CiTarget } from './target';
 import { describeUpstreamFailure, upstreamFailureError } from './upstream-error';
 
