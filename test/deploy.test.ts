@@ -3,7 +3,7 @@
  * go out with which parameters, that a second run updates instead of failing, that both function
  * modes (event, web) come out right, and that bad settings or missing keys stop before any call.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -124,7 +124,7 @@ test('a second deploy updates code and configuration and leaves an unchanged Fun
 test('a changed Function URL setting is updated in place', async () => {
   expect((await run([])).code).toBe(0);
   const yml = join(work, 'serverless.yml');
-  const text = require('node:fs').readFileSync(yml, 'utf8') as string;
+  const text = readFileSync(yml, 'utf8');
   writeFileSync(yml, text.replace('enableIntranet: false', 'enableIntranet: true'));
   standIn.calls.length = 0;
   const { code, out } = await run([]);
@@ -154,7 +154,7 @@ test('serverless.web.yml creates a Web function (Type HTTP) with instance concur
   expect(call('CreateTrigger').params.Type).toBe('http');
 
   // Redeploying the web function updates its concurrency too.
-  writeFileSync(join(work, 'serverless.web.yml'), require('node:fs').readFileSync(join(work, 'serverless.web.yml'), 'utf8').replace('maxConcurrency: 20', 'maxConcurrency: 40'));
+  writeFileSync(join(work, 'serverless.web.yml'), readFileSync(join(work, 'serverless.web.yml'), 'utf8').replace('maxConcurrency: 20', 'maxConcurrency: 40'));
   standIn.calls.length = 0;
   expect((await run(['--config', 'serverless.web.yml'])).code).toBe(0);
   expect(call('UpdateFunctionConfiguration').params.InstanceConcurrencyConfig).toEqual({ DynamicEnabled: 'FALSE', MaxConcurrency: 40 });
@@ -162,7 +162,7 @@ test('serverless.web.yml creates a Web function (Type HTTP) with instance concur
 
 test('vpcConfig, when set, goes out as VpcConfig', async () => {
   const yml = join(work, 'serverless.yml');
-  const text = require('node:fs').readFileSync(yml, 'utf8') as string;
+  const text = readFileSync(yml, 'utf8');
   writeFileSync(yml, text.replace('  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}\n  #   subnetId: ${env:SUBNET_ID}', '  vpcConfig:\n    vpcId: ${env:VPC_ID}\n    subnetId: ${env:SUBNET_ID}'));
   const { code } = await run([], { VPC_ID: 'vpc-abc123', SUBNET_ID: 'subnet-def456' });
   expect(code).toBe(0);
@@ -178,7 +178,7 @@ test('missing deployer keys stop before any request, naming the variables', asyn
 
 test('bad settings stop before any request, each named', async () => {
   const yml = join(work, 'serverless.yml');
-  const text = require('node:fs').readFileSync(yml, 'utf8') as string;
+  const text = readFileSync(yml, 'utf8');
   writeFileSync(yml, text.replace('Nodejs20.19', 'Nodejs20.15').replace('memorySize: 128', 'memorySize: 100').replace("UPSTREAM_TIMEOUT_MS: '5000'", "UPSTREAM_TIMEOUT_MS: ''"));
   const { code, out } = await run([], { CI_BUCKET: undefined });
   expect(code).toBe(1);
