@@ -104,8 +104,10 @@ test('function settings SCF or the function would refuse are errors', () => {
   const web = checkVariant('serverless.web.yml', (t) => t.replace('maxConcurrency: 20', 'maxConcurrency: 101'));
   expect(web.errors).toEqual([expect.stringContaining('maxConcurrency 101 must be a whole number from 1 to 100')]);
 
-  const vars = checkVariant('serverless.yml', (t) => t.replace('  name: ci-job-status\n', '  name: ${name}-${stage}\n'));
-  expect(vars.errors).toContainEqual(expect.stringContaining('inputs.name: only ${env:NAME} variables are supported, found ${name}-${stage}'));
+  const vars = checkVariant('serverless.yml', (t) => t.replace('  name: ci-job-status\n', '  name: ${name}-${stage}\n').replace('AUTH_MODE: apikey', 'AUTH_MODE: apikey\n      JWT_SECRET: s3cret-${stage}'));
+  expect(vars.errors).toContainEqual(expect.stringContaining('inputs.name: only ${env:NAME} variables are supported, found ${name}'));
+  expect(vars.errors).toContainEqual('inputs.environment.variables.JWT_SECRET: only ${env:NAME} variables are supported, found ${stage}');
+  expect(vars.errors.join('\n')).not.toContain('s3cret'); // a value is never quoted
 
   const vpc = checkVariant('serverless.yml', (t) => t.replace('  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}', '  vpcConfig:\n    vpcId: my-vpc\n  #'));
   expect(vpc.errors).toEqual([expect.stringContaining('vpcConfig.vpcId "my-vpc" is not a VPC id'), expect.stringContaining('subnetId undefined is not a subnet id')]);
@@ -128,26 +130,36 @@ test('deploy mode names each unset variable once, with where it is used', () => 
   expect(r.errors).toEqual(['CI_REGION is not set in this shell (used by inputs.region, inputs.environment.variables.CI_REGION): export it first']);
 });
 
+/** Runs `fn` with `vars` added to process.env (the function reads it per call), then restores it. */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
 test('with the shipped settings, a browser on an allowed origin gets its credentialed preflights answered on every route it calls', async () => {
   const { main_handler } = await import('../functions/job-status/index');
   const { apiGatewayEvent, functionUrlEvent } = await import('./helpers/events');
   const origin = 'https://app.example.com';
-  for (const file of ['serverless.yml', 'serverless.apigw.yml']) {
-    const environment = loadSettings(join(ROOT, file), { ALLOWED_ORIGINS: origin }, 'check').settings!.environment;
-    const saved = { ...process.env };
-    Object.assign(process.env, environment);
-    try {
+  const quiet = jest.spyOn(console, 'log').mockImplementation(() => {}); // the function's request log
+  try {
+    for (const file of ['serverless.yml', 'serverless.apigw.yml']) {
+      const environment = loadSettings(join(ROOT, file), { ALLOWED_ORIGINS: origin }, 'check').settings!.environment;
       for (const [path, method] of [['/jobs/media/j1,j2', 'GET'], ['/jobs/query', 'POST']] as const) {
         const input = { method: 'OPTIONS', path, headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'x-api-key' } };
-        const res = await main_handler(file === 'serverless.yml' ? functionUrlEvent(input) : apiGatewayEvent(input));
+        const res = await withEnv(environment, () => main_handler(file === 'serverless.yml' ? functionUrlEvent(input) : apiGatewayEvent(input)));
         expect([file, path, res.statusCode]).toEqual([file, path, 204]);
         expect(res.headers['access-control-allow-origin']).toBe(origin);
         expect(String(res.headers['access-control-allow-headers'])).toContain('x-api-key');
         expect(String(res.headers['access-control-allow-methods'])).toContain(method);
       }
-    } finally {
-      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-      Object.assign(process.env, saved);
     }
+  } finally {
+    quiet.mockRestore();
   }
 });

@@ -66,6 +66,7 @@ test('first deploy of serverless.yml creates the event function and its Function
   const { code, out } = await run([]);
   expect(out).toContain('ci-job-status: created; Function URL created');
   expect(code).toBe(0);
+  expect(out).not.toContain(KEYS.secretKey);
   expect(standIn.rejected.filter((r) => r.code !== 'ResourceNotFound.Function')).toEqual([]);
   expect(actions()).toEqual(['GetFunction', 'CreateFunction', 'GetFunction', 'ListTriggers', 'CreateTrigger']);
   expect(new Set(standIn.calls.map((c) => c.region))).toEqual(new Set(['ap-guangzhou']));
@@ -158,6 +159,19 @@ test('serverless.web.yml creates a Web function (Type HTTP) with instance concur
   standIn.calls.length = 0;
   expect((await run(['--config', 'serverless.web.yml'])).code).toBe(0);
   expect(call('UpdateFunctionConfiguration').params.InstanceConcurrencyConfig).toEqual({ DynamicEnabled: 'FALSE', MaxConcurrency: 40 });
+});
+
+test('scf_bootstrap is executable in the zip even when the build forgot chmod +x; other files keep their mode', () => {
+  const dir = join(work, 'dist', 'job-status-web');
+  chmodSync(join(dir, 'scf_bootstrap'), 0o644);
+  writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n');
+  chmodSync(join(dir, 'run.sh'), 0o755);
+  const zip = Buffer.from(zipDirectory(dir));
+  expect(unixModeOf(zip, 'scf_bootstrap') & 0o777).toBe(0o755);
+  expect(unixModeOf(zip, 'run.sh') & 0o777).toBe(0o755);
+  expect(unixModeOf(zip, 'index.js') & 0o777).toBe(0o644);
+  // Same input, same bytes: timestamps are fixed, entries sorted.
+  expect(Buffer.from(zipDirectory(dir)).equals(zip)).toBe(true);
 });
 
 test('vpcConfig, when set, goes out as VpcConfig', async () => {

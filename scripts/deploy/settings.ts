@@ -229,7 +229,9 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
 /** Replaces `${env:X}` in every string of the document; anything else in `${…}` is refused. */
 function render(value: unknown, where: string, lookup: (name: string, where: string) => string, errors: string[]): unknown {
   if (typeof value === 'string') {
-    if (OTHER_REF.test(value)) errors.push(`${where}: only \${env:NAME} variables are supported, found ${value}`);
+    // Quote the reference only, never the whole value: it may hold a secret.
+    const other = OTHER_REF.exec(value);
+    if (other) errors.push(`${where}: only \${env:NAME} variables are supported, found ${other[0]}`);
     return value.replace(ENV_REF, (_, name: string) => lookup(name, where));
   }
   if (Array.isArray(value)) return value.map((v, i) => render(v, `${where}[${i}]`, lookup, errors));

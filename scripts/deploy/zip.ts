@@ -4,7 +4,7 @@
  * the same bytes.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { type Zippable, zipSync } from 'fflate';
 
 const UNIX = 3;
@@ -13,9 +13,10 @@ const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 export function zipDirectory(dir: string): Uint8Array {
   const files: Zippable = {};
   for (const path of walk(dir)) {
-    const mode = statSync(path).mode & 0o777;
-    // Keep the executable bit: a Web function's scf_bootstrap must be executable on SCF.
-    const attrs = ((mode & 0o111 ? 0o755 : 0o644) | 0o100000) << 16;
+    // Keep the executable bit, and always set it on scf_bootstrap: SCF starts a Web function by
+    // executing that file, and a build that forgot chmod +x would only fail once deployed.
+    const executable = (statSync(path).mode & 0o111) !== 0 || basename(path) === 'scf_bootstrap';
+    const attrs = ((executable ? 0o755 : 0o644) | 0o100000) << 16;
     files[relative(dir, path).split(sep).join('/')] = [readFileSync(path), { os: UNIX, attrs, mtime: FIXED_MTIME }];
   }
   if (Object.keys(files).length === 0) throw new Error(`${dir} is empty: nothing to upload`);
