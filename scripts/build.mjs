@@ -30,10 +30,15 @@ const fn = await build({
 const bytes = Object.entries(fn.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
 console.log(`bundle: ${bytes.join(', ')}`);
 
-// Dev tools keep node_modules external: they run from a checkout, never on SCF.
+// Dev tools and the deploy CLI keep node_modules external: they run from a checkout, never on SCF.
 await build({
   ...node,
-  entryPoints: { 'dev/start': 'dev/start.ts', 'dev/emulator-cli': 'dev/emulator/cli.ts', 'dev/load': 'dev/load.ts' },
+  entryPoints: {
+    'dev/start': 'dev/start.ts',
+    'dev/emulator-cli': 'dev/emulator/cli.ts',
+    'dev/load': 'dev/load.ts',
+    'deploy/cli': 'scripts/deploy/cli.ts',
+  },
   outdir: 'dist',
   packages: 'external',
   sourcemap: true,
