@@ -4,12 +4,14 @@
  * plain Node process, as a user would import it.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
 import {
   JobStatusApiError,
   JobStatusNetworkError,
@@ -203,6 +205,45 @@ describe('waitForJob', () => {
   });
 });
 
+describe('headers', () => {
+  const SECRET = 'a-jwt-secret-for-the-client-test-32b+';
+  const signToken = (n: number) =>
+    new SignJWT({ n }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1m').sign(new TextEncoder().encode(SECRET));
+
+  test('an async headers function runs before every call: each long-poll round carries a fresh JWT', async () => {
+    stack.setEnv({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET });
+    const sent: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push(new Headers(init?.headers).get('authorization') ?? '');
+      return countingFetch(input, init);
+    };
+    let minted = 0;
+    const client = createJobStatusClient({
+      baseUrl: stack.url,
+      fetch: recording,
+      headers: async () => ({ authorization: `Bearer ${await signToken(++minted)}` }),
+    });
+    const job = await client.waitForJob('media', unique('move-success-1500ms'));
+    expect(job.State).toBe('Success');
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(minted).toBe(sent.length);
+    expect(new Set(sent).size).toBe(sent.length); // a different token on every call
+    // Without the function the same server refuses: the token really was what let the calls in.
+    await expect(api().getJobs('media', MEDIA_SUCCESS)).rejects.toMatchObject({ status: 401, code: 'Unauthorized' });
+  });
+
+  test('a sync headers function works too, and its failure rejects the call with its own error', async () => {
+    stack.setEnv({ AUTH_MODE: 'apikey', API_KEY_SHA256: createHash('sha256').update('the-key').digest('hex') });
+    const ok = createJobStatusClient({ baseUrl: stack.url, fetch: countingFetch, headers: () => ({ 'x-api-key': 'the-key' }) });
+    expect((await ok.getJobs('media', MEDIA_SUCCESS)).JobsDetail[0]?.State).toBe('Success');
+    const refreshFailed = new Error('token refresh failed');
+    const broken = createJobStatusClient({ baseUrl: stack.url, fetch: countingFetch, headers: () => Promise.reject(refreshFailed) });
+    calls = [];
+    await expect(broken.getJobs('media', MEDIA_SUCCESS)).rejects.toBe(refreshFailed);
+    expect(calls).toEqual([]); // nothing was sent without the credential
+  });
+});
+
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-26T10:00:00Z');
   test.each<[string | null, number | undefined]>([
@@ -267,5 +308,5 @@ console.log(state, tag, t, p);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 30_000);
+}, 120_000);
 
