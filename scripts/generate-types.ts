@@ -4,7 +4,9 @@
  * drifted apart without the types being committed).
  *
  * json-schema-to-typescript does not understand `if`/`then`, so the per-Tag branches of each
- * family's JobsDetail are unfolded first into one named type per Tag plus a union.
+ * family's JobsDetail are unfolded first into one named type per Tag (JobBase & its Tag and
+ * Operation) plus a union that narrows on Tag. Names follow the schemas: a Tag's Operation is
+ * `<Tag>Operation`, and a subschema the hoister numbered (Video2) is named after its holder.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,8 +154,11 @@ function nameNumberedDefs(root: Json, renamed: Map<string, string>): void {
     const [holder, via] = holders.get(name)?.[0] ?? [];
     if (!holder) throw new Error(`cannot name ${name}: nothing refers to it`);
     const holderName = finalName(holder, seen);
-    const real = via === '[]' ? `${holderName}Item` : `${holderName.replace(/(Operation|Item)$/, '')}${name.replace(/\d+$/, '')}`;
-    if (real in defs || [...renamed.values()].includes(real)) throw new Error(`cannot name ${name}: ${real} is taken`);
+    const base = name.replace(/\d+$/, '');
+    const candidates = via === '[]' ? [`${holderName}Item`] : [`${holderName.replace(/(Operation|Item)$/, '')}${base}`, `${holderName}${base}`];
+    const free = (n: string) => !(n in defs) && ![...renamed.values()].includes(n);
+    const real = candidates.find(free);
+    if (!real) throw new Error(`cannot name ${name}: ${candidates.join(' and ')} are taken`);
     renamed.set(name, real);
     return real;
   };
