@@ -53,7 +53,7 @@ export type Workflow = WorkflowItem[];
  */
 export type AudioMix = AudioMixItem[];
 export type AudioMixArray = AudioMixItem[];
-export type Subtitle2 = SubtitleItem[];
+export type SubtitlesSubtitle = SubtitleItem[];
 /**
  * Clips to join, in order
  */
@@ -112,1359 +112,465 @@ export type Polygon = {
 }[];
 export type ItemPolygon = Location[];
 export type WordCoordPoint = WordCoordPointItem[];
-export type Words2 = WordsItem2[];
+export type TextDetectionsWords = TextDetectionsWordsItem[];
 export type WordPolygon = WordPolygonItem[];
 export type TextDetections = TextDetectionsItem[];
 /**
- * Requested ids CI does not know; absent when all exist
- */
-export type NonExistJobIds = string[];
-/**
  * A media job with Tag Transcode
  */
-export type MediaTranscodeJob = MediaJobCommon & {
+export type MediaTranscodeJob = JobBase & {
   Tag: "Transcode";
-  /**
-   * Audio/video transcoding
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Transcode?: Transcode;
-    Subtitles?: Subtitles;
-    [k: string]: unknown;
-  };
+  Operation?: TranscodeOperation;
 };
 /**
  * A media job with Tag GeneratePlayList
  */
-export type MediaGeneratePlayListJob = MediaJobCommon & {
+export type MediaGeneratePlayListJob = JobBase & {
   Tag: "GeneratePlayList";
-  /**
-   * Play-list generation (live-transcode variant of Transcode)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Transcode?: Transcode;
-    Subtitles?: Subtitles;
-    [k: string]: unknown;
-  };
+  Operation?: GeneratePlayListOperation;
 };
 /**
  * A media job with Tag Animation
  */
-export type MediaAnimationJob = MediaJobCommon & {
+export type MediaAnimationJob = JobBase & {
   Tag: "Animation";
-  /**
-   * Video to animated image
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Animation?: Animation;
-    [k: string]: unknown;
-  };
+  Operation?: AnimationOperation;
 };
 /**
  * A media job with Tag Snapshot
  */
-export type MediaSnapshotJob = MediaJobCommon & {
+export type MediaSnapshotJob = JobBase & {
   Tag: "Snapshot";
-  /**
-   * Video snapshots / sprite images
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Snapshot?: Snapshot;
-    SnapshotPrefix?: string;
-    [k: string]: unknown;
-  };
+  Operation?: SnapshotOperation;
 };
 /**
  * A media job with Tag SmartCover
  */
-export type MediaSmartCoverJob = MediaJobCommon & {
+export type MediaSmartCoverJob = JobBase & {
   Tag: "SmartCover";
-  /**
-   * Smart cover selection
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SmartCover?: SmartCover;
-    [k: string]: unknown;
-  };
+  Operation?: SmartCoverOperation;
 };
 /**
  * A media job with Tag Concat
  */
-export type MediaConcatJob = MediaJobCommon & {
+export type MediaConcatJob = JobBase & {
   Tag: "Concat";
-  /**
-   * Audio/video concatenation
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ConcatTemplate?: ConcatTemplate;
-    [k: string]: unknown;
-  };
+  Operation?: ConcatOperation;
 };
 /**
  * A media job with Tag VideoProcess
  */
-export type MediaVideoProcessJob = MediaJobCommon & {
+export type MediaVideoProcessJob = JobBase & {
   Tag: "VideoProcess";
-  /**
-   * Video processing (colour enhance, sharpen)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoProcess?: VideoProcess;
-    [k: string]: unknown;
-  };
+  Operation?: VideoProcessOperation;
 };
 /**
  * A media job with Tag VideoEnhance
  */
-export type MediaVideoEnhanceJob = MediaJobCommon & {
+export type MediaVideoEnhanceJob = JobBase & {
   Tag: "VideoEnhance";
-  /**
-   * Picture-quality enhancement
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoEnhance?: VideoEnhance;
-    [k: string]: unknown;
-  };
+  Operation?: VideoEnhanceOperation;
 };
 /**
  * A media job with Tag SuperResolution
  */
-export type MediaSuperResolutionJob = MediaJobCommon & {
+export type MediaSuperResolutionJob = JobBase & {
   Tag: "SuperResolution";
-  /**
-   * Super resolution
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SuperResolution?: SuperResolution;
-    [k: string]: unknown;
-  };
+  Operation?: SuperResolutionOperation;
 };
 /**
  * A media job with Tag SDRtoHDR
  */
-export type MediaSDRtoHDRJob = MediaJobCommon & {
+export type MediaSDRtoHDRJob = JobBase & {
   Tag: "SDRtoHDR";
-  /**
-   * SDR to HDR
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SDRtoHDR?: {
-      HdrMode?: string;
-      [k: string]: unknown;
-    };
-    [k: string]: unknown;
-  };
+  Operation?: SDRtoHDROperation;
 };
 /**
  * A media job with Tag Segment
  */
-export type MediaSegmentJob = MediaJobCommon & {
+export type MediaSegmentJob = JobBase & {
   Tag: "Segment";
-  /**
-   * Remuxing / segmenting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Segment?: Segment;
-    [k: string]: unknown;
-  };
+  Operation?: SegmentOperation;
 };
 /**
  * A media job with Tag VideoMontage
  */
-export type MediaVideoMontageJob = MediaJobCommon & {
+export type MediaVideoMontageJob = JobBase & {
   Tag: "VideoMontage";
-  /**
-   * Highlights montage
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoMontage?: VideoMontage;
-    [k: string]: unknown;
-  };
+  Operation?: VideoMontageOperation;
 };
 /**
  * A media job with Tag VoiceSeparate
  */
-export type MediaVoiceSeparateJob = MediaJobCommon & {
+export type MediaVoiceSeparateJob = JobBase & {
   Tag: "VoiceSeparate";
-  /**
-   * Voice / background separation
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VoiceSeparate?: VoiceSeparate;
-    [k: string]: unknown;
-  };
+  Operation?: VoiceSeparateOperation;
 };
 /**
  * A media job with Tag DigitalWatermark
  */
-export type MediaDigitalWatermarkJob = MediaJobCommon & {
+export type MediaDigitalWatermarkJob = JobBase & {
   Tag: "DigitalWatermark";
-  /**
-   * Add a digital watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: DigitalWatermarkOperation;
 };
 /**
  * A media job with Tag ExtractDigitalWatermark
  */
-export type MediaExtractDigitalWatermarkJob = MediaJobCommon & {
+export type MediaExtractDigitalWatermarkJob = JobBase & {
   Tag: "ExtractDigitalWatermark";
-  /**
-   * Extract a digital watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ExtractDigitalWatermark?: ExtractDigitalWatermark;
-    [k: string]: unknown;
-  };
+  Operation?: ExtractDigitalWatermarkOperation;
 };
 /**
  * A media job with Tag Watermark
  */
-export type MediaWatermarkJob = MediaJobCommon & {
+export type MediaWatermarkJob = JobBase & {
   Tag: "Watermark";
-  /**
-   * Visible video watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: WatermarkOperation;
 };
 /**
  * A media job with Tag VideoTag
  */
-export type MediaVideoTagJob = MediaJobCommon & {
+export type MediaVideoTagJob = JobBase & {
   Tag: "VideoTag";
-  /**
-   * Video tagging
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoTag?: {
-      Scenario?: string;
-      Text?: string;
-      [k: string]: unknown;
-    };
-    VideoTagResult?: VideoTagResult;
-    [k: string]: unknown;
-  };
+  Operation?: VideoTagOperation;
 };
 /**
  * A media job with Tag MediaInfo
  */
-export type MediaMediaInfoJob = MediaJobCommon & {
+export type MediaMediaInfoJob = JobBase & {
   Tag: "MediaInfo";
-  /**
-   * Media information of the input (result in MediaInfo)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: MediaInfoOperation;
 };
 /**
  * A media job with Tag QualityEstimate
  */
-export type MediaQualityEstimateJob = MediaJobCommon & {
+export type MediaQualityEstimateJob = JobBase & {
   Tag: "QualityEstimate";
-  /**
-   * Video quality score
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    QualityEstimateConfig?: {
-      Rotate?: string;
-      Mode?: string;
-      [k: string]: unknown;
-    };
-    QualityEstimate?: QualityEstimate;
-    [k: string]: unknown;
-  };
+  Operation?: QualityEstimateOperation;
 };
 /**
  * A media job with Tag StreamExtract
  */
-export type MediaStreamExtractJob = MediaJobCommon & {
+export type MediaStreamExtractJob = JobBase & {
   Tag: "StreamExtract";
-  /**
-   * Stream extraction (streams listed in Output.StreamExtract)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: StreamExtractOperation;
 };
 /**
  * A media job with Tag SegmentVideoBody
  */
-export type MediaSegmentVideoBodyJob = MediaJobCommon & {
+export type MediaSegmentVideoBodyJob = JobBase & {
   Tag: "SegmentVideoBody";
-  /**
-   * Portrait matting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SegmentVideoBody?: SegmentVideoBody;
-    [k: string]: unknown;
-  };
+  Operation?: SegmentVideoBodyOperation;
 };
 /**
  * A media job with Tag VideoTargetRec
  */
-export type MediaVideoTargetRecJob = MediaJobCommon & {
+export type MediaVideoTargetRecJob = JobBase & {
   Tag: "VideoTargetRec";
-  /**
-   * Video object detection
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoTargetRec?: VideoTargetRec;
-    VideoTargetRecResult?: VideoTargetRecResult;
-    [k: string]: unknown;
-  };
+  Operation?: VideoTargetRecOperation;
 };
 /**
  * A media job with Tag SplitVideoParts
  */
-export type MediaSplitVideoPartsJob = MediaJobCommon & {
+export type MediaSplitVideoPartsJob = JobBase & {
   Tag: "SplitVideoParts";
-  /**
-   * Video scene splitting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SplitVideoParts?: {
-      Mode?: string;
-      [k: string]: unknown;
-    };
-    SplitVideoInfoResult?: SplitVideoInfoResult;
-    [k: string]: unknown;
-  };
+  Operation?: SplitVideoPartsOperation;
 };
 /**
  * A media job with Tag Tts
  */
-export type MediaTtsJob = MediaJobCommon & {
+export type MediaTtsJob = JobBase & {
   Tag: "Tts";
-  /**
-   * Text to speech (the workflow callback sample nests Input{CosHeaders} inside Operation, ci-jobs.md §10.8)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    TtsTpl?: TtsTpl;
-    TtsConfig?: {
-      Input?: string;
-      InputType?: string;
-      [k: string]: unknown;
-    };
-    Input?: Input;
-    [k: string]: unknown;
-  };
+  Operation?: TtsOperation;
 };
 /**
  * A media job with Tag NoiseReduction
  */
-export type MediaNoiseReductionJob = MediaJobCommon & {
+export type MediaNoiseReductionJob = JobBase & {
   Tag: "NoiseReduction";
-  /**
-   * Audio noise reduction
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    NoiseReduction?: {
-      Format?: string;
-      Samplerate?: string;
-      [k: string]: unknown;
-    };
-    [k: string]: unknown;
-  };
+  Operation?: NoiseReductionOperation;
 };
 /**
  * A media job with Tag SpeechRecognition
  */
-export type MediaSpeechRecognitionJob = MediaJobCommon & {
+export type MediaSpeechRecognitionJob = JobBase & {
   Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
 };
 /**
  * A media job with Tag SoundHound
  */
-export type MediaSoundHoundJob = MediaJobCommon & {
+export type MediaSoundHoundJob = JobBase & {
   Tag: "SoundHound";
-  /**
-   * Song recognition
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SoundHoundResult?: SoundHoundResult;
-    [k: string]: unknown;
-  };
+  Operation?: SoundHoundOperation;
 };
 /**
  * A media job with Tag VocalScore
  */
-export type MediaVocalScoreJob = MediaJobCommon & {
+export type MediaVocalScoreJob = JobBase & {
   Tag: "VocalScore";
-  /**
-   * Singing score
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VocalScore?: {
-      StandardObject?: string;
-      [k: string]: unknown;
-    };
-    VocalScoreResult?: VocalScoreResult;
-    [k: string]: unknown;
-  };
+  Operation?: VocalScoreOperation;
 };
 /**
  * A media job with Tag Translation
  */
-export type MediaTranslationJob = MediaJobCommon & {
+export type MediaTranslationJob = JobBase & {
   Tag: "Translation";
+  Operation?: TranslationOperation;
 };
 /**
  * A media job with Tag WordsGeneralize
  */
-export type MediaWordsGeneralizeJob = MediaJobCommon & {
+export type MediaWordsGeneralizeJob = JobBase & {
   Tag: "WordsGeneralize";
+  Operation?: WordsGeneralizeOperation;
 };
 /**
  * A media job with Tag PicProcess
  */
-export type MediaPicProcessJob = MediaJobCommon & {
+export type MediaPicProcessJob = JobBase & {
   Tag: "PicProcess";
+  Operation?: PicProcessOperation;
 };
 /**
  * A media job with Tag PosterProduction
  */
-export type MediaPosterProductionJob = MediaJobCommon & {
+export type MediaPosterProductionJob = JobBase & {
   Tag: "PosterProduction";
+  Operation?: PosterProductionOperation;
 };
 /**
  * A media job with Tag FillConcat
  */
-export type MediaFillConcatJob = MediaJobCommon & {
+export type MediaFillConcatJob = JobBase & {
   Tag: "FillConcat";
-  /**
-   * Fill-and-concatenate
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    FillConcat?: FillConcat;
-    [k: string]: unknown;
-  };
+  Operation?: FillConcatOperation;
 };
 /**
  * A media job with Tag VideoSynthesis
  */
-export type MediaVideoSynthesisJob = MediaJobCommon & {
+export type MediaVideoSynthesisJob = JobBase & {
   Tag: "VideoSynthesis";
-  /**
-   * Video synthesis (picture-in-picture splice)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoSynthesis?: VideoSynthesis;
-    [k: string]: unknown;
-  };
+  Operation?: VideoSynthesisOperation;
 };
 /**
  * A media job with Tag DNA
  */
-export type MediaDNAJob = MediaJobCommon & {
+export type MediaDNAJob = JobBase & {
   Tag: "DNA";
-  /**
-   * Video DNA (fingerprint) match
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    DnaConfig?: DnaConfig;
-    DnaResult?: DnaResult;
-    [k: string]: unknown;
-  };
+  Operation?: DNAOperation;
 };
 /**
  * A media job with Tag ImageInspect
  */
-export type MediaImageInspectJob = MediaJobCommon & {
+export type MediaImageInspectJob = JobBase & {
   Tag: "ImageInspect";
-  /**
-   * Image inspection (hidden-payload detection)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ImageInspect?: ImageInspect;
-    ImageInspectResult?: ImageInspectResult;
-    [k: string]: unknown;
-  };
+  Operation?: ImageInspectOperation;
 };
 /**
  * A media job with Tag ImageOCR
  */
-export type MediaImageOCRJob = MediaJobCommon & {
+export type MediaImageOCRJob = JobBase & {
   Tag: "ImageOCR";
-  /**
-   * Image OCR
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
+  Operation?: ImageOCROperation;
+};
+/**
+ * A media job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type MediaOtherJob = JobBase & {
+  Operation?: Operation & {
     /**
-     * Returned when TemplateId is set
+     * Only on jobs with Tag Transcode, GeneratePlayList: narrow on Tag to read it
      */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
+    Transcode?: never;
     /**
-     * Watermark template ids, in request order
+     * Only on jobs with Tag Transcode, GeneratePlayList: narrow on Tag to read it
      */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
+    Subtitles?: never;
     /**
-     * Caller data echoed back verbatim
+     * Only on jobs with Tag Animation: narrow on Tag to read it
      */
-    UserData?: string;
+    Animation?: never;
     /**
-     * Priority 0, 1 or 2
+     * Only on jobs with Tag Snapshot: narrow on Tag to read it
      */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ImageOCR?: ImageOCR;
-    Detection?: Detection2;
-    [k: string]: unknown;
+    Snapshot?: never;
+    /**
+     * Only on jobs with Tag Snapshot: narrow on Tag to read it
+     */
+    SnapshotPrefix?: never;
+    /**
+     * Only on jobs with Tag SmartCover: narrow on Tag to read it
+     */
+    SmartCover?: never;
+    /**
+     * Only on jobs with Tag Concat: narrow on Tag to read it
+     */
+    ConcatTemplate?: never;
+    /**
+     * Only on jobs with Tag VideoProcess: narrow on Tag to read it
+     */
+    VideoProcess?: never;
+    /**
+     * Only on jobs with Tag VideoEnhance: narrow on Tag to read it
+     */
+    VideoEnhance?: never;
+    /**
+     * Only on jobs with Tag SuperResolution: narrow on Tag to read it
+     */
+    SuperResolution?: never;
+    /**
+     * Only on jobs with Tag SDRtoHDR: narrow on Tag to read it
+     */
+    SDRtoHDR?: never;
+    /**
+     * Only on jobs with Tag Segment: narrow on Tag to read it
+     */
+    Segment?: never;
+    /**
+     * Only on jobs with Tag VideoMontage: narrow on Tag to read it
+     */
+    VideoMontage?: never;
+    /**
+     * Only on jobs with Tag VoiceSeparate: narrow on Tag to read it
+     */
+    VoiceSeparate?: never;
+    /**
+     * Only on jobs with Tag ExtractDigitalWatermark: narrow on Tag to read it
+     */
+    ExtractDigitalWatermark?: never;
+    /**
+     * Only on jobs with Tag VideoTag: narrow on Tag to read it
+     */
+    VideoTag?: never;
+    /**
+     * Only on jobs with Tag VideoTag: narrow on Tag to read it
+     */
+    VideoTagResult?: never;
+    /**
+     * Only on jobs with Tag QualityEstimate: narrow on Tag to read it
+     */
+    QualityEstimateConfig?: never;
+    /**
+     * Only on jobs with Tag QualityEstimate: narrow on Tag to read it
+     */
+    QualityEstimate?: never;
+    /**
+     * Only on jobs with Tag SegmentVideoBody: narrow on Tag to read it
+     */
+    SegmentVideoBody?: never;
+    /**
+     * Only on jobs with Tag VideoTargetRec: narrow on Tag to read it
+     */
+    VideoTargetRec?: never;
+    /**
+     * Only on jobs with Tag VideoTargetRec: narrow on Tag to read it
+     */
+    VideoTargetRecResult?: never;
+    /**
+     * Only on jobs with Tag SplitVideoParts: narrow on Tag to read it
+     */
+    SplitVideoParts?: never;
+    /**
+     * Only on jobs with Tag SplitVideoParts: narrow on Tag to read it
+     */
+    SplitVideoInfoResult?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    TtsTpl?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    TtsConfig?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    Input?: never;
+    /**
+     * Only on jobs with Tag NoiseReduction: narrow on Tag to read it
+     */
+    NoiseReduction?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+    /**
+     * Only on jobs with Tag SoundHound: narrow on Tag to read it
+     */
+    SoundHoundResult?: never;
+    /**
+     * Only on jobs with Tag VocalScore: narrow on Tag to read it
+     */
+    VocalScore?: never;
+    /**
+     * Only on jobs with Tag VocalScore: narrow on Tag to read it
+     */
+    VocalScoreResult?: never;
+    /**
+     * Only on jobs with Tag Translation: narrow on Tag to read it
+     */
+    Translation?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralize?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralizeResult?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcess?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcessResult?: never;
+    /**
+     * Only on jobs with Tag PosterProduction: narrow on Tag to read it
+     */
+    PosterProduction?: never;
+    /**
+     * Only on jobs with Tag FillConcat: narrow on Tag to read it
+     */
+    FillConcat?: never;
+    /**
+     * Only on jobs with Tag VideoSynthesis: narrow on Tag to read it
+     */
+    VideoSynthesis?: never;
+    /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DnaConfig?: never;
+    /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DnaResult?: never;
+    /**
+     * Only on jobs with Tag ImageInspect: narrow on Tag to read it
+     */
+    ImageInspect?: never;
+    /**
+     * Only on jobs with Tag ImageInspect: narrow on Tag to read it
+     */
+    ImageInspectResult?: never;
+    /**
+     * Only on jobs with Tag ImageOCR: narrow on Tag to read it
+     */
+    ImageOCR?: never;
+    /**
+     * Only on jobs with Tag ImageOCR: narrow on Tag to read it
+     */
+    Detection?: never;
   };
 };
 /**
- * One media job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * One media job: checking Tag narrows it to that Tag's type
  */
 export type MediaJob =
   | MediaTranscodeJob
@@ -1504,61 +610,116 @@ export type MediaJob =
   | MediaDNAJob
   | MediaImageInspectJob
   | MediaImageOCRJob
-  | MediaJobCommon;
+  | MediaOtherJob;
 /**
  * A pic job with Tag PicProcess
  */
-export type PicPicProcessJob = PicJobCommon & {
+export type PicPicProcessJob = JobBase & {
   Tag: "PicProcess";
+  Operation?: PicProcessOperation;
 };
 /**
  * A pic job with Tag PosterProduction
  */
-export type PicPosterProductionJob = PicJobCommon & {
+export type PicPosterProductionJob = JobBase & {
   Tag: "PosterProduction";
+  Operation?: PosterProductionOperation;
 };
 /**
- * One pic job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * A pic job whose Tag this version does not know (CI adds new ones): the common fields
  */
-export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicJobCommon;
+export type PicOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcess?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcessResult?: never;
+    /**
+     * Only on jobs with Tag PosterProduction: narrow on Tag to read it
+     */
+    PosterProduction?: never;
+  };
+};
+/**
+ * One pic job: checking Tag narrows it to that Tag's type
+ */
+export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicOtherJob;
 /**
  * A ai job with Tag Translation
  */
-export type AiTranslationJob = AiJobCommon & {
+export type AiTranslationJob = JobBase & {
   Tag: "Translation";
+  Operation?: TranslationOperation;
 };
 /**
  * A ai job with Tag WordsGeneralize
  */
-export type AiWordsGeneralizeJob = AiJobCommon & {
+export type AiWordsGeneralizeJob = JobBase & {
   Tag: "WordsGeneralize";
+  Operation?: WordsGeneralizeOperation;
 };
 /**
  * A ai job with Tag SpeechRecognition
  */
-export type AiSpeechRecognitionJob = AiJobCommon & {
+export type AiSpeechRecognitionJob = JobBase & {
   Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
 };
 /**
- * One ai job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * A ai job whose Tag this version does not know (CI adds new ones): the common fields
  */
-export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiJobCommon;
+export type AiOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag Translation: narrow on Tag to read it
+     */
+    Translation?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralize?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralizeResult?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+  };
+};
+/**
+ * One ai job: checking Tag narrows it to that Tag's type
+ */
+export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiOtherJob;
 /**
  * A batch job with Type Workflow
  */
-export type BatchWorkflowJob = BatchJobCommon & {
+export type BatchWorkflowJob = BatchJobBase & {
   Type: "Workflow";
 };
 /**
  * A batch job with Type Job
  */
-export type BatchJobJob = BatchJobCommon & {
+export type BatchJobJob = BatchJobBase & {
   Type: "Job";
 };
 /**
- * One batch job: a known Type narrows it to its own type; a Type CI adds later has the common fields
+ * A batch job whose Type this version does not know (CI adds new ones): the common fields
  */
-export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchJobCommon;
+export type BatchOtherJob = BatchJobBase & {};
+/**
+ * One batch job: checking Type narrows it to that Type's type
+ */
+export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchOtherJob;
 
 export interface JobQueryRequest {
   /**
@@ -1898,7 +1059,7 @@ export interface ColorParam {
   ColorPrimaries?: string;
   [k: string]: unknown;
 }
-export interface Video2 {
+export interface TranscodeVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -1935,7 +1096,7 @@ export interface TimeInterval {
   Duration?: string;
   [k: string]: unknown;
 }
-export interface Audio2 {
+export interface TranscodeAudio {
   Codec?: string;
   Samplerate?: string;
   Bitrate?: string;
@@ -1993,9 +1154,9 @@ export interface AudioMixItem {
 }
 export interface Transcode {
   Container?: Container;
-  Video?: Video2;
+  Video?: TranscodeVideo;
   TimeInterval?: TimeInterval;
-  Audio?: Audio2;
+  Audio?: TranscodeAudio;
   TransConfig?: TransConfig;
   AudioMix?: AudioMix;
   AudioMixArray?: AudioMixArray;
@@ -2016,10 +1177,10 @@ export interface SubtitleItem {
   [k: string]: unknown;
 }
 export interface Subtitles {
-  Subtitle?: Subtitle2;
+  Subtitle?: SubtitlesSubtitle;
   [k: string]: unknown;
 }
-export interface Video3 {
+export interface AnimationVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -2032,7 +1193,7 @@ export interface Video3 {
 }
 export interface Animation {
   Container?: Container;
-  Video?: Video3;
+  Video?: AnimationVideo;
   TimeInterval?: TimeInterval;
   [k: string]: unknown;
 }
@@ -2094,8 +1255,8 @@ export interface SceneChangeInfo {
 }
 export interface ConcatTemplate {
   ConcatFragment?: ConcatFragment;
-  Audio?: Audio2;
-  Video?: Video2;
+  Audio?: TranscodeAudio;
+  Video?: TranscodeVideo;
   Container?: Container;
   Index?: string;
   AudioMix?: AudioMix;
@@ -2158,7 +1319,7 @@ export interface Segment {
   AIGCMetadata?: AIGCMetadata;
   [k: string]: unknown;
 }
-export interface Video4 {
+export interface VideoMontageVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -2170,8 +1331,8 @@ export interface Video4 {
 }
 export interface VideoMontage {
   Container?: Container;
-  Video?: Video4;
-  Audio?: Audio2;
+  Video?: VideoMontageVideo;
+  Audio?: TranscodeAudio;
   Duration?: string;
   Scene?: string;
   AudioMix?: AudioMix;
@@ -2325,7 +1486,7 @@ export interface SegmentVideoBody {
   RemoveBlue?: string;
   [k: string]: unknown;
 }
-export interface Video5 {
+export interface TransTplVideo {
   Codec?: string;
   Bitrate?: string;
   Crf?: string;
@@ -2336,7 +1497,7 @@ export interface Video5 {
 }
 export interface TransTpl {
   Container?: Container;
-  Video?: Video5;
+  Video?: TransTplVideo;
   [k: string]: unknown;
 }
 export interface VideoTargetRec {
@@ -2496,7 +1657,7 @@ export interface SpeechRecognitionResult {
 /**
  * Speech recognition
  */
-export interface Operation2 {
+export interface SpeechRecognitionOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2527,9 +1688,6 @@ export interface Operation2 {
   SpeechRecognition?: SpeechRecognition;
   SpeechRecognitionResult?: SpeechRecognitionResult;
   [k: string]: unknown;
-}
-export interface JobsDetailItem {
-  Operation?: Operation2;
 }
 export interface SongListItem {
   Inlier?: string;
@@ -2568,7 +1726,7 @@ export interface VocalScoreResult {
 /**
  * Document translation
  */
-export interface Operation3 {
+export interface TranslationOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2603,9 +1761,6 @@ export interface Operation3 {
   };
   [k: string]: unknown;
 }
-export interface JobsDetailItem2 {
-  Operation?: Operation3;
-}
 export interface WordsGeneralize {
   NerMethod?: string;
   SegMethod?: string;
@@ -2626,7 +1781,7 @@ export interface WordsGeneralizeResult {
 /**
  * Word segmentation
  */
-export interface Operation4 {
+export interface WordsGeneralizeOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2657,9 +1812,6 @@ export interface Operation4 {
   WordsGeneralize?: WordsGeneralize;
   WordsGeneralizeResult?: WordsGeneralizeResult;
   [k: string]: unknown;
-}
-export interface JobsDetailItem3 {
-  Operation?: Operation4;
 }
 export interface PicProcess {
   IsPicInfo?: string;
@@ -2698,7 +1850,7 @@ export interface ProcessResult {
   Size?: number | null;
   [k: string]: unknown;
 }
-export interface OriginalInfo2 {
+export interface UploadResultOriginalInfo {
   Key?: string;
   Location?: string;
   ETag?: string;
@@ -2724,7 +1876,7 @@ export interface ProcessResults {
   [k: string]: unknown;
 }
 export interface UploadResult {
-  OriginalInfo?: OriginalInfo2;
+  OriginalInfo?: UploadResultOriginalInfo;
   ProcessResults?: ProcessResults;
   [k: string]: unknown;
 }
@@ -2741,7 +1893,7 @@ export interface PicProcessResult {
 /**
  * Picture processing
  */
-export interface Operation5 {
+export interface PicProcessOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2773,9 +1925,6 @@ export interface Operation5 {
   PicProcessResult?: PicProcessResult;
   [k: string]: unknown;
 }
-export interface JobsDetailItem4 {
-  Operation?: Operation5;
-}
 export interface PosterProduction {
   TemplateId?: string;
   /**
@@ -2789,7 +1938,7 @@ export interface PosterProduction {
 /**
  * Poster production
  */
-export interface Operation6 {
+export interface PosterProductionOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2819,9 +1968,6 @@ export interface Operation6 {
   MediaResult?: MediaResult;
   PosterProduction?: PosterProduction;
   [k: string]: unknown;
-}
-export interface JobsDetailItem5 {
-  Operation?: Operation6;
 }
 export interface FillConcat {
   Format?: string;
@@ -2879,7 +2025,7 @@ export interface ImageInspect {
   ProcessType?: string;
   [k: string]: unknown;
 }
-export interface ProcessResult2 {
+export interface ImageInspectResultProcessResult {
   PicSize?: string;
   PicType?: string;
   Suspicious?: string;
@@ -2900,7 +2046,7 @@ export interface ImageInspectResult {
   Message?: string;
   InputObjectName?: string;
   InputObjectUrl?: string;
-  ProcessResult?: ProcessResult2;
+  ProcessResult?: ImageInspectResultProcessResult;
   [k: string]: unknown;
 }
 export interface ImageOCR {
@@ -2916,7 +2062,7 @@ export interface WordCoordPointItem {
   WordCoordinate?: Polygon;
   [k: string]: unknown;
 }
-export interface WordsItem2 {
+export interface TextDetectionsWordsItem {
   Confidence?: string;
   Character?: string;
   WordCoordPoint?: WordCoordPoint;
@@ -2934,11 +2080,11 @@ export interface TextDetectionsItem {
   Confidence?: string;
   Polygon?: Polygon;
   ItemPolygon?: ItemPolygon;
-  Words?: Words2;
+  Words?: TextDetectionsWords;
   WordPolygon?: WordPolygon;
   [k: string]: unknown;
 }
-export interface Detection2 {
+export interface ImageOCRDetection {
   InputObjectName?: string;
   InputObjectUrl?: string;
   ObjectName?: string;
@@ -3012,9 +2158,9 @@ export interface ErrorEnvelope {
   };
 }
 /**
- * One job; Operation depends on Tag (fields every media job has)
+ * One job; Operation depends on Tag (the fields every job has)
  */
-export interface MediaJobCommon {
+export interface JobBase {
   /**
    * Success, or an error code (meaningful only when State is Failed)
    */
@@ -3054,6 +2200,1128 @@ export interface MediaJobCommon {
   Input?: Input;
   Operation?: Operation;
   Workflow?: Workflow;
+  [k: string]: unknown;
+}
+/**
+ * Audio/video transcoding
+ */
+export interface TranscodeOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Transcode?: Transcode;
+  Subtitles?: Subtitles;
+  [k: string]: unknown;
+}
+/**
+ * Play-list generation (live-transcode variant of Transcode)
+ */
+export interface GeneratePlayListOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Transcode?: Transcode;
+  Subtitles?: Subtitles;
+  [k: string]: unknown;
+}
+/**
+ * Video to animated image
+ */
+export interface AnimationOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Animation?: Animation;
+  [k: string]: unknown;
+}
+/**
+ * Video snapshots / sprite images
+ */
+export interface SnapshotOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Snapshot?: Snapshot;
+  SnapshotPrefix?: string;
+  [k: string]: unknown;
+}
+/**
+ * Smart cover selection
+ */
+export interface SmartCoverOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SmartCover?: SmartCover;
+  [k: string]: unknown;
+}
+/**
+ * Audio/video concatenation
+ */
+export interface ConcatOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ConcatTemplate?: ConcatTemplate;
+  [k: string]: unknown;
+}
+/**
+ * Video processing (colour enhance, sharpen)
+ */
+export interface VideoProcessOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoProcess?: VideoProcess;
+  [k: string]: unknown;
+}
+/**
+ * Picture-quality enhancement
+ */
+export interface VideoEnhanceOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoEnhance?: VideoEnhance;
+  [k: string]: unknown;
+}
+/**
+ * Super resolution
+ */
+export interface SuperResolutionOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SuperResolution?: SuperResolution;
+  [k: string]: unknown;
+}
+/**
+ * SDR to HDR
+ */
+export interface SDRtoHDROperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SDRtoHDR?: {
+    HdrMode?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Remuxing / segmenting
+ */
+export interface SegmentOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Segment?: Segment;
+  [k: string]: unknown;
+}
+/**
+ * Highlights montage
+ */
+export interface VideoMontageOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoMontage?: VideoMontage;
+  [k: string]: unknown;
+}
+/**
+ * Voice / background separation
+ */
+export interface VoiceSeparateOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VoiceSeparate?: VoiceSeparate;
+  [k: string]: unknown;
+}
+/**
+ * Add a digital watermark
+ */
+export interface DigitalWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Extract a digital watermark
+ */
+export interface ExtractDigitalWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ExtractDigitalWatermark?: ExtractDigitalWatermark;
+  [k: string]: unknown;
+}
+/**
+ * Visible video watermark
+ */
+export interface WatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Video tagging
+ */
+export interface VideoTagOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoTag?: {
+    Scenario?: string;
+    Text?: string;
+    [k: string]: unknown;
+  };
+  VideoTagResult?: VideoTagResult;
+  [k: string]: unknown;
+}
+/**
+ * Media information of the input (result in MediaInfo)
+ */
+export interface MediaInfoOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Video quality score
+ */
+export interface QualityEstimateOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  QualityEstimateConfig?: {
+    Rotate?: string;
+    Mode?: string;
+    [k: string]: unknown;
+  };
+  QualityEstimate?: QualityEstimate;
+  [k: string]: unknown;
+}
+/**
+ * Stream extraction (streams listed in Output.StreamExtract)
+ */
+export interface StreamExtractOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Portrait matting
+ */
+export interface SegmentVideoBodyOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SegmentVideoBody?: SegmentVideoBody;
+  [k: string]: unknown;
+}
+/**
+ * Video object detection
+ */
+export interface VideoTargetRecOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoTargetRec?: VideoTargetRec;
+  VideoTargetRecResult?: VideoTargetRecResult;
+  [k: string]: unknown;
+}
+/**
+ * Video scene splitting
+ */
+export interface SplitVideoPartsOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SplitVideoParts?: {
+    Mode?: string;
+    [k: string]: unknown;
+  };
+  SplitVideoInfoResult?: SplitVideoInfoResult;
+  [k: string]: unknown;
+}
+/**
+ * Text to speech (the workflow callback sample nests Input{CosHeaders} inside Operation, ci-jobs.md §10.8)
+ */
+export interface TtsOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  TtsTpl?: TtsTpl;
+  TtsConfig?: {
+    Input?: string;
+    InputType?: string;
+    [k: string]: unknown;
+  };
+  Input?: Input;
+  [k: string]: unknown;
+}
+/**
+ * Audio noise reduction
+ */
+export interface NoiseReductionOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  NoiseReduction?: {
+    Format?: string;
+    Samplerate?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Song recognition
+ */
+export interface SoundHoundOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SoundHoundResult?: SoundHoundResult;
+  [k: string]: unknown;
+}
+/**
+ * Singing score
+ */
+export interface VocalScoreOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VocalScore?: {
+    StandardObject?: string;
+    [k: string]: unknown;
+  };
+  VocalScoreResult?: VocalScoreResult;
+  [k: string]: unknown;
+}
+/**
+ * Fill-and-concatenate
+ */
+export interface FillConcatOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FillConcat?: FillConcat;
+  [k: string]: unknown;
+}
+/**
+ * Video synthesis (picture-in-picture splice)
+ */
+export interface VideoSynthesisOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoSynthesis?: VideoSynthesis;
+  [k: string]: unknown;
+}
+/**
+ * Video DNA (fingerprint) match
+ */
+export interface DNAOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DnaConfig?: DnaConfig;
+  DnaResult?: DnaResult;
+  [k: string]: unknown;
+}
+/**
+ * Image inspection (hidden-payload detection)
+ */
+export interface ImageInspectOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ImageInspect?: ImageInspect;
+  ImageInspectResult?: ImageInspectResult;
+  [k: string]: unknown;
+}
+/**
+ * Image OCR
+ */
+export interface ImageOCROperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ImageOCR?: ImageOCR;
+  Detection?: ImageOCRDetection;
   [k: string]: unknown;
 }
 /**
@@ -3085,51 +3353,6 @@ export interface MediaJobsEnvelope {
   [k: string]: unknown;
 }
 /**
- * One job; Operation depends on Tag (fields every pic job has)
- */
-export interface PicJobCommon {
-  /**
-   * Success, or an error code (meaningful only when State is Failed)
-   */
-  Code?: string;
-  /**
-   * Error description (meaningful only when State is Failed); often empty
-   */
-  Message?: string;
-  JobId: string;
-  /**
-   * Job type, e.g. Transcode, Snapshot, PicProcess, Translation; CI adds new ones
-   */
-  Tag?: string;
-  /**
-   * Secondary step, e.g. DigitalWatermark
-   */
-  SubTag?: string;
-  /**
-   * Job state; known values: Submitted, Running, Success, Failed, Pause, Cancel
-   */
-  State: string;
-  /**
-   * Percent 0..100; often absent
-   */
-  Progress?: number | null;
-  CreationTime?: string | null;
-  /**
-   * null while the job has not started
-   */
-  StartTime?: string | null;
-  /**
-   * null while the job has not ended
-   */
-  EndTime?: string | null;
-  QueueId?: string;
-  QueueType?: string;
-  Input?: Input;
-  Operation?: Operation;
-  Workflow?: Workflow;
-  [k: string]: unknown;
-}
-/**
  * The answer for pic jobs
  */
 export interface PicJobsEnvelope {
@@ -3155,51 +3378,6 @@ export interface PicJobsEnvelope {
     path: string;
     message: string;
   }[];
-  [k: string]: unknown;
-}
-/**
- * One job; Operation depends on Tag (fields every ai job has)
- */
-export interface AiJobCommon {
-  /**
-   * Success, or an error code (meaningful only when State is Failed)
-   */
-  Code?: string;
-  /**
-   * Error description (meaningful only when State is Failed); often empty
-   */
-  Message?: string;
-  JobId: string;
-  /**
-   * Job type, e.g. Transcode, Snapshot, PicProcess, Translation; CI adds new ones
-   */
-  Tag?: string;
-  /**
-   * Secondary step, e.g. DigitalWatermark
-   */
-  SubTag?: string;
-  /**
-   * Job state; known values: Submitted, Running, Success, Failed, Pause, Cancel
-   */
-  State: string;
-  /**
-   * Percent 0..100; often absent
-   */
-  Progress?: number | null;
-  CreationTime?: string | null;
-  /**
-   * null while the job has not started
-   */
-  StartTime?: string | null;
-  /**
-   * null while the job has not ended
-   */
-  EndTime?: string | null;
-  QueueId?: string;
-  QueueType?: string;
-  Input?: Input;
-  Operation?: Operation;
-  Workflow?: Workflow;
   [k: string]: unknown;
 }
 /**
@@ -3231,9 +3409,9 @@ export interface AiJobsEnvelope {
   [k: string]: unknown;
 }
 /**
- * One batch (inventory-triggered) job (fields every batch job has)
+ * One batch (inventory-triggered) job (the fields every job has)
  */
-export interface BatchJobCommon {
+export interface BatchJobBase {
   /**
    * Success, or an error code (meaningful only when State is Failed)
    */
@@ -3399,7 +3577,7 @@ export interface BatchJobCommon {
       ImageInspect?: ImageInspect;
       ImageInspectResult?: ImageInspectResult;
       ImageOCR?: ImageOCR;
-      Detection?: Detection2;
+      Detection?: ImageOCRDetection;
       PicProcess?: PicProcess;
       PicProcessResult?: PicProcessResult;
       PosterProduction?: PosterProduction;

@@ -65,6 +65,8 @@ execFileSync(
   ],
   { stdio: 'inherit' },
 );
+// …and its package.json, so dist/client is the installable package (npm run pack:client).
+copyFileSync('client/package.json', 'dist/client/package.json');
 
 // The demo page npm start serves at /: plain HTML plus the client, bundled for browsers.
 await build({

@@ -105,14 +105,21 @@ const jobsOk = (schema: Json, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-const preflight = {
+/**
+ * Browsers send a preflight without credentials (Fetch spec), so it is public: `security: []`. It
+ * declares the same path parameters as the lookup beside it.
+ */
+const preflight = (operationId: string, parameters: Json[] = []) => ({
+  operationId,
+  security: [],
   summary: 'CORS preflight',
   description: 'Answered by the function for origins in ALLOWED_ORIGINS; other origins get 403 OriginNotAllowed.',
+  ...(parameters.length ? { parameters } : {}),
   responses: {
     '204': { description: 'Allowed (CORS headers set), or a plain OPTIONS without Origin' },
     ...errorResponses({ '403': ['OriginNotAllowed'], ...ANY_ROUTE }),
   },
-};
+});
 
 const oneId = JOB_ID_PATTERN.replace(/^\^|\$$/g, '');
 const jobIdList = `^${oneId}(,${oneId}){0,${MAX_JOB_IDS - 1}}$`;
@@ -147,7 +154,7 @@ function familyPath(family: string): Json {
         }),
       },
     },
-    options: preflight,
+    options: preflight(`preflight${componentName(family)}Jobs`, [{ $ref: '#/components/parameters/JobIds' }]),
   };
 }
 
@@ -170,6 +177,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     '/health': {
       get: {
         operationId: 'getHealth',
+        security: [], // public whatever AUTH_MODE is: a load balancer's health check has no credential
         summary: 'Liveness; never calls CI',
         responses: {
           '200': {
@@ -187,6 +195,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     '/openapi.json': {
       get: {
         operationId: 'getOpenApi',
+        security: [], // public: the contract itself is no secret
         summary: 'This document',
         responses: {
           '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -213,7 +222,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           }),
         },
       },
-      options: preflight,
+      options: preflight('preflightQueryJobs'),
     },
   };
 
@@ -222,6 +231,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     info: {
       title: 'ci-job-status',
       version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Status of Tencent Cloud Infinite (CI) jobs as JSON, signed with the function role\'s keys. Field names are ' +
         'CI\'s own (PascalCase). Every route also works behind a deployment prefix such as an API Gateway stage.',
