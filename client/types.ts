@@ -21,6 +21,10 @@ export type CosHeaders = {
  */
 export type Watermark = WatermarkItem[];
 /**
+ * Areas whose watermark is blurred out: a single container in the docs and Go, a list in the Java SDK (getRemoveWatermarkList), so always a list
+ */
+export type RemoveWatermark = RemoveWatermarkItem[];
+/**
  * One entry per extracted stream (StreamExtract)
  */
 export type StreamExtract = StreamExtractItem[];
@@ -39,6 +43,10 @@ export type Subtitle = {
  * Names of the files written (relative to ObjectPrefix when that is set)
  */
 export type ObjectName = string[];
+/**
+ * URLs of the files written (modelled as a repeated element by an official SDK)
+ */
+export type ObjectUrl = string[];
 export type Md5Info = {
   Md5?: string;
   ObjectName?: string;
@@ -68,12 +76,18 @@ export type ObjectTags = ObjectTagsItem[];
 export type Labels = LabelsItem[];
 export type Items = ItemsItem[];
 export type DetailedResult = DetailedResultItem[];
+/**
+ * A list in the Java SDK
+ */
+export type TopKRecognition = TopKRecognitionItem[];
 export type BodyInfo = BodyInfoItem[];
 export type BodyRecognition = BodyRecognitionItem[];
 export type PetRecognition = PetRecognitionItem[];
 export type CarRecognition = CarRecognitionItem[];
 export type FaceRecognition = FaceRecognitionItem[];
+export type ResultDetails = ResultDetailsItem[];
 export type LicenseRecognitionResult = LicenseRecognitionResultItem[];
+export type BodyRecognitionResult = BodyRecognitionResultItem[];
 export type TimeInfo = TimeInfoItem[];
 export type WordList = WordListItem[];
 export type SentenceList = SentenceListItem[];
@@ -105,6 +119,11 @@ export type FillInput = {
 }[];
 export type SpliceInfo = SpliceInfoItem[];
 export type MatchDetail = MatchDetailItem[];
+export type Audio3 = {
+  Similar?: string;
+  [k: string]: unknown;
+}[];
+export type Detection = DetectionItem[];
 export type Polygon = {
   X?: string;
   Y?: string;
@@ -150,7 +169,7 @@ export type MediaTranscodeJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -191,7 +210,7 @@ export type MediaGeneratePlayListJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -232,7 +251,7 @@ export type MediaAnimationJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -272,7 +291,7 @@ export type MediaSnapshotJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -313,7 +332,7 @@ export type MediaSmartCoverJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -353,7 +372,7 @@ export type MediaConcatJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -393,7 +412,7 @@ export type MediaVideoProcessJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -433,7 +452,7 @@ export type MediaVideoEnhanceJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -473,7 +492,7 @@ export type MediaSuperResolutionJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -513,7 +532,7 @@ export type MediaSDRtoHDRJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -556,7 +575,7 @@ export type MediaSegmentJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -596,7 +615,7 @@ export type MediaVideoMontageJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -636,7 +655,7 @@ export type MediaVoiceSeparateJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -676,7 +695,7 @@ export type MediaDigitalWatermarkJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -715,7 +734,7 @@ export type MediaExtractDigitalWatermarkJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -755,7 +774,7 @@ export type MediaWatermarkJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -794,7 +813,7 @@ export type MediaVideoTagJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -839,7 +858,7 @@ export type MediaMediaInfoJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -878,7 +897,7 @@ export type MediaQualityEstimateJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -923,7 +942,7 @@ export type MediaStreamExtractJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -962,7 +981,7 @@ export type MediaSegmentVideoBodyJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1002,7 +1021,7 @@ export type MediaVideoTargetRecJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1043,7 +1062,7 @@ export type MediaSplitVideoPartsJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1087,7 +1106,7 @@ export type MediaTtsJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1133,7 +1152,7 @@ export type MediaNoiseReductionJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1183,7 +1202,7 @@ export type MediaSoundHoundJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1223,7 +1242,7 @@ export type MediaVocalScoreJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1291,7 +1310,7 @@ export type MediaFillConcatJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1331,7 +1350,7 @@ export type MediaVideoSynthesisJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1371,13 +1390,14 @@ export type MediaDNAJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
     MediaResult?: MediaResult;
     DnaConfig?: DnaConfig;
     DnaResult?: DnaResult;
+    DNAResult?: DnaResult;
     [k: string]: unknown;
   };
 };
@@ -1412,7 +1432,7 @@ export type MediaImageInspectJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1453,7 +1473,7 @@ export type MediaImageOCRJob = MediaJobCommon & {
     /**
      * Priority 0, 1 or 2
      */
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     FreeTranscode?: string;
     CustomId?: string;
     MediaInfo?: MediaInfo;
@@ -1655,10 +1675,7 @@ export interface WatermarkItem {
   Text?: Text;
   [k: string]: unknown;
 }
-/**
- * Area whose watermark is blurred out (a single container in the docs, Go and Java)
- */
-export interface RemoveWatermark {
+export interface RemoveWatermarkItem {
   Dx?: string;
   Dy?: string;
   Width?: string;
@@ -1678,7 +1695,7 @@ export interface DigitalWatermark {
    */
   Message?: string;
   Version?: string;
-  IgnoreError?: boolean;
+  IgnoreError?: boolean | null | string;
   /**
    * Sub-step state; known values: Running, Success, Failed
    */
@@ -1723,12 +1740,12 @@ export interface Format {
   Duration?: string;
   FormatLongName?: string;
   FormatName?: string;
-  NumProgram?: number | null;
-  NumStream?: number | null;
+  NumProgram?: number | null | string;
+  NumStream?: number | null | string;
   /**
    * Bytes
    */
-  Size?: number | null;
+  Size?: number | null | string;
   /**
    * Seconds as text (not a timestamp)
    */
@@ -1737,7 +1754,7 @@ export interface Format {
 }
 export interface AudioItem {
   Bitrate?: string;
-  Channel?: number | null;
+  Channel?: number | null | string;
   ChannelLayout?: string;
   CodecLongName?: string;
   CodecName?: string;
@@ -1748,10 +1765,10 @@ export interface AudioItem {
   CodecTagString?: string;
   CodecTimeBase?: string;
   Duration?: string;
-  Index?: number | null;
+  Index?: number | null | string;
   Language?: string;
   SampleFmt?: string;
-  SampleRate?: number | null;
+  SampleRate?: number | null | string;
   StartTime?: string;
   Timebase?: string;
   [k: string]: unknown;
@@ -1783,20 +1800,20 @@ export interface VideoItem {
    * e.g. 25.000000 or 50/1
    */
   Fps?: string;
-  HasBFrame?: number | null;
-  Height?: number | null;
-  Index?: number | null;
+  HasBFrame?: number | null | string;
+  Height?: number | null | string;
+  Index?: number | null | string;
   Language?: string;
   Level?: string;
-  NumFrames?: number | null;
+  NumFrames?: number | null | string;
   PixFormat?: string;
   Profile?: string;
-  RefFrames?: number | null;
+  RefFrames?: number | null | string;
   Rotation?: string;
   Sar?: string;
   StartTime?: string;
   Timebase?: string;
-  Width?: number | null;
+  Width?: number | null | string;
   [k: string]: unknown;
 }
 export interface Stream {
@@ -1820,6 +1837,7 @@ export interface SpriteOutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   [k: string]: unknown;
@@ -1828,6 +1846,7 @@ export interface OutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   SpriteOutputFile?: SpriteOutputFile;
@@ -1866,7 +1885,7 @@ export interface Operation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1947,7 +1966,7 @@ export interface Audio2 {
   [k: string]: unknown;
 }
 export interface HlsEncrypt {
-  IsHlsEncrypt?: boolean;
+  IsHlsEncrypt?: boolean | null | string;
   UriKey?: string;
   [k: string]: unknown;
 }
@@ -2055,8 +2074,8 @@ export interface Snapshot {
   Width?: string;
   Height?: string;
   CIParam?: string;
-  IsCheckCount?: boolean;
-  IsCheckBlack?: boolean;
+  IsCheckCount?: boolean | null | string;
+  IsCheckBlack?: boolean | null | string;
   BlackLevel?: string;
   PixelBlackThreshold?: string;
   SnapshotOutMode?: string;
@@ -2105,14 +2124,14 @@ export interface ConcatTemplate {
   [k: string]: unknown;
 }
 export interface ColorEnhance {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   Contrast?: string;
   Correction?: string;
   Saturation?: string;
   [k: string]: unknown;
 }
 export interface MsSharpen {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   SharpenLevel?: string;
   [k: string]: unknown;
 }
@@ -2123,7 +2142,7 @@ export interface VideoProcess {
 }
 export interface SuperResolution {
   Resolution?: string;
-  EnableScaleUp?: boolean;
+  EnableScaleUp?: boolean | null | string;
   Version?: string;
   [k: string]: unknown;
 }
@@ -2205,7 +2224,7 @@ export interface ExtractDigitalWatermark {
 export interface TagsItem {
   Tag?: string;
   TagCls?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface BBoxItem {
@@ -2218,13 +2237,13 @@ export interface BBoxItem {
 export interface DetailPerSecondItem {
   TimeStamp?: string;
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   BBox?: BBox;
   [k: string]: unknown;
 }
 export interface PersonTagsItem {
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   Count?: string;
   DetailPerSecond?: DetailPerSecond;
   [k: string]: unknown;
@@ -2258,7 +2277,7 @@ export interface ObjectTagsItem {
 export interface LabelsItem {
   First?: string;
   Second?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface Data {
@@ -2296,8 +2315,8 @@ export interface DetailedResultItem {
   [k: string]: unknown;
 }
 export interface VqaPlusResult {
-  NoAudio?: boolean;
-  NoVideo?: boolean;
+  NoAudio?: boolean | null | string;
+  NoVideo?: boolean | null | string;
   DetailedResult?: DetailedResult;
   [k: string]: unknown;
 }
@@ -2325,6 +2344,12 @@ export interface SegmentVideoBody {
   RemoveBlue?: string;
   [k: string]: unknown;
 }
+export interface TopKRecognitionItem {
+  Time?: string;
+  Url?: string;
+  Score?: string;
+  [k: string]: unknown;
+}
 export interface Video5 {
   Codec?: string;
   Bitrate?: string;
@@ -2340,6 +2365,9 @@ export interface TransTpl {
   [k: string]: unknown;
 }
 export interface VideoTargetRec {
+  Version?: string;
+  SnapshotFreq?: string;
+  TopKRecognition?: TopKRecognition;
   Body?: string;
   Pet?: string;
   Car?: string;
@@ -2386,10 +2414,23 @@ export interface FaceRecognitionItem {
   FaceInfo?: BodyInfo;
   [k: string]: unknown;
 }
+export interface ResultDetailsItem {
+  Time?: string;
+  Url?: string;
+  ResultInfo?: BodyInfo;
+  [k: string]: unknown;
+}
 export interface LicenseRecognitionResultItem {
   Time?: string;
   Url?: string;
   PlateInfo?: BodyInfo;
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
+  [k: string]: unknown;
+}
+export interface BodyRecognitionResultItem {
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
   [k: string]: unknown;
 }
 export interface VideoTargetRecResult {
@@ -2398,6 +2439,10 @@ export interface VideoTargetRecResult {
   CarRecognition?: CarRecognition;
   FaceRecognition?: FaceRecognition;
   LicenseRecognitionResult?: LicenseRecognitionResult;
+  BodyRecognitionResult?: BodyRecognitionResult;
+  PetRecognitionResult?: BodyRecognitionResult;
+  CarRecognitionResult?: BodyRecognitionResult;
+  FaceRecognitionResult?: BodyRecognitionResult;
   Sensitive?: string;
   [k: string]: unknown;
 }
@@ -2482,7 +2527,7 @@ export interface SpeechRecognitionResult {
   /**
    * Audio length in seconds
    */
-  AudioTime?: number | null;
+  AudioTime?: number | null | string;
   /**
    * Recognised text, one entry per segment
    */
@@ -2519,7 +2564,7 @@ export interface Operation2 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2591,7 +2636,7 @@ export interface Operation3 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2649,7 +2694,7 @@ export interface Operation4 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2668,14 +2713,14 @@ export interface PicProcess {
 }
 export interface ImageInfo {
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
   /**
    * Average colour, hex text
    */
   Ave?: string;
-  Orientation?: number | null;
+  Orientation?: number | null | string;
   [k: string]: unknown;
 }
 export interface OriginalInfo {
@@ -2692,10 +2737,10 @@ export interface OriginalInfo {
 export interface ProcessResult {
   Etag?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
-  Size?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
+  Size?: number | null | string;
   [k: string]: unknown;
 }
 export interface OriginalInfo2 {
@@ -2710,10 +2755,10 @@ export interface ObjectItem {
   Key?: string;
   Location?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Size?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Size?: number | null | string;
+  Quality?: number | null | string;
   Etag?: string;
   ETag?: string;
   AIGCMetadata?: AIGCMetadata;
@@ -2764,7 +2809,7 @@ export interface Operation5 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2812,7 +2857,7 @@ export interface Operation6 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2856,18 +2901,18 @@ export interface MatchDetailItem {
   SrcEndTime?: string;
   [k: string]: unknown;
 }
-export interface Detection {
+export interface DetectionItem {
   VideoId?: string;
   Similar?: string;
   SimilarDuration?: string;
   Duration?: string;
   MatchDetail?: MatchDetail;
-  Audio?: {
-    Similar?: string;
-    [k: string]: unknown;
-  };
+  Audio?: Audio3;
   [k: string]: unknown;
 }
+/**
+ * The Java SDK spelling of DnaResult
+ */
 export interface DnaResult {
   VideoId?: string;
   Duration?: string;
@@ -2974,14 +3019,21 @@ export interface JobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3039,7 +3091,7 @@ export interface MediaJobCommon {
   /**
    * Percent 0..100; often absent
    */
-  Progress?: number | null;
+  Progress?: number | null | string;
   CreationTime?: string | null;
   /**
    * null while the job has not started
@@ -3073,14 +3125,21 @@ export interface MediaJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3112,7 +3171,7 @@ export interface PicJobCommon {
   /**
    * Percent 0..100; often absent
    */
-  Progress?: number | null;
+  Progress?: number | null | string;
   CreationTime?: string | null;
   /**
    * null while the job has not started
@@ -3146,14 +3205,21 @@ export interface PicJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3185,7 +3251,7 @@ export interface AiJobCommon {
   /**
    * Percent 0..100; often absent
    */
-  Progress?: number | null;
+  Progress?: number | null | string;
   CreationTime?: string | null;
   /**
    * null while the job has not started
@@ -3219,14 +3285,21 @@ export interface AiJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3253,7 +3326,7 @@ export interface BatchJobCommon {
   CreationTime?: string | null;
   StartTime?: string | null;
   EndTime?: string | null;
-  Progress?: number | null;
+  Progress?: number | null | string;
   QueueId?: string;
   /**
    * What the batch job scans: an inventory manifest, a URL list file, a prefix or one object
@@ -3283,7 +3356,7 @@ export interface BatchJobCommon {
     WorkflowIds?: string;
     QueueId?: string;
     UserData?: string;
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     CallBackFormat?: string;
     CallBackType?: string;
     CallBack?: string;
@@ -3323,7 +3396,7 @@ export interface BatchJobCommon {
       /**
        * Priority 0, 1 or 2
        */
-      JobLevel?: number | null;
+      JobLevel?: number | null | string;
       FreeTranscode?: string;
       CustomId?: string;
       MediaInfo?: MediaInfo;
@@ -3396,6 +3469,7 @@ export interface BatchJobCommon {
       VideoSynthesis?: VideoSynthesis;
       DnaConfig?: DnaConfig;
       DnaResult?: DnaResult;
+      DNAResult?: DnaResult;
       ImageInspect?: ImageInspect;
       ImageInspectResult?: ImageInspectResult;
       ImageOCR?: ImageOCR;
@@ -3428,14 +3502,21 @@ export interface BatchJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
