@@ -207,7 +207,7 @@ describe('cached query over loopback', () => {
   });
 
   test('a drifted job is cached with its drift: a hit reports the same SchemaErrors, at its new place', async () => {
-    const [done, other] = [ids.Success, ids.Failed] as string[];
+    const [done, other] = [ids.Success as string, ids.Failed as string];
     emulator.fault = (req) =>
       req.path === `/jobs/${done}`
         ? { status: 200, body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>` }
