@@ -170,10 +170,12 @@ describe('lenient leaves and drift', () => {
   );
 
   test('elements named like Object.prototype members are kept (renamed with __ by the parser), not dropped', () => {
-    const xml = '<Response><JobsDetail><JobId>j</JobId><constructor>c</constructor><toString>t</toString><__proto__><a>1</a></__proto__></JobsDetail></Response>';
+    const xml =
+      '<Response><JobsDetail><JobId>j</JobId><constructor>c</constructor><toString>t</toString><__proto__><a>1</a></__proto__>' +
+      '<isPrototypeOf>i</isPrototypeOf><toLocaleString><b>2</b></toLocaleString></JobsDetail></Response>';
     const out = applyShape(parseXml(xml).Response ?? '', shape) as { JobsDetail: Record<string, unknown>[] };
     const job = out.JobsDetail[0] as Record<string, unknown>;
-    expect(job).toEqual({ JobId: 'j', __constructor: 'c', __toString: 't', ____proto__: { a: '1' } });
+    expect(job).toEqual({ JobId: 'j', __constructor: 'c', __toString: 't', ____proto__: { a: '1' }, isPrototypeOf: 'i', toLocaleString: { b: '2' } });
     expect(Object.getPrototypeOf(job)).toBe(Object.prototype);
   });
 });

@@ -69,6 +69,15 @@ export function booleanValue(text: string): boolean | undefined {
   return TRUE_TEXT.has(lower) ? true : FALSE_TEXT.has(lower) ? false : undefined;
 }
 
+/**
+ * A field's shape. Plain property access is the hot path; what it may find on Object.prototype
+ * (`constructor`, `toString`, …) has no `k`, so it counts as "no shape" like any unknown element.
+ */
+const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
+  const shape = props?.[key];
+  return shape !== undefined && typeof shape.k === 'string' ? shape : undefined;
+};
+
 const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
   table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
@@ -135,7 +144,7 @@ function convertObject(value: XmlValue, shape: Extract<Shape, { k: 'o' }>, drift
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value)) {
     at.push(key);
-    const converted = convert(value[key] as XmlValue, own(props, key), drift, at);
+    const converted = convert(value[key] as XmlValue, shapeOf(props, key), drift, at);
     at.pop();
     // `out.__proto__ = x` would set the prototype instead of keeping CI's element.
     if (key === '__proto__') Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
