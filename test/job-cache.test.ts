@@ -5,7 +5,7 @@
  */
 import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
 import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
-import { JobCache } from '../shared/cache/job-cache';
+import { JobCache, MAX_CACHED_DRIFT } from '../shared/cache/job-cache';
 import { InFlight, type SharedCall } from '../shared/ci/coalesce';
 import type { JobFamily } from '../shared/ci/families';
 import type { QueryJobsInput } from '../shared/ci/query-jobs';
@@ -63,6 +63,15 @@ describe('JobCache', () => {
     const c = cache();
     c.store(scope, [job('asked', 'Success'), job('smuggled', 'Success'), { State: 'Success' }], new Set(['asked']), POLICY);
     expect(c.size).toBe(1);
+  });
+
+  test('a drifted job is kept with its drift, unless it has more than MAX_CACHED_DRIFT issues', () => {
+    const c = cache();
+    const drift = (n: number) => ({ issues: Array.from({ length: n }, (_, i) => ({ at: ['F', i], expected: 'number', received: 'string' as const })), total: n });
+    c.store(scope, [job('some', 'Success'), job('lots', 'Success')], new Set(['some', 'lots']), POLICY, [drift(MAX_CACHED_DRIFT), drift(MAX_CACHED_DRIFT + 1)]);
+    const { hits, missing } = c.lookup(scope, ['some', 'lots'], POLICY);
+    expect(hits.get('some')?.drift?.total).toBe(MAX_CACHED_DRIFT);
+    expect(missing).toEqual(['lots']);
   });
 
   test('bounded by entries: the least recently used job goes first', () => {

@@ -36,6 +36,13 @@ export interface CacheLookup {
 
 const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.terminalTtlMs : policy.activeTtlMs);
 
+/**
+ * A job with more drift than this is not cached: the cache is bounded by entries, not bytes, and a
+ * job whose every field drifted would hold its report beside it. One field CI keeps sending in
+ * another form (the case caching must survive) is far below it.
+ */
+export const MAX_CACHED_DRIFT = 50;
+
 export class JobCache {
   private readonly entries: Lru<string, Entry>;
 
@@ -78,6 +85,7 @@ export class JobCache {
     jobs.forEach((job, i) => {
       const id = jobIdOf(job);
       if (typeof id !== 'string' || !requested.has(id)) return;
+      if ((drift[i]?.total ?? 0) > MAX_CACHED_DRIFT) return;
       const terminal = isTerminal(job);
       if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, drift: drift[i], terminal, storedAt: now });
     });

@@ -70,9 +70,11 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // Each chunk's call listens on this signal while it runs: up to 50 for ai/batch ids (one per
   // call). That fan-out is bounded by MAX_JOB_IDS, not a leak, so Node should not warn about it.
   setMaxListeners(Math.max(10, chunks.length + 1), signal);
+  // One request lists at most MAX_LISTED_DRIFT drifts, so each call records its share of them.
+  const driftLimit = Math.ceil(MAX_LISTED_DRIFT / chunks.length);
   const answers = await Promise.all(
     chunks.map((ids) =>
-      fetchChunk(input, `${path}/${ids.join(',')}`, signal).catch((err: unknown) => {
+      fetchChunk(input, `${path}/${ids.join(',')}`, signal, driftLimit).catch((err: unknown) => {
         failFast.abort();
         throw err;
       }),
@@ -81,7 +83,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   return merge(input, answers);
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal): Promise<ChunkAnswer> {
+async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, driftLimit: number): Promise<ChunkAnswer> {
   let res;
   try {
     res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, signal);
@@ -104,7 +106,7 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
     throw upstreamInvalid(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
   }
   if (!('Response' in doc)) throw upstreamInvalid('CI sent XML without a <Response> root', { upstream });
-  const drift = new DriftCollector(MAX_LISTED_DRIFT);
+  const drift = new DriftCollector(driftLimit);
   const response = applyShape(doc.Response ?? '', familyShape(input.family), drift);
   if (response === null || typeof response !== 'object' || Array.isArray(response))
     throw upstreamInvalid('CI sent a <Response> that is not a container', { upstream });
