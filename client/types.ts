@@ -21,6 +21,10 @@ export type CosHeaders = {
  */
 export type Watermark = WatermarkItem[];
 /**
+ * Areas whose watermark is blurred out: a single container in the docs and Go, a list in the Java SDK (getRemoveWatermarkList), so always a list
+ */
+export type RemoveWatermark = RemoveWatermarkItem[];
+/**
  * One entry per extracted stream (StreamExtract)
  */
 export type StreamExtract = StreamExtractItem[];
@@ -39,6 +43,10 @@ export type Subtitle = {
  * Names of the files written (relative to ObjectPrefix when that is set)
  */
 export type ObjectName = string[];
+/**
+ * URLs of the files written (modelled as a repeated element by an official SDK)
+ */
+export type ObjectUrl = string[];
 export type Md5Info = {
   Md5?: string;
   ObjectName?: string;
@@ -68,12 +76,18 @@ export type ObjectTags = ObjectTagsItem[];
 export type Labels = LabelsItem[];
 export type Items = ItemsItem[];
 export type DetailedResult = DetailedResultItem[];
+/**
+ * A list in the Java SDK
+ */
+export type TopKRecognition = TopKRecognitionItem[];
 export type BodyInfo = BodyInfoItem[];
 export type BodyRecognition = BodyRecognitionItem[];
 export type PetRecognition = PetRecognitionItem[];
 export type CarRecognition = CarRecognitionItem[];
 export type FaceRecognition = FaceRecognitionItem[];
+export type ResultDetails = ResultDetailsItem[];
 export type LicenseRecognitionResult = LicenseRecognitionResultItem[];
+export type BodyRecognitionResult = BodyRecognitionResultItem[];
 export type TimeInfo = TimeInfoItem[];
 export type WordList = WordListItem[];
 export type SentenceList = SentenceListItem[];
@@ -105,6 +119,11 @@ export type FillInput = {
 }[];
 export type SpliceInfo = SpliceInfoItem[];
 export type MatchDetail = MatchDetailItem[];
+export type DetectionAudio = {
+  Similar?: string;
+  [k: string]: unknown;
+}[];
+export type Detection = DetectionItem[];
 export type Polygon = {
   X?: string;
   Y?: string;
@@ -552,6 +571,10 @@ export type MediaOtherJob = JobBase & {
      */
     DnaResult?: never;
     /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DNAResult?: never;
+    /**
      * Only on jobs with Tag ImageInspect: narrow on Tag to read it
      */
     ImageInspect?: never;
@@ -816,10 +839,7 @@ export interface WatermarkItem {
   Text?: Text;
   [k: string]: unknown;
 }
-/**
- * Area whose watermark is blurred out (a single container in the docs, Go and Java)
- */
-export interface RemoveWatermark {
+export interface RemoveWatermarkItem {
   Dx?: string;
   Dy?: string;
   Width?: string;
@@ -839,7 +859,7 @@ export interface DigitalWatermark {
    */
   Message?: string;
   Version?: string;
-  IgnoreError?: boolean;
+  IgnoreError?: boolean | null | string;
   /**
    * Sub-step state; known values: Running, Success, Failed
    */
@@ -884,12 +904,12 @@ export interface Format {
   Duration?: string;
   FormatLongName?: string;
   FormatName?: string;
-  NumProgram?: number | null;
-  NumStream?: number | null;
+  NumProgram?: number | null | string;
+  NumStream?: number | null | string;
   /**
    * Bytes
    */
-  Size?: number | null;
+  Size?: number | null | string;
   /**
    * Seconds as text (not a timestamp)
    */
@@ -898,7 +918,7 @@ export interface Format {
 }
 export interface AudioItem {
   Bitrate?: string;
-  Channel?: number | null;
+  Channel?: number | null | string;
   ChannelLayout?: string;
   CodecLongName?: string;
   CodecName?: string;
@@ -909,10 +929,10 @@ export interface AudioItem {
   CodecTagString?: string;
   CodecTimeBase?: string;
   Duration?: string;
-  Index?: number | null;
+  Index?: number | null | string;
   Language?: string;
   SampleFmt?: string;
-  SampleRate?: number | null;
+  SampleRate?: number | null | string;
   StartTime?: string;
   Timebase?: string;
   [k: string]: unknown;
@@ -944,20 +964,20 @@ export interface VideoItem {
    * e.g. 25.000000 or 50/1
    */
   Fps?: string;
-  HasBFrame?: number | null;
-  Height?: number | null;
-  Index?: number | null;
+  HasBFrame?: number | null | string;
+  Height?: number | null | string;
+  Index?: number | null | string;
   Language?: string;
   Level?: string;
-  NumFrames?: number | null;
+  NumFrames?: number | null | string;
   PixFormat?: string;
   Profile?: string;
-  RefFrames?: number | null;
+  RefFrames?: number | null | string;
   Rotation?: string;
   Sar?: string;
   StartTime?: string;
   Timebase?: string;
-  Width?: number | null;
+  Width?: number | null | string;
   [k: string]: unknown;
 }
 export interface Stream {
@@ -981,6 +1001,7 @@ export interface SpriteOutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   [k: string]: unknown;
@@ -989,6 +1010,7 @@ export interface OutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   SpriteOutputFile?: SpriteOutputFile;
@@ -1027,7 +1049,7 @@ export interface Operation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1108,7 +1130,7 @@ export interface TranscodeAudio {
   [k: string]: unknown;
 }
 export interface HlsEncrypt {
-  IsHlsEncrypt?: boolean;
+  IsHlsEncrypt?: boolean | null | string;
   UriKey?: string;
   [k: string]: unknown;
 }
@@ -1216,8 +1238,8 @@ export interface Snapshot {
   Width?: string;
   Height?: string;
   CIParam?: string;
-  IsCheckCount?: boolean;
-  IsCheckBlack?: boolean;
+  IsCheckCount?: boolean | null | string;
+  IsCheckBlack?: boolean | null | string;
   BlackLevel?: string;
   PixelBlackThreshold?: string;
   SnapshotOutMode?: string;
@@ -1266,14 +1288,14 @@ export interface ConcatTemplate {
   [k: string]: unknown;
 }
 export interface ColorEnhance {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   Contrast?: string;
   Correction?: string;
   Saturation?: string;
   [k: string]: unknown;
 }
 export interface MsSharpen {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   SharpenLevel?: string;
   [k: string]: unknown;
 }
@@ -1284,7 +1306,7 @@ export interface VideoProcess {
 }
 export interface SuperResolution {
   Resolution?: string;
-  EnableScaleUp?: boolean;
+  EnableScaleUp?: boolean | null | string;
   Version?: string;
   [k: string]: unknown;
 }
@@ -1366,7 +1388,7 @@ export interface ExtractDigitalWatermark {
 export interface TagsItem {
   Tag?: string;
   TagCls?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface BBoxItem {
@@ -1379,13 +1401,13 @@ export interface BBoxItem {
 export interface DetailPerSecondItem {
   TimeStamp?: string;
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   BBox?: BBox;
   [k: string]: unknown;
 }
 export interface PersonTagsItem {
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   Count?: string;
   DetailPerSecond?: DetailPerSecond;
   [k: string]: unknown;
@@ -1419,7 +1441,7 @@ export interface ObjectTagsItem {
 export interface LabelsItem {
   First?: string;
   Second?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface Data {
@@ -1457,8 +1479,8 @@ export interface DetailedResultItem {
   [k: string]: unknown;
 }
 export interface VqaPlusResult {
-  NoAudio?: boolean;
-  NoVideo?: boolean;
+  NoAudio?: boolean | null | string;
+  NoVideo?: boolean | null | string;
   DetailedResult?: DetailedResult;
   [k: string]: unknown;
 }
@@ -1486,6 +1508,12 @@ export interface SegmentVideoBody {
   RemoveBlue?: string;
   [k: string]: unknown;
 }
+export interface TopKRecognitionItem {
+  Time?: string;
+  Url?: string;
+  Score?: string;
+  [k: string]: unknown;
+}
 export interface TransTplVideo {
   Codec?: string;
   Bitrate?: string;
@@ -1501,6 +1529,9 @@ export interface TransTpl {
   [k: string]: unknown;
 }
 export interface VideoTargetRec {
+  Version?: string;
+  SnapshotFreq?: string;
+  TopKRecognition?: TopKRecognition;
   Body?: string;
   Pet?: string;
   Car?: string;
@@ -1547,10 +1578,23 @@ export interface FaceRecognitionItem {
   FaceInfo?: BodyInfo;
   [k: string]: unknown;
 }
+export interface ResultDetailsItem {
+  Time?: string;
+  Url?: string;
+  ResultInfo?: BodyInfo;
+  [k: string]: unknown;
+}
 export interface LicenseRecognitionResultItem {
   Time?: string;
   Url?: string;
   PlateInfo?: BodyInfo;
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
+  [k: string]: unknown;
+}
+export interface BodyRecognitionResultItem {
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
   [k: string]: unknown;
 }
 export interface VideoTargetRecResult {
@@ -1559,6 +1603,10 @@ export interface VideoTargetRecResult {
   CarRecognition?: CarRecognition;
   FaceRecognition?: FaceRecognition;
   LicenseRecognitionResult?: LicenseRecognitionResult;
+  BodyRecognitionResult?: BodyRecognitionResult;
+  PetRecognitionResult?: BodyRecognitionResult;
+  CarRecognitionResult?: BodyRecognitionResult;
+  FaceRecognitionResult?: BodyRecognitionResult;
   Sensitive?: string;
   [k: string]: unknown;
 }
@@ -1643,7 +1691,7 @@ export interface SpeechRecognitionResult {
   /**
    * Audio length in seconds
    */
-  AudioTime?: number | null;
+  AudioTime?: number | null | string;
   /**
    * Recognised text, one entry per segment
    */
@@ -1680,7 +1728,7 @@ export interface SpeechRecognitionOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1749,7 +1797,7 @@ export interface TranslationOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1804,7 +1852,7 @@ export interface WordsGeneralizeOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1820,14 +1868,14 @@ export interface PicProcess {
 }
 export interface ImageInfo {
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
   /**
    * Average colour, hex text
    */
   Ave?: string;
-  Orientation?: number | null;
+  Orientation?: number | null | string;
   [k: string]: unknown;
 }
 export interface OriginalInfo {
@@ -1844,10 +1892,10 @@ export interface OriginalInfo {
 export interface ProcessResult {
   Etag?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
-  Size?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
+  Size?: number | null | string;
   [k: string]: unknown;
 }
 export interface UploadResultOriginalInfo {
@@ -1862,10 +1910,10 @@ export interface ObjectItem {
   Key?: string;
   Location?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Size?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Size?: number | null | string;
+  Quality?: number | null | string;
   Etag?: string;
   ETag?: string;
   AIGCMetadata?: AIGCMetadata;
@@ -1916,7 +1964,7 @@ export interface PicProcessOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1961,7 +2009,7 @@ export interface PosterProductionOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2002,18 +2050,18 @@ export interface MatchDetailItem {
   SrcEndTime?: string;
   [k: string]: unknown;
 }
-export interface Detection {
+export interface DetectionItem {
   VideoId?: string;
   Similar?: string;
   SimilarDuration?: string;
   Duration?: string;
   MatchDetail?: MatchDetail;
-  Audio?: {
-    Similar?: string;
-    [k: string]: unknown;
-  };
+  Audio?: DetectionAudio;
   [k: string]: unknown;
 }
+/**
+ * The Java SDK spelling of DnaResult
+ */
 export interface DnaResult {
   VideoId?: string;
   Duration?: string;
@@ -2120,14 +2168,21 @@ export interface JobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -2185,7 +2240,7 @@ export interface JobBase {
   /**
    * Percent 0..100; often absent
    */
-  Progress?: number | null;
+  Progress?: number | null | string;
   CreationTime?: string | null;
   /**
    * null while the job has not started
@@ -2228,7 +2283,7 @@ export interface TranscodeOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2263,7 +2318,7 @@ export interface GeneratePlayListOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2298,7 +2353,7 @@ export interface AnimationOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2332,7 +2387,7 @@ export interface SnapshotOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2367,7 +2422,7 @@ export interface SmartCoverOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2401,7 +2456,7 @@ export interface ConcatOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2435,7 +2490,7 @@ export interface VideoProcessOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2469,7 +2524,7 @@ export interface VideoEnhanceOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2503,7 +2558,7 @@ export interface SuperResolutionOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2537,7 +2592,7 @@ export interface SDRtoHDROperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2574,7 +2629,7 @@ export interface SegmentOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2608,7 +2663,7 @@ export interface VideoMontageOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2642,7 +2697,7 @@ export interface VoiceSeparateOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2676,7 +2731,7 @@ export interface DigitalWatermarkOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2709,7 +2764,7 @@ export interface ExtractDigitalWatermarkOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2743,7 +2798,7 @@ export interface WatermarkOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2776,7 +2831,7 @@ export interface VideoTagOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2815,7 +2870,7 @@ export interface MediaInfoOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2848,7 +2903,7 @@ export interface QualityEstimateOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2887,7 +2942,7 @@ export interface StreamExtractOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2920,7 +2975,7 @@ export interface SegmentVideoBodyOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2954,7 +3009,7 @@ export interface VideoTargetRecOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2989,7 +3044,7 @@ export interface SplitVideoPartsOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3027,7 +3082,7 @@ export interface TtsOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3067,7 +3122,7 @@ export interface NoiseReductionOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3105,7 +3160,7 @@ export interface SoundHoundOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3139,7 +3194,7 @@ export interface VocalScoreOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3177,7 +3232,7 @@ export interface FillConcatOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3211,7 +3266,7 @@ export interface VideoSynthesisOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3245,13 +3300,14 @@ export interface DNAOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
   MediaResult?: MediaResult;
   DnaConfig?: DnaConfig;
   DnaResult?: DnaResult;
+  DNAResult?: DnaResult;
   [k: string]: unknown;
 }
 /**
@@ -3280,7 +3336,7 @@ export interface ImageInspectOperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3315,7 +3371,7 @@ export interface ImageOCROperation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -3341,14 +3397,21 @@ export interface MediaJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3369,14 +3432,21 @@ export interface PicJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3397,14 +3467,21 @@ export interface AiJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3431,7 +3508,7 @@ export interface BatchJobBase {
   CreationTime?: string | null;
   StartTime?: string | null;
   EndTime?: string | null;
-  Progress?: number | null;
+  Progress?: number | null | string;
   QueueId?: string;
   /**
    * What the batch job scans: an inventory manifest, a URL list file, a prefix or one object
@@ -3461,7 +3538,7 @@ export interface BatchJobBase {
     WorkflowIds?: string;
     QueueId?: string;
     UserData?: string;
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     CallBackFormat?: string;
     CallBackType?: string;
     CallBack?: string;
@@ -3501,7 +3578,7 @@ export interface BatchJobBase {
       /**
        * Priority 0, 1 or 2
        */
-      JobLevel?: number | null;
+      JobLevel?: number | null | string;
       FreeTranscode?: string;
       CustomId?: string;
       MediaInfo?: MediaInfo;
@@ -3574,6 +3651,7 @@ export interface BatchJobBase {
       VideoSynthesis?: VideoSynthesis;
       DnaConfig?: DnaConfig;
       DnaResult?: DnaResult;
+      DNAResult?: DnaResult;
       ImageInspect?: ImageInspect;
       ImageInspectResult?: ImageInspectResult;
       ImageOCR?: ImageOCR;
@@ -3606,14 +3684,21 @@ export interface BatchJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }

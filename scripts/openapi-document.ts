@@ -101,6 +101,7 @@ const jobsOk = (schema: Json, description: string) => ({
     etag: { $ref: '#/components/headers/ETag' },
     'cache-control': { $ref: '#/components/headers/CacheControl' },
     'x-cache': { $ref: '#/components/headers/XCache' },
+    'x-schema-errors': { $ref: '#/components/headers/SchemaErrorCount' },
   },
   content: { 'application/json': { schema } },
 });
@@ -165,7 +166,8 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     components[familyEnvelope(family)] = {
       description:
         `Answer for ${family} jobs. JobsDetail items follow ${componentName(`${family}-response`)} (per Tag); ` +
-        'with SCHEMA_MODE=report they may deviate where SchemaErrors says.',
+        'with SCHEMA_MODE=report (the default) they may deviate where SchemaErrors says: a number or boolean CI ' +
+        'sent in a form that cannot be read is kept as its text.',
       allOf: [
         ref('JobsEnvelope'),
         { type: 'object', properties: { JobsDetail: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/JobsDetail` } } },
@@ -287,6 +289,10 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           schema: { type: 'string' },
         },
         XCache: { description: "Where the jobs came from: this instance's cache (hit), partly (partial), or CI (miss)", schema: { enum: ['hit', 'partial', 'miss'] } },
+        SchemaErrorCount: {
+          description: 'How many places in the answer differ from the documented schema (SchemaErrors lists them, at most 1000); absent when none',
+          schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+        },
       },
     },
   };

@@ -61,8 +61,10 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
   res.headers = { ...cors, ...res.headers, ...SECURITY_HEADERS, 'x-request-id': requestId };
   if (req.method === 'HEAD') res.body = '';
 
+  // Drift only counts when the answer carries it (a later error answer does not).
+  const drift = res.status < 400 ? trace.drift : undefined;
   logRequest({
-    level: res.status >= 500 ? 'error' : res.status >= 400 ? 'warn' : 'info',
+    level: res.status >= 500 ? 'error' : res.status >= 400 || drift ? 'warn' : 'info',
     requestId,
     ...(invocation.context?.request_id ? { scfRequestId: invocation.context.request_id } : {}),
     route,
@@ -72,6 +74,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     ...(trace.type ? { type: trace.type, ids: trace.ids } : {}),
     ...(trace.attempts ? { upstreamStatus: trace.upstreamStatus, attempts: trace.attempts } : {}),
     ...(trace.ciRequestIds.length ? { ciRequestIds: trace.ciRequestIds } : {}),
+    ...(drift ? { schemaErrors: drift.total, driftTags: drift.tags, driftPaths: drift.paths } : {}),
     durationMs: Date.now() - started,
   });
   return res;

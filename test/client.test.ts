@@ -106,13 +106,13 @@ describe('getJobs and queryJobs', () => {
 describe('waitForJob', () => {
   test('follows a job Submitted → Running → Success with a handful of long-poll calls', async () => {
     const id = unique('move-success-2500ms');
-    const seen: Array<[string, number | null | undefined]> = [];
+    const seen: Array<[string, number | string | null | undefined]> = [];
     const job = await api().waitForJob('media', id, { onProgress: (j: MediaJob) => seen.push([j.State, j.Progress]) });
     expect(job).toMatchObject({ JobId: id, State: 'Success', Progress: 100 });
     expect(seen[0]).toEqual(['Submitted', 0]);
     expect(seen.at(-1)).toEqual(['Success', 100]);
     expect(seen.some(([s]) => s === 'Running')).toBe(true);
-    const progress = seen.map(([, p]) => p ?? 0);
+    const progress = seen.map(([, p]) => (typeof p === 'number' ? p : 0));
     expect(progress).toEqual([...progress].sort((a, b) => a - b)); // never goes backwards
     expect(new Set(seen.map(([s, p]) => `${s}/${p}`)).size).toBe(seen.length); // reported once per change
     expect(calls[0]).toMatch(/\?wait=0$/); // where the job is now, at once

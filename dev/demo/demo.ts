@@ -98,7 +98,8 @@ function showJob(job: Job, raw: unknown) {
   state.textContent = job.State;
   state.dataset.state = job.State;
   $('status').dataset.state = job.State;
-  const progress = job.Progress ?? (job.State === 'Success' ? 100 : 0);
+  // Progress is CI's text when it drifted (see SchemaErrors); the bar then shows what the State implies.
+  const progress = typeof job.Progress === 'number' ? job.Progress : job.State === 'Success' ? 100 : 0;
   $<HTMLProgressElement>('progress').value = progress;
   $('percent').textContent = `${progress} %`;
   $('tag').textContent = String(job.Tag ?? ('Type' in job ? job.Type : undefined) ?? '—');

@@ -44,7 +44,8 @@ export function readConfig(env: Env = process.env): Config {
   const endpointProblem = checkEndpointTemplate(endpoint);
   if (endpointProblem) throw serverMisconfigured(endpointProblem);
 
-  const schemaMode = nonEmpty(env.SCHEMA_MODE) ?? 'strict';
+  // report by default: a field CI starts sending in another form must not cost callers the answer.
+  const schemaMode = nonEmpty(env.SCHEMA_MODE) ?? 'report';
   if (schemaMode !== 'strict' && schemaMode !== 'report') throw serverMisconfigured('SCHEMA_MODE must be strict or report');
 
   return {

@@ -1,9 +1,12 @@
 /** Shared by both job routes once they have a family, ids and an optional bucket/region. */
 import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
+import { jobField } from '../ci/job-state';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
+import type { RequestTrace } from '../trace';
+import type { Json } from '../xml/shape';
 import type { RouteContext } from './context';
 
 export interface LookupRequest {
@@ -33,5 +36,25 @@ export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline
     throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
   const input = { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace };
-  return queryJobsCached(input, ctx.config.cache);
+  const result = await queryJobsCached(input, ctx.config.cache);
+  ctx.trace.drift = driftForLog(result);
+  return result;
+}
+
+const MAX_LOGGED_PATHS = 20;
+const MAX_TAG_CHARS = 64;
+
+/** What the log line says about drift: Tags and paths only, since values may be anything CI sent. */
+function driftForLog(result: CachedJobsResult): RequestTrace['drift'] {
+  const { drift, envelope } = result;
+  if (drift.total === 0) return undefined;
+  const tags = new Set<string>();
+  drift.jobs.forEach((part, i) => {
+    if (!part) return;
+    const job = envelope.JobsDetail[i] as Json;
+    const tag = jobField(job, 'Tag') ?? jobField(job, 'Type');
+    tags.add(typeof tag === 'string' ? tag.slice(0, MAX_TAG_CHARS) : '(none)');
+  });
+  const paths = (envelope.SchemaErrors ?? []).slice(0, MAX_LOGGED_PATHS).map((e) => e.path);
+  return { total: drift.total, tags: [...tags], paths };
 }
