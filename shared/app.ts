@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth/authenticate';
 import { type Config, readConfig } from './config/env';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
+import { postCiCallback } from './handlers/ci-callback';
 import { getJobsByPath } from './handlers/jobs-by-path';
 import { postJobsQuery } from './handlers/jobs-query';
 import { getJobsWaiting } from './handlers/jobs-wait';
@@ -89,6 +90,9 @@ async function dispatch(
   // Public, never calls CI: liveness and the API description need no credentials.
   if (route.name === 'health') return json(200, { status: 'ok' }, { 'cache-control': 'no-store' });
   if (route.name === 'openapi') return getOpenApi(req);
+  // CI cannot send our caller credentials; this route is guarded by its own token instead.
+  if (route.name === 'ci-callback')
+    return postCiCallback(req, config, { trace, budgetMs: deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started) });
 
   await authenticate(req, config.auth);
   const budgetMs = deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started);

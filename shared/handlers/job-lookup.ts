@@ -3,6 +3,7 @@ import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
 import { readCachePolicy } from '../config/cache-env';
 import { type Config, readCredentials } from '../config/env';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
+import type { QueryJobsInput } from '../ci/query-jobs';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
@@ -22,6 +23,11 @@ export interface LookupContext {
 }
 
 export async function lookupJobs(req: LookupRequest, config: Config, ctx: LookupContext): Promise<CachedJobsResult> {
+  return queryJobsCached(lookupInput(req, config, ctx), readCachePolicy());
+}
+
+/** Checks a lookup and builds the signed CI query it becomes; the callback route runs it uncached. */
+export function lookupInput(req: LookupRequest, config: Config, ctx: LookupContext): QueryJobsInput {
   if (!isJobFamily(req.type)) throw badRequest('InvalidJobType', `type must be one of ${FAMILY_NAMES.join(', ')}`);
   if (req.ids.length === 0) throw badRequest('MissingJobIds', 'Name at least one job id');
   const bad = req.ids.find((id) => !JOB_ID_RE.test(id));
@@ -36,6 +42,5 @@ export async function lookupJobs(req: LookupRequest, config: Config, ctx: Lookup
   if (!credentials)
     throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
-  const input = { family: req.type, ids, target, credentials, schemaMode: config.schemaMode, ...ctx };
-  return queryJobsCached(input, readCachePolicy());
+  return { family: req.type, ids, target, credentials, schemaMode: config.schemaMode, ...ctx };
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/env';
 import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
 import type { HttpRequest, HttpResponse } from '../http/types';
+import { sleepUnlessWoken, wakeKey } from '../long-poll/job-wake';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
 import { createDeadline } from '../deadline';
@@ -56,6 +57,8 @@ export async function getJobsWaiting(
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
+    // A verified CI callback for one of these jobs ends the pause early (shared/long-poll/job-wake.ts).
+    sleep: (ms) => sleepUnlessWoken(ms, ids.map((id) => wakeKey(params.type, id))),
   });
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'health' }
   | { name: 'openapi' }
   | { name: 'jobs-by-path'; type: string; ids: string }
-  | { name: 'jobs-query' };
+  | { name: 'jobs-query' }
+  | { name: 'ci-callback' };
 
 export interface RouteMatch {
   route: Route | undefined;
@@ -27,6 +28,9 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
     allow = ['GET', 'HEAD'];
   } else if (n >= 2 && segments[n - 2] === 'jobs' && last === 'query') {
     route = { name: 'jobs-query' };
+    allow = ['POST'];
+  } else if (n >= 2 && segments[n - 2] === 'callbacks' && last === 'ci') {
+    route = { name: 'ci-callback' };
     allow = ['POST'];
   } else if (n >= 3 && segments[n - 3] === 'jobs') {
     route = { name: 'jobs-by-path', type: segments[n - 2] as string, ids: last as string };
