@@ -14,7 +14,7 @@ import { readCallbackConfig } from '../shared/config/callback-env';
 import { createDeadline } from '../shared/deadline';
 import { tokenMatches } from '../shared/handlers/ci-callback';
 import { ApiError } from '../shared/http/errors';
-import { sleepUnlessWoken, waitingCount, wakeJobs, wakeKey } from '../shared/long-poll/job-wake';
+import { wakeJobs, wakeKey, watchJobs, watchingCount } from '../shared/long-poll/job-wake';
 import { MAX_DELIVERY_ATTEMPTS, deliveryBackoffMs, forwardWebhook } from '../shared/webhooks/forward';
 import { signWebhook, webhookId } from '../shared/webhooks/sign';
 import { closeServer } from './helpers/local-stack';
@@ -272,22 +272,39 @@ describe('forwardWebhook (real loopback receiver, injected clock and sleep)', ()
 });
 
 describe('job-wake', () => {
-  test('a wake for one of the keys ends the sleep at once; others do not', async () => {
-    const asleep = sleepUnlessWoken(600_000, [wakeKey('media', 'j1'), wakeKey('media', 'j2')]);
+  test('a wake for a watched job ends the sleep at once; other jobs do not', async () => {
+    const watch = watchJobs([wakeKey('media', 'j1'), wakeKey('media', 'j2')]);
+    expect(watchingCount()).toBe(2);
     let woke = false;
-    void asleep.then(() => (woke = true));
-    expect(waitingCount()).toBe(2);
+    const asleep = watch.sleep(600_000).then(() => (woke = true));
     wakeJobs('pic', ['j2']);
     wakeJobs('media', ['j3']);
-    await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
     expect(woke).toBe(false);
     wakeJobs('media', ['j2']);
     await asleep;
-    expect(waitingCount()).toBe(0);
+    watch.close();
+    expect(watchingCount()).toBe(0);
   });
 
-  test('the timer still ends the sleep, and leaves nothing registered', async () => {
-    await sleepUnlessWoken(5, [wakeKey('media', 'j9')]);
-    expect(waitingCount()).toBe(0);
+  test('a wake between two sleeps (a CI query in flight) is not lost: the next sleep ends at once', async () => {
+    const watch = watchJobs([wakeKey('media', 'j1')]);
+    wakeJobs('media', ['j1']);
+    await watch.sleep(600_000);
+    // …and only once: the wake was used up.
+    let woke = false;
+    const next = watch.sleep(600_000).then(() => (woke = true));
+    await new Promise((r) => setImmediate(r));
+    expect(woke).toBe(false);
+    watch.close(); // closing ends a sleep in progress
+    await next;
+    expect(watchingCount()).toBe(0);
+  });
+
+  test('the timer still ends a sleep', async () => {
+    const watch = watchJobs([wakeKey('media', 'j9')]);
+    await watch.sleep(5);
+    watch.close();
+    expect(watchingCount()).toBe(0);
   });
 });

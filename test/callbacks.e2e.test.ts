@@ -135,6 +135,14 @@ describe('real callback bodies are verified with CI and forwarded, signed', () =
     expect(verified(receiver.deliveries[0]!).JobsDetail[0].JobId).toBe(MEDIA_PICPROCESS);
   });
 
+  test('a batch job (Type, no Tag) is looked up at /inventorytriggerjob', async () => {
+    const batch = 'bca83b3d926c58a29e6e04eadf0513b11';
+    const res = await callback(`{"EventName":"TaskFinish","JobsDetail":{"JobId":"${batch}","Type":"Job","State":"Success"}}`, { token: TOKEN }, 'application/json');
+    expect(res.status).toBe(204);
+    expect(ciPaths()).toEqual([`/inventorytriggerjob/${batch}`]);
+    expect(verified(receiver.deliveries[0]!)).toMatchObject({ JobsDetail: [{ JobId: batch, Type: 'Job', State: 'Success' }] });
+  });
+
   test('WorkflowFinish: each task job is verified and forwarded as its own message', async () => {
     const res = await callback(fixture('workflowfinish.xml'));
     expect(res.status).toBe(204);

@@ -8,7 +8,7 @@ import type { Config } from '../config/env';
 import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
 import type { HttpRequest, HttpResponse } from '../http/types';
-import { sleepUnlessWoken, wakeKey } from '../long-poll/job-wake';
+import { wakeKey, watchJobs } from '../long-poll/job-wake';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
 import { createDeadline } from '../deadline';
@@ -41,6 +41,8 @@ export async function getJobsWaiting(
   const ids = parseIdSegment(params.ids);
   const lookup = { type: params.type, ids, bucket: req.query.bucket, region: req.query.region };
   const started = Date.now();
+  // A verified CI callback for one of these jobs ends the pause early (shared/long-poll/job-wake.ts).
+  const watch = watchJobs(ids.map((id) => wakeKey(params.type, id)));
   const { value } = await pollUntilChange({
     // Each lookup gets a plain request's deadline, cut short when the poll's own time is up.
     fetch: async (signal) => {
@@ -57,9 +59,8 @@ export async function getJobsWaiting(
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
-    // A verified CI callback for one of these jobs ends the pause early (shared/long-poll/job-wake.ts).
-    sleep: (ms) => sleepUnlessWoken(ms, ids.map((id) => wakeKey(params.type, id))),
-  });
+    sleep: watch.sleep,
+  }).finally(watch.close);
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
 }

@@ -9,39 +9,63 @@
  */
 type Waker = () => void;
 
-const waiters = new Map<string, Set<Waker>>();
+const watchers = new Map<string, Set<Waker>>();
 
 export const wakeKey = (family: string, id: string) => `${family}/${id}`;
 
-/** Wakes every long-poll waiting on any of these jobs. */
+/** Wakes every long-poll watching any of these jobs. */
 export function wakeJobs(family: string, ids: Iterable<string>): void {
-  for (const id of ids) for (const wake of [...(waiters.get(wakeKey(family, id)) ?? [])]) wake();
+  for (const id of ids) for (const wake of [...(watchers.get(wakeKey(family, id)) ?? [])]) wake();
 }
 
-/** Resolves after `ms`, or earlier when one of `keys` is woken. Never rejects. */
-export function sleepUnlessWoken(ms: number, keys: readonly string[]): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
+export interface JobWatch {
+  /** Resolves after `ms`, or at once if a wake came since the last sleep, or when one comes. Never rejects. */
+  sleep(ms: number): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Watches `keys` for the whole long-poll, not only while it sleeps: a wake that lands while a CI
+ * query is in flight still cuts the next pause short instead of being lost.
+ */
+export function watchJobs(keys: readonly string[]): JobWatch {
+  let woken = false;
+  let wakeSleeper: (() => void) | undefined;
+  const onWake: Waker = () => {
+    woken = true;
+    wakeSleeper?.();
+  };
+  for (const key of keys) {
+    let set = watchers.get(key);
+    if (!set) watchers.set(key, (set = new Set()));
+    set.add(onWake);
+  }
+  return {
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wakeSleeper = undefined;
+          woken = false;
+          resolve();
+        };
+        const timer = setTimeout(done, woken ? 0 : ms);
+        wakeSleeper = done;
+      }),
+    close: () => {
+      wakeSleeper?.();
       for (const key of keys) {
-        const set = waiters.get(key);
-        set?.delete(done);
-        if (set?.size === 0) waiters.delete(key);
+        const set = watchers.get(key);
+        set?.delete(onWake);
+        if (set?.size === 0) watchers.delete(key);
       }
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    for (const key of keys) {
-      let set = waiters.get(key);
-      if (!set) waiters.set(key, (set = new Set()));
-      set.add(done);
-    }
-  });
+    },
+  };
 }
 
-/** Long-polls waiting right now (for tests and diagnostics). */
-export function waitingCount(): number {
+/** Long-polls watching right now, one per job they watch (for tests and diagnostics). */
+export function watchingCount(): number {
   let n = 0;
-  for (const set of waiters.values()) n += set.size;
+  for (const set of watchers.values()) n += set.size;
   return n;
 }
