@@ -106,6 +106,13 @@ const jobsOk = (schema: Json, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/** The callback's 401 is about its token, not a Bearer credential: no WWW-Authenticate. */
+function callbackErrors(codes: Record<string, string[]>): Json {
+  const responses = errorResponses(codes) as Record<string, { headers: Record<string, unknown> }>;
+  delete responses['401']?.headers['www-authenticate'];
+  return responses;
+}
+
 const preflight = {
   summary: 'CORS preflight',
   description: 'Answered by the function for origins in ALLOWED_ORIGINS; other origins get 403 OriginNotAllowed.',
@@ -233,7 +240,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
         },
         responses: {
           '204': { description: 'Verified (and forwarded where CI knows the job); nothing is said about which' },
-          ...errorResponses({
+          ...callbackErrors({
             '400': ['InvalidCallback', 'InvalidBucket', 'InvalidRegion', 'MissingBucket'],
             '401': ['Unauthorized (token missing or wrong, or CALLBACK_TOKEN unset)'],
             '403': ['BucketNotAllowed'],
