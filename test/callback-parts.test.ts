@@ -5,6 +5,7 @@
  * and the in-process long-poll wake-up.
  */
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -82,6 +83,30 @@ describe('parseCallback', () => {
       `{"EventName":"TaskFinish","JobsDetail":[${Array.from({ length: 51 }, (_, i) => `{"JobId":"j${i}"}`).join(',')}]}`,
     ];
     for (const body of bad) expect([body.slice(0, 40), code(() => parseCallback(body))]).toEqual([body.slice(0, 40), '400 InvalidCallback']);
+  });
+
+  test('whatever the body, the answer is ids that are CI ids, or 400 InvalidCallback: never another failure', () => {
+    const idish = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string({ maxLength: 70 }), fc.constantFrom('../x', '%2e', 'a,b', '<x>', '__proto__'));
+    const entry = fc.record({ JobId: fc.oneof(idish, fc.integer(), fc.constant(null)), Tag: fc.oneof(fc.string({ maxLength: 12 }), fc.constant(undefined)) }, { requiredKeys: [] });
+    const jsonBody = fc
+      .record({ EventName: fc.constantFrom('TaskFinish', 'WorkflowFinish', 'Other', 7), JobsDetail: fc.oneof(entry, fc.array(entry, { maxLength: 60 })) }, { requiredKeys: [] })
+      .map((o) => JSON.stringify(o));
+    const xmlBody = fc
+      .array(idish, { maxLength: 5 })
+      .map((ids) => `<Response><EventName>TaskFinish</EventName>${ids.map((id) => `<JobsDetail><JobId>${id}</JobId></JobsDetail>`).join('')}</Response>`);
+    const body = fc.oneof(jsonBody, xmlBody, fc.string({ maxLength: 200 }), fc.json({ maxDepth: 6 }));
+    fc.assert(
+      fc.property(body, (text) => {
+        let parsed;
+        try {
+          parsed = parseCallback(text);
+        } catch (err) {
+          return err instanceof ApiError && err.status === 400 && err.code === 'InvalidCallback';
+        }
+        return parsed.jobs.length <= 50 && parsed.jobs.every((j) => /^[A-Za-z0-9_-]{1,64}$/.test(j.id));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test('jsonDepthExceeds counts brackets outside strings only', () => {
