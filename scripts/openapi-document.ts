@@ -5,6 +5,7 @@
  */
 import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
 import { MAX_WAIT_SECONDS } from '../shared/long-poll/wait-param';
+import { MAX_CALLBACK_BYTES } from '../shared/handlers/ci-callback';
 
 type Json = Record<string, unknown>;
 const DEFS_ID = 'ci-defs';
@@ -105,6 +106,13 @@ const jobsOk = (schema: Json, description: string) => ({
   },
   content: { 'application/json': { schema } },
 });
+
+/** The callback's 401 is about its token, not a Bearer credential: no WWW-Authenticate. */
+function callbackErrors(codes: Record<string, string[]>): Json {
+  const responses = errorResponses(codes) as Record<string, { headers: Record<string, unknown> }>;
+  delete responses['401']?.headers['www-authenticate'];
+  return responses;
+}
 
 /**
  * Browsers send a preflight without credentials (Fetch spec), so it is public: `security: []`. It
@@ -226,6 +234,36 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
       },
       options: preflight('preflightQueryJobs'),
     },
+    '/callbacks/ci': {
+      post: {
+        operationId: 'receiveCiCallback',
+        security: [{ callbackToken: [] }],
+        summary: 'CI job callback in; verified, signed webhooks out (docs/callbacks.md)',
+        description:
+          'Set as the CallBack URL when submitting a CI job. The body is not trusted: only job ids and Tags are read, each job ' +
+          'is looked up in CI, cached, and its CI answer (as GET /jobs/{type}/{id} returns it) is POSTed to every WEBHOOK_URLS ' +
+          'entry, signed per Standard Webhooks. 204 once verified, also for ids CI does not know.',
+        parameters: [{ $ref: '#/components/parameters/Bucket' }, { $ref: '#/components/parameters/Region' }],
+        requestBody: {
+          required: true,
+          description: `A CI TaskFinish or WorkflowFinish callback, at most ${MAX_CALLBACK_BYTES} bytes`,
+          content: { 'application/xml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+        },
+        responses: {
+          '204': { description: 'Verified (and forwarded where CI knows the job); nothing is said about which' },
+          ...callbackErrors({
+            '400': ['InvalidCallback', 'InvalidBucket', 'InvalidRegion', 'MissingBucket'],
+            '401': ['Unauthorized (token missing or wrong, or CALLBACK_TOKEN unset)'],
+            '403': ['BucketNotAllowed'],
+            '413': ['PayloadTooLarge'],
+            '500': ['MissingCredentials', 'ServerMisconfigured', 'InternalError'],
+            '502': CI_LOOKUP['502'] as string[],
+            '503': ['UpstreamThrottled'],
+            '504': ['UpstreamTimeout'],
+          }),
+        },
+      },
+    },
   };
 
   return {
@@ -279,6 +317,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'AUTH_MODE=jwt: a JWT from your login; AUTH_MODE=apikey: the API key' },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'AUTH_MODE=apikey' },
+        callbackToken: { type: 'apiKey', in: 'query', name: 'token', description: 'CALLBACK_TOKEN, on /callbacks/ci only' },
       },
       headers: {
         RequestId: { description: 'Our request id (also Error.RequestId)', schema: { type: 'string' } },

@@ -97,7 +97,7 @@ async function dispatch(
       req,
       params,
       config,
-      credentials: route.public ? undefined : readCredentials(),
+      credentials: readCredentials(),
       deadline,
       budgetMs,
       endsAt: invocationEndsAt(invocation.context, started),

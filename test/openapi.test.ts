@@ -89,7 +89,7 @@ describe('the document', () => {
 
   test('has every route, and a JobsDetail schema with a branch per Tag for every family', () => {
     expect(Object.keys(built.paths).sort()).toEqual(
-      ['/health', '/openapi.json', '/jobs/query', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
+      ['/health', '/openapi.json', '/jobs/query', '/callbacks/ci', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
     );
     for (const family of FAMILY_NAMES) {
       const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
@@ -205,6 +205,24 @@ describe("the function's answers match what the document declares", () => {
     expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'video', jobIds: ['j1'] })));
     expectDeclared('/jobs/query', 'post', await post('{}', { 'content-type': 'text/plain' }));
     expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'media', jobIds: ['x'.repeat(20_000)] })));
+  });
+
+  test('the CI callback route: 204, and the errors a caller or CI can provoke', async () => {
+    const token = 'openapi-test-callback-token-0123456789';
+    h.setEnv({ CALLBACK_TOKEN: token });
+    const callback = (body: string, query: Record<string, string> = { token }) =>
+      h.call(functionUrlEvent({ method: 'POST', path: '/callbacks/ci', query, headers: { 'content-type': 'application/xml' }, body }));
+    const finished = (id: string) => `<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>${id}</JobId><Tag>Transcode</Tag></JobsDetail></Response>`;
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING), { token: 'wrong' }));
+    expectDeclared('/callbacks/ci', 'post', await callback('<Response>'));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished('x'.repeat(2_000_000))));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING), { token, bucket: 'otherbucket-1250000000' }));
+    h.emulator.fault = () => ({ status: 403, code: 'AccessDenied' });
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
+    h.emulator.fault = undefined;
+    h.setEnv({ CALLBACK_TOKEN: token, WEBHOOK_URLS: 'http://hooks.example.com/' });
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
   });
 
   test('every declared error the platform or CI can cause', async () => {

@@ -78,7 +78,9 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const OTHER_REF = /\$\{(?!env:)[^}]*\}/;
 
 /** Public routes: no credential header, so no CORS preflight to route. */
-const PUBLIC_PATHS = new Set(['/health', '/openapi.json']);
+// Paths no browser calls with a credential header, so no preflight: liveness, the API description,
+// and CI's job callbacks (server to server, guarded by CALLBACK_TOKEN).
+const PUBLIC_PATHS = new Set(['/health', '/openapi.json', '/callbacks/ci']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

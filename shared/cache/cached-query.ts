@@ -26,7 +26,7 @@ export interface CacheDeps {
 }
 
 // Module scope: lives as long as the warm instance, like the keep-alive agents in http-get.ts.
-const instanceDeps: CacheDeps = { cache: new JobCache(), inflight: new InFlight() };
+export const instanceDeps: CacheDeps = { cache: new JobCache(), inflight: new InFlight() };
 
 export async function queryJobsCached(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps = instanceDeps): Promise<CachedJobsResult> {
   const scope = { family: input.family, bucket: input.target.bucket, region: input.target.region };

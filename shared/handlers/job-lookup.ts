@@ -2,6 +2,7 @@
 import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
 import { jobField } from '../ci/job-state';
+import type { QueryJobsInput } from '../ci/query-jobs';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
@@ -21,6 +22,13 @@ export interface LookupRequest {
  * Everything else (config, keys, trace) comes from the request's context.
  */
 export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline: Deadline): Promise<CachedJobsResult> {
+  const result = await queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache);
+  ctx.trace.drift = driftForLog(result);
+  return result;
+}
+
+/** Checks a lookup and builds the signed CI query it becomes; the callback route runs it uncached. */
+export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Deadline): QueryJobsInput {
   if (!isJobFamily(req.type)) throw badRequest('InvalidJobType', `type must be one of ${FAMILY_NAMES.join(', ')}`);
   if (req.ids.length === 0) throw badRequest('MissingJobIds', 'Name at least one job id');
   const bad = req.ids.find((id) => !JOB_ID_RE.test(id));
@@ -35,10 +43,7 @@ export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline
   if (!credentials)
     throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
-  const input = { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace };
-  const result = await queryJobsCached(input, ctx.config.cache);
-  ctx.trace.drift = driftForLog(result);
-  return result;
+  return { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace };
 }
 
 const MAX_LOGGED_PATHS = 20;

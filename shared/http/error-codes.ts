@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   InvalidWait: { status: 400, summary: '`wait` is not a whole number of seconds in range' },
   InvalidJson: { status: 400, summary: 'The body is not JSON' },
   InvalidRequest: { status: 400, summary: 'The body does not match the request schema' },
+  InvalidCallback: { status: 400, summary: 'The CI callback body is not a callback CI sends' },
   InvalidEvent: { status: 400, summary: 'The function was invoked with an event that is not HTTP' },
   Unauthorized: { status: 401, summary: 'Credentials are missing or invalid' },
   BucketNotAllowed: { status: 403, summary: 'The bucket is not CI_BUCKET nor in ALLOWED_BUCKETS' },
