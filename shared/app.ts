@@ -8,6 +8,7 @@ import { authenticate } from './auth/authenticate';
 import { type Config, readConfig } from './config/env';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
 import { getJobsByPath } from './handlers/jobs-by-path';
+import { getJobEvents } from './handlers/jobs-events';
 import { postJobsQuery } from './handlers/jobs-query';
 import { getJobsWaiting } from './handlers/jobs-wait';
 import { getOpenApi } from './handlers/openapi';
@@ -23,6 +24,10 @@ import { type RequestTrace, newTrace } from './trace';
 export interface Invocation {
   context?: ScfContext;
   invokedAt?: number; // when SCF handed us the event; defaults to now
+  /** The platform can send a body in chunks (web mode); an event function cannot. */
+  canStream?: boolean;
+  /** Fires when the caller goes away (web mode), so a stream stops waiting for it. */
+  signal?: AbortSignal;
 }
 
 const CALLER_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/;
@@ -48,7 +53,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     config = readConfig();
     const match = matchRoute(req.method, req.path);
     route = req.method === 'OPTIONS' ? 'preflight' : (match.route?.name ?? 'unknown');
-    res = await dispatch(req, config, match, invocation, started, trace);
+    res = await dispatch(req, config, match, invocation, started, trace, requestId);
   } catch (err) {
     const apiError = toApiError(err);
     errorCode = apiError.code;
@@ -82,6 +87,7 @@ async function dispatch(
   invocation: Invocation,
   started: number,
   trace: RequestTrace,
+  requestId: string,
 ): Promise<HttpResponse> {
   if (req.method === 'OPTIONS') return preflight(req, config);
   const { route, allow } = match;
@@ -92,6 +98,11 @@ async function dispatch(
 
   await authenticate(req, config.auth);
   const budgetMs = deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started);
+  if (route.name === 'jobs-events') {
+    if (!invocation.canStream) throw streamingNotSupported();
+    const endsAt = invocationEndsAt(invocation.context, started);
+    return getJobEvents(req, route, config, { trace, requestId, budgetMs, endsAt, signal: invocation.signal });
+  }
   if (route.name === 'jobs-by-path' && req.query.wait !== undefined)
     return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
   const deadline = createDeadline(budgetMs);
@@ -111,6 +122,10 @@ function preflight(req: HttpRequest, config: Config): HttpResponse {
     throw new ApiError(403, 'OriginNotAllowed', 'This origin is not in ALLOWED_ORIGINS');
   return { status: 204, headers: { ...preflightHeaders(config.origins, origin), 'cache-control': 'no-store' }, body: '' };
 }
+
+/** An event function answers in one piece, so it cannot hold a stream open. */
+const streamingNotSupported = () =>
+  new ApiError(501, 'StreamingNotSupported', 'This deployment is an SCF event function and cannot stream events: follow jobs with GET /jobs/{type}/{ids}?wait=20 instead');
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'health' }
   | { name: 'openapi' }
   | { name: 'jobs-by-path'; type: string; ids: string }
+  | { name: 'jobs-events'; type: string; ids: string }
   | { name: 'jobs-query' };
 
 export interface RouteMatch {
@@ -28,6 +29,9 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   } else if (n >= 2 && segments[n - 2] === 'jobs' && last === 'query') {
     route = { name: 'jobs-query' };
     allow = ['POST'];
+  } else if (n >= 4 && segments[n - 4] === 'jobs' && last === 'events') {
+    route = { name: 'jobs-events', type: segments[n - 3] as string, ids: segments[n - 2] as string };
+    allow = ['GET'];
   } else if (n >= 3 && segments[n - 3] === 'jobs') {
     route = { name: 'jobs-by-path', type: segments[n - 2] as string, ids: last as string };
     allow = ['GET', 'HEAD'];
