@@ -4,15 +4,19 @@
  *
  *   const api = createJobStatusClient({ baseUrl: 'https://…' });
  *   const job = await api.waitForJob('media', id, { onProgress: (j) => console.log(j.State, j.Progress) });
+ *   for await (const j of api.watchJob('media', id)) console.log(j.State, j.Progress);
  */
 import { JobStatusUnexpectedResponseError } from './errors';
 import { type Transport, callApi } from './request';
 import type { JobFamily, JobOf, JobQueryRequest, JobsEnvelopeByFamily } from './types';
 import { type WaitForJobOptions, waitUntilTerminal } from './wait-for-job';
+import { type WatchJobOptions, watchJobStates } from './watch-job';
 
 export * from './errors';
 export type * from './types';
 export { TERMINAL_STATES, isTransient, type WaitForJobOptions } from './wait-for-job';
+export type { WatchJobOptions } from './watch-job';
+export { createSseParser, type ServerSentEvent, type SseParser } from './sse-parser';
 
 export interface JobStatusClientOptions {
   /** Where the function answers, including any stage prefix: `https://…/release`. */
@@ -41,6 +45,11 @@ export interface JobStatusClient {
   queryJobs<F extends JobFamily>(body: JobQueryRequest & { type: F }, options?: { signal?: AbortSignal }): Promise<JobsEnvelopeByFamily[F]>;
   /** Resolves with the job once it is Success, Failed or Cancel (check `State`). */
   waitForJob<F extends JobFamily>(type: F, id: string, options?: WaitForJobOptions<JobOf<F>> & Omit<LookupOptions, 'signal'>): Promise<JobOf<F>>;
+  /**
+   * The job's states as they change, ending after the terminal one: a Server-Sent Events stream
+   * (GET /jobs/{type}/{id}/events) where the API runs as a Web function, long-polling elsewhere.
+   */
+  watchJob<F extends JobFamily>(type: F, id: string, options?: WatchJobOptions & Omit<LookupOptions, 'signal'>): AsyncGenerator<JobOf<F>, void, undefined>;
 }
 
 export function createJobStatusClient(options: JobStatusClientOptions): JobStatusClient {
@@ -74,5 +83,21 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
     }, waitOptions);
   };
 
-  return { getJobs, queryJobs, waitForJob };
+  const watchJob: JobStatusClient['watchJob'] = (type, id, opts = {}) => {
+    const { bucket, region, ...watchOptions } = opts;
+    const query = new URLSearchParams();
+    if (bucket) query.set('bucket', bucket);
+    if (region) query.set('region', region);
+    const qs = query.toString() ? `?${query.toString()}` : '';
+    return watchJobStates(
+      {
+        transport,
+        eventsPath: `/jobs/${encodeURIComponent(type)}/${encodeURIComponent(id)}/events${qs}`,
+        poll: (pollOptions) => waitForJob(type, id, { ...pollOptions, ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) }),
+      },
+      watchOptions,
+    );
+  };
+
+  return { getJobs, queryJobs, waitForJob, watchJob };
 }
