@@ -1,15 +1,17 @@
 /**
  * A real browser (Debian's Chromium, driven by playwright-core) opens the demo page from one origin
- * and follows an emulator job through the function on another origin. An allowed origin gets to
- * 100 %; a disallowed origin is stopped by the browser's own CORS check. Screenshots go to
- * test-artifacts/.
+ * and follows an emulator job through the function on another origin: the web-mode server (as
+ * npm start runs it), where the page follows the job through one Server-Sent Events stream, and an
+ * event function, where it falls back to long-polling. An allowed origin gets to 100 %; a disallowed
+ * origin is stopped by the browser's own CORS check. Screenshots go to test-artifacts/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { startDemoServer } from '../dev/demo/serve-demo';
 import { closeServer, startLocalStack } from './helpers/local-stack';
+import { startWebStack } from './helpers/web-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
@@ -24,7 +26,8 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let stack: Awaited<ReturnType<typeof startWebStack>>;
+let eventMode: Awaited<ReturnType<typeof startLocalStack>>;
 let allowed: Awaited<ReturnType<typeof startDemoServer>>;
 let disallowed: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: BrowserContext;
@@ -34,7 +37,8 @@ let logSpy: jest.SpyInstance;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
   logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  stack = await startLocalStack();
+  stack = await startWebStack();
+  eventMode = await startLocalStack();
   allowed = await startDemoServer();
   disallowed = await startDemoServer();
   // Env is read per invocation, so the page's origin can be allowed once its port is known.
@@ -50,19 +54,16 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
   await Promise.all([allowed && closeServer(allowed.server), disallowed && closeServer(disallowed.server)]);
   await stack?.close();
+  await eventMode?.close();
   logSpy?.mockRestore();
 });
 
-const demoUrl = (origin: string, job: string) =>
-  `${origin}/?${new URLSearchParams({ api: stack.url, type: 'media', job, follow: '1' })}`;
+const demoUrl = (origin: string, job: string, api = stack.url) =>
+  `${origin}/?${new URLSearchParams({ api, type: 'media', job, follow: '1' })}`;
 
-test('from an allowed origin the page follows a job to 100 %', async () => {
-  const page = await browser.newPage();
+/** Samples the progress bar until the page shows Success; returns the values seen on the way. */
+async function followToSuccess(page: Page): Promise<Set<number>> {
   const progressSeen = new Set<number>();
-  const job = `move-success-4000ms-browser${Date.now()}`;
-  await page.goto(demoUrl(allowed.url, job));
-  expect(allowed.url).not.toBe(stack.url); // really cross-origin: the API is on another port
-
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     progressSeen.add(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value));
@@ -70,6 +71,16 @@ test('from an allowed origin the page follows a job to 100 %', async () => {
     await page.waitForTimeout(100);
   }
   await page.locator('#state[data-state="Success"]').waitFor({ timeout: 1000 });
+  return progressSeen;
+}
+
+test('from an allowed origin the page follows a job through the event stream to 100 %', async () => {
+  const page = await browser.newPage();
+  const job = `move-success-4000ms-browser${Date.now()}`;
+  await page.goto(demoUrl(allowed.url, job));
+  expect(allowed.url).not.toBe(stack.url); // really cross-origin: the API is on another port
+
+  const progressSeen = await followToSuccess(page);
   expect(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
   expect(await page.locator('#percent').textContent()).toBe('100 %');
   // It moved through the middle, not straight from nothing to done.
@@ -81,10 +92,26 @@ test('from an allowed origin the page follows a job to 100 %', async () => {
   expect(await page.locator('#ended').textContent()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0800$/);
   expect(await page.locator('#outputs').textContent()).toContain(`written: output/${job}.mp4`);
   expect(JSON.parse((await page.locator('#raw').textContent()) ?? '')).toMatchObject({ JobId: job, State: 'Success' });
-  // Long-poll: a handful of calls for a four-second job.
-  expect(Number(await page.locator('#calls').textContent())).toBeLessThanOrEqual(8);
+  // One call: the whole run came through a single Server-Sent Events stream.
+  expect(Number(await page.locator('#calls').textContent())).toBe(1);
+  expect(await page.locator('#transport').textContent()).toBe('event stream (SSE)');
   expect(await page.locator('#error').isVisible()).toBe(false);
   await page.screenshot({ path: join(ARTIFACTS, 'demo-success.png'), fullPage: true });
+  await page.close();
+}, 30_000);
+
+test('against an event function (no stream: 501) the page falls back to long-polling and still gets to 100 %', async () => {
+  // Both servers run in this process and read the same environment, set up by stack.setEnv.
+  const page = await browser.newPage();
+  const job = `move-success-3000ms-fallback${Date.now()}`;
+  await page.goto(demoUrl(allowed.url, job, eventMode.url));
+  const progressSeen = await followToSuccess(page);
+  expect(await page.locator('#percent').textContent()).toBe('100 %');
+  expect([...progressSeen].some((p) => p > 0 && p < 100)).toBe(true);
+  expect(await page.locator('#transport').textContent()).toBe('long-poll');
+  // The stream was asked for once, then long-polls: a handful of calls for a three-second job.
+  expect(Number(await page.locator('#calls').textContent())).toBeLessThanOrEqual(8);
+  expect(await page.locator('#error').isVisible()).toBe(false);
   await page.close();
 }, 30_000);
 

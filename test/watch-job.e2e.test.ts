@@ -22,9 +22,10 @@ afterAll(async () => {
   await eventMode?.close();
   logSpy?.mockRestore();
 });
+// Both servers run in this process and read the same environment (web.setEnv's): the last stack
+// started pointed it at its own emulator, so it is set once more here, for every test.
 beforeEach(() => {
   web.setEnv();
-  eventMode.setEnv();
 });
 
 /** A fetch that records each call's URL and Last-Event-ID. */
