@@ -104,7 +104,7 @@ async function dispatch(
     return getJobEvents(req, route, config, { trace, requestId, budgetMs, endsAt, signal: invocation.signal });
   }
   if (route.name === 'jobs-by-path' && req.query.wait !== undefined)
-    return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
+    return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started), signal: invocation.signal });
   const deadline = createDeadline(budgetMs);
   try {
     const ctx = { deadline, trace };

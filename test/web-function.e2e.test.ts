@@ -189,6 +189,19 @@ describe('Server-Sent Events', () => {
     expect(stack.emulator.requests.length).toBe(after);
   });
 
+  test('a long-poll whose caller leaves stops polling too', async () => {
+    stack.setEnv({ FUNCTION_TIMEOUT_S: '30' });
+    const controller = new AbortController();
+    const pending = fetch(`${stack.url}/jobs/media/${MEDIA_RUNNING}?wait=20`, { signal: controller.signal }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    await pending;
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = stack.emulator.requests.length;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(stack.emulator.requests.length).toBe(after);
+  });
+
   test('event mode cannot stream: 501 StreamingNotSupported pointing to ?wait=', async () => {
     const res = await loadBundle()(functionUrlEvent({ method: 'GET', path: `/jobs/media/${MEDIA_SUCCESS}/events` }), { request_id: 'scf-1' });
     expect(res.statusCode).toBe(501);
@@ -205,6 +218,21 @@ describe('one instance, many callers', () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(new Set(results.map((r) => r.json.JobsDetail[0].Progress))).toEqual(new Set([30]));
     expect(stack.emulator.requests).toHaveLength(1);
+  });
+
+  test('10 concurrent event streams of one job share their CI calls', async () => {
+    // Every CI call takes 100 ms, so calls that start close together overlap and coalesce.
+    stack.emulator.fault = () => ({ delayMs: 100 });
+    const alone = await stream(events(movingJobId('move-success-2500ms')));
+    expect(alone.frames.at(-1)!.event).toBe('end');
+    const oneWatcher = stack.emulator.requests.length;
+
+    stack.emulator.requests.length = 0;
+    const id = movingJobId('move-success-2500ms');
+    const watchers = await Promise.all(Array.from({ length: 10 }, () => stream(events(id))));
+    for (const w of watchers) expect(w.frames.at(-1)!.event).toBe('end');
+    // Ten instances would make ten times one watcher's calls; here they poll on one schedule.
+    expect(stack.emulator.requests.length).toBeLessThanOrEqual(2 * oneWatcher);
   });
 
   test('10 concurrent long-polls held at once, each answered, sharing their CI calls', async () => {

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CachedJobsResult } from '../cache/cached-query';
-import { type Config } from '../config/env';
+import type { Config } from '../config/env';
 import { readHeartbeatMs } from '../config/web-env';
 import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
@@ -102,7 +102,10 @@ async function* events(o: {
       yield stateEvent(o.first, last.fingerprint);
     }
     while (!settled(last.value)) {
-      if (o.ctx.signal?.aborted) return void (outcome = 'gone');
+      if (o.ctx.signal?.aborted) {
+        outcome = 'gone';
+        return;
+      }
       const poll = pollUntilChange({
         known: last,
         fetch: o.fetchJobs,
@@ -128,7 +131,10 @@ async function* events(o: {
           yield sseComment('keep-alive');
         }
       }
-      if (o.ctx.signal?.aborted) return void (outcome = 'gone');
+      if (o.ctx.signal?.aborted) {
+        outcome = 'gone';
+        return;
+      }
       if (result.outcome === 'timeout') {
         yield sseComment('this invocation is about to time out: reconnect with Last-Event-ID') + sseRetry(RECONNECT_MS);
         return;
@@ -141,7 +147,10 @@ async function* events(o: {
     yield sseEvent({ event: 'end', data: '{"reason":"terminal"}' });
   } catch (err) {
     // Headers are sent: a CI failure can only be told in the stream. Transient ones invite a retry.
-    if (o.ctx.signal?.aborted) return void (outcome = 'gone');
+    if (o.ctx.signal?.aborted) {
+      outcome = 'gone';
+      return;
+    }
     outcome = 'failure';
     const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', 'The function failed unexpectedly');
     yield sseEvent({ event: 'failure', data: errorResponse(apiError, o.ctx.requestId).body as string }) + sseRetry(RECONNECT_MS);

@@ -28,6 +28,8 @@ export interface WaitContext {
   budgetMs: number;
   /** When SCF ends the invocation (epoch ms), if the context says. */
   endsAt: number | undefined;
+  /** Fires when the caller goes away (web mode): the wait stops instead of polling CI for nobody. */
+  signal?: AbortSignal | undefined;
 }
 
 export async function getJobsWaiting(
@@ -56,6 +58,7 @@ export async function getJobsWaiting(
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
