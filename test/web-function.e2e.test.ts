@@ -4,6 +4,7 @@
  * Sent Events (framing, Last-Event-ID, heartbeats, the end before the function's timeout); and one
  * process serves concurrent callers with one CI call between them.
  */
+import { connect } from 'node:net';
 import { loadBundle } from './helpers/harness';
 import { functionUrlEvent } from './helpers/events';
 import { scanForSecrets } from './helpers/secret-scan';
@@ -83,6 +84,18 @@ describe('routes', () => {
     expect(res.status).toBe(413);
     expect(res.json.Error.Code).toBe('PayloadTooLarge');
     expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('malformed HTTP gets a plain 400 and the connection is closed', async () => {
+    const { port } = new URL(stack.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+      let text = '';
+      socket.on('data', (c) => (text += c.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
   test('a bad FUNCTION_TIMEOUT_S is a 500 naming the variable, not its value', async () => {
