@@ -83,6 +83,8 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
     }, waitOptions);
   };
 
+  // Learned by the first watch that meets an API without a stream, so later watches skip the 501.
+  const streams = { unavailable: false };
   const watchJob: JobStatusClient['watchJob'] = (type, id, opts = {}) => {
     const { bucket, region, ...watchOptions } = opts;
     const query = new URLSearchParams();
@@ -94,6 +96,7 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
         transport,
         eventsPath: `/jobs/${encodeURIComponent(type)}/${encodeURIComponent(id)}/events${qs}`,
         poll: (pollOptions) => waitForJob(type, id, { ...pollOptions, ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) }),
+        streams,
       },
       watchOptions,
     );

@@ -32,6 +32,8 @@ export interface WatchDeps<J> {
   eventsPath: string;
   /** waitForJob's loop for the same job, for the polling fallback. */
   poll: (options: WaitForJobOptions<J>) => Promise<J>;
+  /** Shared by one client's watches: once the API said it has no stream, later watches poll at once. */
+  streams: { unavailable: boolean };
 }
 
 /** Used until the server's own `retry:` hint arrives. */
@@ -53,7 +55,7 @@ export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, opt
     return true;
   };
 
-  if (transport !== 'poll') {
+  if (transport === 'sse' || (transport === 'auto' && !deps.streams.unavailable)) {
     let lastEventId: string | undefined;
     let reconnectMs = DEFAULT_RECONNECT_MS;
     let failures = 0;
@@ -74,7 +76,10 @@ export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, opt
       if (res.status === 204) return;
       if (!res.ok || !isEventStream(res)) {
         const err = await answerError(res);
-        if (transport === 'auto' && noStreamHere(err)) break; // to the polling fallback below
+        if (transport === 'auto' && noStreamHere(err)) {
+          deps.streams.unavailable = true;
+          break; // to the polling fallback below
+        }
         await retryOrThrow(err, ++failures);
         continue;
       }

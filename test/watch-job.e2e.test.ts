@@ -79,6 +79,12 @@ test('event mode (501 StreamingNotSupported): falls back to long-polling and sti
   expect(rec.calls[0]!.url).toMatch(/\/events$/);
   expect(rec.calls.slice(1).every((c) => !c.url.includes('/events'))).toBe(true);
   expect(rec.calls.some((c) => c.url.includes('wait='))).toBe(true);
+
+  // The same client remembers there is no stream here: the next watch polls at once.
+  rec.calls.length = 0;
+  const again = await collect(api.watchJob('media', movingJobId('move-success-1000ms')));
+  expect(again.at(-1)!.State).toBe('Success');
+  expect(rec.calls.some((c) => c.url.includes('/events'))).toBe(false);
 });
 
 test("transport: 'sse' does not fall back: the 501 is the caller's answer", async () => {
