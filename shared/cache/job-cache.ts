@@ -4,6 +4,8 @@
  * family, bucket, region and job id it was fetched for: one bucket's job is never served to a
  * request for another bucket. How long an entry is served depends on the job's state when it was
  * stored, against the policy in force when it is read (so lowering a TTL takes effect at once).
+ * An id CI said it does not know is kept too, for the short missingTtlMs, so a caller polling a
+ * wrong id does not cost a CI call per poll.
  */
 import type { CachePolicy } from '../config/cache-env';
 import type { JobFamily } from '../ci/families';
@@ -17,18 +19,30 @@ export interface CacheScope {
   region: string;
 }
 
-interface Entry {
-  job: Json;
-  terminal: boolean;
-  storedAt: number;
-}
+/** What is kept per job: the converted job, or the fact that CI does not know the id. */
+export type CachedJob = { job: Json; terminal: boolean } | { job: undefined; terminal: false };
+
+type Entry = CachedJob & { storedAt: number };
 
 export interface CacheLookup {
   hits: Map<string, Json>;
+  /** Ids CI recently said it does not know. */
+  unknown: string[];
+  /** Ids to ask for. */
   missing: string[];
 }
 
-const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.terminalTtlMs : policy.activeTtlMs);
+/** How long an entry is served, by what it holds. */
+export function ttlOf(entry: CachedJob, policy: CachePolicy): number {
+  if (entry.job === undefined) return policy.missingTtlMs;
+  return entry.terminal ? policy.terminalTtlMs : policy.activeTtlMs;
+}
+
+export function cachedJob(job: Json): CachedJob {
+  return { job, terminal: isTerminal(job) };
+}
+
+export const UNKNOWN_JOB: CachedJob = { job: undefined, terminal: false };
 
 export class JobCache {
   private readonly entries: Lru<string, Entry>;
@@ -46,32 +60,40 @@ export class JobCache {
     this.entries.resize(policy.maxEntries);
     const now = this.now();
     const hits = new Map<string, Json>();
+    const unknown: string[] = [];
     const missing: string[] = [];
     for (const id of ids) {
       const key = keyOf(scope, id);
       const entry = this.entries.get(key);
-      if (entry && now - entry.storedAt < ttlOf(entry.terminal, policy)) {
-        hits.set(id, entry.job);
+      if (entry && now - entry.storedAt < ttlOf(entry, policy)) {
+        if (entry.job === undefined) unknown.push(id);
+        else hits.set(id, entry.job);
         continue;
       }
       if (entry) this.entries.delete(key);
       missing.push(id);
     }
-    return { hits, missing };
+    return { hits, unknown, missing };
+  }
+
+  /**
+   * Keeps one entry as of `storedAt`: an entry another instance stored (through Redis) ages from
+   * when it was fetched, not from when this instance first saw it.
+   */
+  put(scope: CacheScope, id: string, entry: CachedJob, policy: CachePolicy, storedAt = this.now()): void {
+    this.entries.resize(policy.maxEntries);
+    if (ttlOf(entry, policy) > 0) this.entries.set(keyOf(scope, id), { ...entry, storedAt });
   }
 
   /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
   store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy): void {
-    this.entries.resize(policy.maxEntries);
-    const now = this.now();
     for (const job of jobs) {
       const id = jobIdOf(job);
       if (typeof id !== 'string' || !requested.has(id)) continue;
-      const terminal = isTerminal(job);
-      if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, terminal, storedAt: now });
+      this.put(scope, id, cachedJob(job), policy);
     }
   }
 }
 
 // None of the parts can hold '/': family is an enum, bucket, region and id are pattern-checked.
-const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;
+export const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;
