@@ -11,7 +11,7 @@ import { readRedisConfig } from '../config/redis-env';
 import { InFlight, type SharedCall } from '../ci/coalesce';
 import { type JobsEnvelope, type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
 import type { Deadline } from '../deadline';
-import { emitJobStored, recordLookups } from '../fleet/job-events';
+import { emitJobStored, onRemoteStore, recordLookups } from '../fleet/job-events';
 import { redisLink } from '../fleet/redis-link';
 import { SharedJobs } from '../fleet/shared-jobs';
 import { upstreamTimeout } from '../http/errors';
@@ -35,6 +35,8 @@ export interface CacheDeps {
 
 // Module scope: lives as long as the warm instance, like the keep-alive agents in http-get.ts.
 const instanceDeps: CacheDeps = { cache: new JobCache(), inflight: new InFlight(), shared: sharedFromEnv };
+// When another instance stores a job, the copy here is older than the one in Redis: never serve it again.
+onRemoteStore((key) => instanceDeps.cache.forget(key));
 
 let sharedJobs: { link: unknown; shared: SharedJobs } | undefined;
 

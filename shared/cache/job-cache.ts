@@ -85,6 +85,11 @@ export class JobCache {
     if (ttlOf(entry, policy) > 0) this.entries.set(keyOf(scope, id), { ...entry, storedAt });
   }
 
+  /** Drops the entry under a key made by keyOf (a newer one exists elsewhere). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
   store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy): void {
     for (const job of jobs) {

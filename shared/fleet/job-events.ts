@@ -38,6 +38,23 @@ export function emitJobStored(key: string): void {
   for (const listener of [...set]) listener();
 }
 
+const remoteListeners = new Set<(key: string) => void>();
+
+/** Calls `listener` for every key another instance stored (announced through Redis). */
+export function onRemoteStore(listener: (key: string) => void): () => void {
+  remoteListeners.add(listener);
+  return () => remoteListeners.delete(listener);
+}
+
+/**
+ * Another instance stored `key`: whatever this instance keeps for it is older, so the remote
+ * listeners (the instance cache) drop it first, then the waiters are woken to read the new one.
+ */
+export function emitRemoteStore(key: string): void {
+  for (const listener of remoteListeners) listener(key);
+  emitJobStored(key);
+}
+
 /** Keys with a listener right now (for tests and diagnostics). */
 export function watchedKeyCount(): number {
   return listeners.size;

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/redis-env';
-import { emitJobStored } from './job-events';
+import { emitRemoteStore } from './job-events';
 import { RedisHealth, redisErrorReason } from './redis-health';
 
 /** How long Redis is skipped after a failure before one request tries it again. */
@@ -68,7 +68,7 @@ export class RedisLink {
     // The instance that stored a job has already told its own waiters (cached-query.ts).
     this.subscriber.on('message', (channel: string, message: string) => {
       const space = message.indexOf(' ');
-      if (channel === this.channel && space > 0 && message.slice(0, space) !== this.origin) emitJobStored(message.slice(space + 1));
+      if (channel === this.channel && space > 0 && message.slice(0, space) !== this.origin) emitRemoteStore(message.slice(space + 1));
     });
     this.subscriber.subscribe(this.channel).catch(() => undefined);
     this.firstConnect = new Promise<void>((resolve) => {
@@ -114,9 +114,9 @@ export class RedisLink {
     }
   }
 
+  /** Drops both connections at once: QUIT would wait forever on a Redis that is not there. */
   async close(): Promise<void> {
     this.client.removeAllListeners('close');
-    await Promise.allSettled([this.client.quit(), this.subscriber.quit()]);
     this.client.disconnect();
     this.subscriber.disconnect();
   }

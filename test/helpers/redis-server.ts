@@ -27,6 +27,7 @@ export interface RedisServer {
   admin(): Redis;
   /** SIGKILL: no goodbye to connected clients. */
   kill(): Promise<void>;
+  running(): boolean;
   /** Starts it again on the same port (empty, since nothing is persisted). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +89,7 @@ export async function startRedis(): Promise<RedisServer> {
     },
     kill,
     start,
+    running: () => child !== undefined && child.exitCode === null,
     stop: async () => {
       for (const client of admins) client.disconnect();
       await kill();
