@@ -192,7 +192,8 @@ async function main() {
           latencies.push(res.ms);
           if (res.status !== 200) {
             failed += 1;
-            failures.set(`${res.status} ${/"Code":"(\w+)"/.exec(res.body)?.[1] ?? ''}`.trim(), (failures.get(`${res.status}`) ?? 0) + 1);
+            const kind = `${res.status} ${/"Code":"(\w+)"/.exec(res.body)?.[1] ?? ''}`.trim();
+            failures.set(kind, (failures.get(kind) ?? 0) + 1);
           }
           starts.push([t0, id]);
           const settled = res.status === 200 && /"State":"(Success|Failed|Cancel)"/.test(res.body);
