@@ -62,12 +62,19 @@ export async function pollUntilChange<T>(options: PollUntilChangeOptions<T>): Pr
 
   // Only stores during a pause count: one during a fetch is most often that fetch's own answer.
   let wakeNow: (() => void) | undefined;
-  const unsubscribe = options.wakeOnStore === false ? () => undefined : onJobStored(watched, () => wakeNow?.());
+  let unsubscribe: () => void = () => undefined;
+  let subscribedTo = 0;
   try {
     let pause = options.backoff.firstMs;
     for (;;) {
       const wait = Math.min(pause, options.stopAt - now() - options.minFetchBudgetMs);
       if (wait <= 0) return { value, outcome: 'timeout', fetches };
+      // Listen for every key looked up so far (a fetch may have named new ones).
+      if (options.wakeOnStore !== false && watched.size !== subscribedTo) {
+        unsubscribe();
+        unsubscribe = onJobStored(watched, () => wakeNow?.());
+        subscribedTo = watched.size;
+      }
       await pauseFor(wait, options.sleep, new Promise<void>((resolve) => (wakeNow = resolve)));
       wakeNow = undefined;
       // Two limits on a re-fetch: CI's usual timeout, and the time left before the answer is due.
