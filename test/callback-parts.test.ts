@@ -1,8 +1,8 @@
 /**
  * The parts behind POST /callbacks/ci, one at a time: reading callbacks, choosing families, the
  * token check, the settings, Standard Webhooks signing (checked against the `standardwebhooks`
- * library), delivery retries under an injected clock and sleep against a real loopback receiver,
- * and the in-process long-poll wake-up.
+ * library), delivery retries under an injected clock and sleep against a real loopback receiver.
+ * (The long-poll wake-up a callback causes is the cache's, tested end to end in callbacks.e2e.)
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
@@ -15,7 +15,6 @@ import { readCallbackConfig } from '../shared/config/callback-env';
 import { createDeadline } from '../shared/deadline';
 import { tokenMatches } from '../shared/handlers/ci-callback';
 import { ApiError } from '../shared/http/errors';
-import { wakeJobs, wakeKey, watchJobs, watchingCount } from '../shared/long-poll/job-wake';
 import { MAX_DELIVERY_ATTEMPTS, deliveryBackoffMs, forwardWebhook } from '../shared/webhooks/forward';
 import { signWebhook, webhookId } from '../shared/webhooks/sign';
 import { closeServer } from './helpers/local-stack';
@@ -293,43 +292,5 @@ describe('forwardWebhook (real loopback receiver, injected clock and sleep)', ()
     deadline.dispose();
     expect(delivery).toMatchObject({ outcome: 'failed', status: 302, failure: 'redirected', attempts: 1 });
     expect(received).toHaveLength(1);
-  });
-});
-
-describe('job-wake', () => {
-  test('a wake for a watched job ends the sleep at once; other jobs do not', async () => {
-    const watch = watchJobs([wakeKey('media', 'j1'), wakeKey('media', 'j2')]);
-    expect(watchingCount()).toBe(2);
-    let woke = false;
-    const asleep = watch.sleep(600_000).then(() => (woke = true));
-    wakeJobs('pic', ['j2']);
-    wakeJobs('media', ['j3']);
-    await new Promise((r) => setImmediate(r));
-    expect(woke).toBe(false);
-    wakeJobs('media', ['j2']);
-    await asleep;
-    watch.close();
-    expect(watchingCount()).toBe(0);
-  });
-
-  test('a wake between two sleeps (a CI query in flight) is not lost: the next sleep ends at once', async () => {
-    const watch = watchJobs([wakeKey('media', 'j1')]);
-    wakeJobs('media', ['j1']);
-    await watch.sleep(600_000);
-    // …and only once: the wake was used up.
-    let woke = false;
-    const next = watch.sleep(600_000).then(() => (woke = true));
-    await new Promise((r) => setImmediate(r));
-    expect(woke).toBe(false);
-    watch.close(); // closing ends a sleep in progress
-    await next;
-    expect(watchingCount()).toBe(0);
-  });
-
-  test('the timer still ends a sleep', async () => {
-    const watch = watchJobs([wakeKey('media', 'j9')]);
-    await watch.sleep(5);
-    watch.close();
-    expect(watchingCount()).toBe(0);
   });
 });

@@ -15,7 +15,7 @@ import { newTrace } from '../shared/trace';
 import { type Emulator, startEmulator } from '../dev/emulator/server';
 import { BUCKET, REGION, TEST_KEYS } from './helpers/harness';
 
-const POLICY: CachePolicy = { terminalTtlMs: 300_000, activeTtlMs: 1000, maxEntries: 100 };
+const POLICY: CachePolicy = { terminalTtlMs: 300_000, activeTtlMs: 1000, missingTtlMs: 5000, maxEntries: 100 };
 const scope = { family: 'media' as JobFamily, bucket: BUCKET, region: REGION };
 const job = (JobId: string, State: string) => ({ JobId, State, Tag: 'Transcode' });
 
@@ -89,8 +89,8 @@ describe('JobCache', () => {
 
 describe('cache settings', () => {
   test('defaults, explicit values, and a named error for a bad one', () => {
-    expect(readCachePolicy({})).toEqual({ terminalTtlMs: 300_000, activeTtlMs: 1000, maxEntries: 500 });
-    expect(readCachePolicy({ CACHE_TERMINAL_TTL_S: '60', CACHE_ACTIVE_TTL_MS: '0', CACHE_MAX_ENTRIES: '10' })).toEqual({ terminalTtlMs: 60_000, activeTtlMs: 0, maxEntries: 10 });
+    expect(readCachePolicy({})).toEqual({ terminalTtlMs: 300_000, activeTtlMs: 1000, missingTtlMs: 5000, maxEntries: 500 });
+    expect(readCachePolicy({ CACHE_TERMINAL_TTL_S: '60', CACHE_ACTIVE_TTL_MS: '0', CACHE_MAX_ENTRIES: '10' })).toEqual({ terminalTtlMs: 60_000, activeTtlMs: 0, missingTtlMs: 5000, maxEntries: 10 });
     expect(() => readCachePolicy({ CACHE_ACTIVE_TTL_MS: '-1' })).toThrow(/CACHE_ACTIVE_TTL_MS/);
     expect(() => readCachePolicy({ CACHE_MAX_ENTRIES: '0' })).toThrow(/CACHE_MAX_ENTRIES/);
   });

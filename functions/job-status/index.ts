@@ -14,3 +14,9 @@ export async function main_handler(event: unknown, context?: ScfContext): Promis
   }
   return toScfResult(await handle(req, { ...(context ? { context } : {}), invokedAt }));
 }
+
+/**
+ * Not an SCF entry point: closes the instance's Redis connections (if REDIS_URL opened any), so
+ * local tools and tests can let their process end. SCF itself just freezes or drops the instance.
+ */
+export { closeRedisLink as shutdown } from '../../shared/fleet/redis-link';

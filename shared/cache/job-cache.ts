@@ -4,6 +4,8 @@
  * family, bucket, region and job id it was fetched for: one bucket's job is never served to a
  * request for another bucket. How long an entry is served depends on the job's state when it was
  * stored, against the policy in force when it is read (so lowering a TTL takes effect at once).
+ * An id CI said it does not know is kept too, for the short missingTtlMs, so a caller polling a
+ * wrong id does not cost a CI call per poll.
  */
 import type { CachePolicy } from '../config/cache-env';
 import type { DriftPart } from '../ci/drift';
@@ -18,23 +20,32 @@ export interface CacheScope {
   region: string;
 }
 
-/** A cached job and the drift CI's answer had in it, re-reported whenever the job is served. */
-export interface CachedJob {
-  job: Json;
-  drift: DriftPart | undefined;
-}
+/**
+ * What is kept per job: the converted job with the drift CI's answer had in it (re-reported whenever
+ * the job is served, so a hit says what a fresh call would), or the fact that CI does not know the id.
+ */
+export type KnownJob = { job: Json; terminal: boolean; drift: DriftPart | undefined };
+export type CachedJob = KnownJob | { job: undefined; terminal: false; drift?: undefined };
 
-interface Entry extends CachedJob {
-  terminal: boolean;
-  storedAt: number;
-}
+type Entry = CachedJob & { storedAt: number };
 
 export interface CacheLookup {
-  hits: Map<string, CachedJob>;
+  hits: Map<string, KnownJob>;
+  /** Ids CI recently said it does not know. */
+  unknown: string[];
+  /** Ids to ask for. */
   missing: string[];
 }
 
-const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.terminalTtlMs : policy.activeTtlMs);
+/** How long an entry is served, by what it holds. */
+export function ttlOf(entry: CachedJob, policy: CachePolicy): number {
+  if (entry.job === undefined) return policy.missingTtlMs;
+  return entry.terminal ? policy.terminalTtlMs : policy.activeTtlMs;
+}
+
+export function cachedJob(job: Json, drift?: DriftPart): KnownJob {
+  return { job, terminal: isTerminal(job), drift };
+}
 
 /**
  * A job with more drift than this is not cached: the cache is bounded by entries, not bytes, and a
@@ -42,6 +53,8 @@ const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.ter
  * another form (the case caching must survive) is far below it.
  */
 export const MAX_CACHED_DRIFT = 50;
+
+export const UNKNOWN_JOB: CachedJob = { job: undefined, terminal: false };
 
 export class JobCache {
   private readonly entries: Lru<string, Entry>;
@@ -58,39 +71,46 @@ export class JobCache {
   lookup(scope: CacheScope, ids: readonly string[], policy: CachePolicy): CacheLookup {
     this.entries.resize(policy.maxEntries);
     const now = this.now();
-    const hits = new Map<string, CachedJob>();
+    const hits = new Map<string, KnownJob>();
+    const unknown: string[] = [];
     const missing: string[] = [];
     for (const id of ids) {
       const key = keyOf(scope, id);
       const entry = this.entries.get(key);
-      if (entry && now - entry.storedAt < ttlOf(entry.terminal, policy)) {
-        hits.set(id, { job: entry.job, drift: entry.drift });
+      if (entry && now - entry.storedAt < ttlOf(entry, policy)) {
+        if (entry.job === undefined) unknown.push(id);
+        else hits.set(id, { job: entry.job, terminal: entry.terminal, drift: entry.drift });
         continue;
       }
       if (entry) this.entries.delete(key);
       missing.push(id);
     }
-    return { hits, missing };
+    return { hits, unknown, missing };
   }
 
   /**
-   * Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as
-   * a key. `drift[i]` is the drift of `jobs[i]`: a drifted job is kept with its report, so serving it
-   * again reports the same SchemaErrors a fresh call would, and a field CI keeps sending in an
-   * undocumented form does not turn the cache off for that job.
+   * Keeps one entry as of `storedAt`: an entry another instance stored (through Redis) ages from
+   * when it was fetched, not from when this instance first saw it.
    */
-  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy, drift: readonly (DriftPart | undefined)[] = []): void {
+  put(scope: CacheScope, id: string, entry: CachedJob, policy: CachePolicy, storedAt = this.now()): void {
     this.entries.resize(policy.maxEntries);
-    const now = this.now();
+    if ((entry.drift?.total ?? 0) > MAX_CACHED_DRIFT) return;
+    if (ttlOf(entry, policy) > 0) this.entries.set(keyOf(scope, id), { ...entry, storedAt });
+  }
+
+  /** Drops the entry under a key made by keyOf (a newer one exists elsewhere). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
+  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy, drift: readonly (DriftPart | undefined)[] = []): void {
     jobs.forEach((job, i) => {
       const id = jobIdOf(job);
-      if (typeof id !== 'string' || !requested.has(id)) return;
-      if ((drift[i]?.total ?? 0) > MAX_CACHED_DRIFT) return;
-      const terminal = isTerminal(job);
-      if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, drift: drift[i], terminal, storedAt: now });
+      if (typeof id === 'string' && requested.has(id)) this.put(scope, id, cachedJob(job, drift[i]), policy);
     });
   }
 }
 
 // None of the parts can hold '/': family is an enum, bucket, region and id are pattern-checked.
-const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;
+export const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;

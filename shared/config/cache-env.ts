@@ -10,6 +10,8 @@ export interface CachePolicy {
   terminalTtlMs: number;
   /** How long any other job is reused; 0 = not cached. */
   activeTtlMs: number;
+  /** How long "CI does not know this id" is reused; 0 = not cached. */
+  missingTtlMs: number;
   /** Most jobs kept per instance; memory is bounded by this times the largest job. */
   maxEntries: number;
 }
@@ -28,6 +30,7 @@ export function readCachePolicy(env: Env = process.env): CachePolicy {
   return {
     terminalTtlMs: integer(env, 'CACHE_TERMINAL_TTL_S', 300, 0, 86_400) * 1000,
     activeTtlMs: integer(env, 'CACHE_ACTIVE_TTL_MS', 1000, 0, 60_000),
+    missingTtlMs: integer(env, 'CACHE_MISSING_TTL_MS', 5000, 0, 60_000),
     maxEntries: integer(env, 'CACHE_MAX_ENTRIES', 500, 1, 100_000),
   };
 }

@@ -4,7 +4,7 @@
  * GET /jobs/{type}/{id} would return. A job no candidate family knows is dropped, silently.
  */
 import { jobField, jobIdOf } from '../ci/job-state';
-import { type JobsEnvelope, queryJobs } from '../ci/query-jobs';
+import { type JobsEnvelope, type JobsResult, queryJobs } from '../ci/query-jobs';
 import type { JobFamily } from '../ci/families';
 import type { CiTarget } from '../ci/target';
 import { ApiError } from '../http/errors';
@@ -22,6 +22,8 @@ export interface VerifiedJob {
   state: string;
   /** CI's whole answer for this one id, as a GET would return it. */
   envelope: JobsEnvelope;
+  /** The same answer with its schema drift, as the cache keeps it. */
+  result: JobsResult;
 }
 
 export interface Placement {
@@ -38,17 +40,18 @@ export async function verifyCallbackJobs(jobs: CallbackJob[], where: Placement, 
 async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext): Promise<VerifiedJob | undefined> {
   for (const family of candidateFamilies(job)) {
     const input = lookupInput({ type: family, ids: [job.id], ...where }, ctx, ctx.deadline);
-    let envelope: JobsEnvelope;
+    let result: JobsResult;
     try {
-      ({ envelope } = await queryJobs(input));
+      result = await queryJobs(input);
     } catch (err) {
       if (isUnknownToCi(err)) continue;
       throw err;
     }
+    const { envelope } = result;
     const found: Json | undefined = envelope.JobsDetail.find((j) => jobIdOf(j) === job.id);
     if (found === undefined) continue;
     const state = jobField(found, 'State');
-    return { family, target: input.target, jobId: job.id, state: typeof state === 'string' ? state : '', envelope };
+    return { family, target: input.target, jobId: job.id, state: typeof state === 'string' ? state : '', envelope, result };
   }
   return undefined;
 }

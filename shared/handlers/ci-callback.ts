@@ -32,7 +32,9 @@ export async function postCiCallback(ctx: RouteContext): Promise<HttpResponse> {
 
   const where = { bucket: req.query.bucket, region: req.query.region };
   const verified = await verifyCallbackJobs(callback.jobs, where, ctx);
-  for (const job of verified) storeVerifiedJob({ family: job.family, bucket: job.target.bucket, region: job.target.region }, job.envelope, job.jobId, ctx.config.cache);
+  await Promise.all(
+    verified.map((job) => storeVerifiedJob({ family: job.family, bucket: job.target.bucket, region: job.target.region }, job.result, job.jobId, ctx.config.cache)),
+  );
   await forwardAll(verified, settings, ctx.deadline);
   return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 }

@@ -8,7 +8,6 @@ import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
 import { createDeadline } from '../deadline';
 import type { HttpResponse } from '../http/types';
-import { wakeKey, watchJobs } from '../long-poll/job-wake';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
 import type { RouteContext } from './context';
@@ -32,8 +31,6 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
   const ids = parseIdSegment(params.ids ?? '');
   const lookup = { type: params.type, ids, bucket: req.query.bucket, region: req.query.region };
   const started = Date.now();
-  // A verified CI callback for one of these jobs ends the pause early (shared/long-poll/job-wake.ts).
-  const watch = watchJobs(ids.map((id) => wakeKey(params.type ?? '', id)));
   const { value } = await pollUntilChange({
     // Each lookup gets a plain request's deadline, cut short when the poll's own time is up.
     fetch: async (signal) => {
@@ -50,9 +47,8 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
-    sleep: watch.sleep,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-  }).finally(watch.close);
+  });
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
 }

@@ -39,6 +39,7 @@ export async function startHarness(emulatorKeys: { secretId: string; secretKey: 
     // turns these back on (undefined = the defaults).
     CACHE_TERMINAL_TTL_S: '0',
     CACHE_ACTIVE_TTL_MS: '0',
+    CACHE_MISSING_TTL_MS: '0',
   };
   const managed = [
     ...Object.keys(baseEnv),
@@ -46,6 +47,7 @@ export async function startHarness(emulatorKeys: { secretId: string; secretKey: 
     ...['JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_CLOCK_TOLERANCE_S'],
     'CACHE_MAX_ENTRIES',
     ...['CALLBACK_TOKEN', 'WEBHOOK_URLS', 'WEBHOOK_SECRET'],
+    ...['REDIS_URL', 'REDIS_KEY_PREFIX', 'REDIS_CONNECT_TIMEOUT_MS', 'REDIS_COMMAND_TIMEOUT_MS', 'REDIS_LOCK_TTL_MS'],
   ];
   const setEnv = (overrides: Record<string, string | undefined> = {}) => {
     for (const name of managed) delete process.env[name];
