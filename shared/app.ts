@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth/authenticate';
 import { type Config, readConfig } from './config/env';
+import { AttemptBudget } from './ci/upstream-budget';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
 import { getJobsByPath } from './handlers/jobs-by-path';
 import { postJobsQuery } from './handlers/jobs-query';
@@ -92,11 +93,13 @@ async function dispatch(
 
   await authenticate(req, config.auth);
   const budgetMs = deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started);
+  // One budget of CI attempts for everything this request does upstream (see ci/upstream-budget.ts).
+  const attempts = new AttemptBudget();
   if (route.name === 'jobs-by-path' && req.query.wait !== undefined)
-    return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
+    return getJobsWaiting(req, route, config, { trace, attempts, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
   const deadline = createDeadline(budgetMs);
   try {
-    const ctx = { deadline, trace };
+    const ctx = { deadline, trace, attempts };
     return route.name === 'jobs-by-path' ? await getJobsByPath(req, route, config, ctx) : await postJobsQuery(req, config, ctx);
   } finally {
     deadline.dispose();

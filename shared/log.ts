@@ -21,3 +21,12 @@ export interface RequestLog {
 export function logRequest(entry: RequestLog): void {
   console.log(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...entry }));
 }
+
+/**
+ * One structured line for something an operator should know about beyond the request line (a
+ * hostile or odd CI answer). Fields are counts and fixed words chosen by the caller, never
+ * upstream text: whatever CI sent may be hostile.
+ */
+export function logEvent(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, string | number | boolean> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+}

@@ -1,22 +1,33 @@
 /**
- * Looks up job ids of one family: splits them into CI-sized calls made concurrently, converts each
- * XML answer with the family's schema shape, merges the results in request order, and validates
- * the merged result against the family schema.
+ * Looks up job ids of one family: splits them into CI-sized calls made concurrently (at most
+ * MAX_CONCURRENT_CALLS at once, all sharing one byte budget), converts each XML answer with the
+ * family's schema shape, holds it to the ids asked, merges the results in request order, and
+ * validates the merged result against the family schema.
  */
 import { setMaxListeners } from 'node:events';
 import type { Credentials, SchemaMode } from '../config/env';
 import type { Deadline } from '../deadline';
-import { type ApiError, type SchemaIssue, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
+import {
+  ApiError,
+  type SchemaIssue,
+  responseTooLarge,
+  upstreamInvalid,
+  upstreamTimeout,
+  upstreamUnavailable,
+} from '../http/errors';
+import { logEvent } from '../log';
 import type { RequestTrace } from '../trace';
 import { familyShape, familyValidator, toIssues } from '../schemas/validators';
 import { XmlRejected, parseXml } from '../xml/parse';
 import { applyShape, type Json } from '../xml/shape';
-import { callCi } from './ci-call';
+import { type CallBudget, callCi } from './ci-call';
+import { mapLimited } from './concurrency';
 import { FAMILIES, type JobFamily } from './families';
 import { HttpGetError } from './http-get';
-import { jobIdOf } from './job-state';
+import { reconcileIds } from './reconcile-ids';
 import type { CiTarget } from './target';
-import { describeUpstreamFailure, upstreamFailureError } from './upstream-error';
+import { AttemptBudget, ByteBudget, MAX_CONCURRENT_CALLS } from './upstream-budget';
+import { describeUpstreamFailure, safeCiId, upstreamFailureError } from './upstream-error';
 
 export interface JobsEnvelope {
   RequestId: string | null;
@@ -39,6 +50,15 @@ export interface QueryJobsInput {
   schemaMode: SchemaMode;
   deadline: Deadline;
   trace: RequestTrace;
+  /** The caller request's attempt budget; a lookup on its own gets a fresh one. */
+  attempts?: AttemptBudget;
+}
+
+/** A CI call's 200 answer, read but not yet parsed. */
+interface ChunkBody {
+  body: string;
+  contentType: string | undefined;
+  requestId: string | undefined;
 }
 
 interface ChunkAnswer {
@@ -54,38 +74,56 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // One failed call fails the request, so the others are cancelled rather than left running.
   const failFast = new AbortController();
   const signal = AbortSignal.any([input.deadline.signal, failFast.signal]);
-  // Each chunk's call listens on this signal while it runs: up to 50 for ai/batch ids (one per
-  // call). That fan-out is bounded by MAX_JOB_IDS, not a leak, so Node should not warn about it.
-  setMaxListeners(Math.max(10, chunks.length + 1), signal);
-  const answers = await Promise.all(
-    chunks.map((ids) =>
-      fetchChunk(input, `${path}/${ids.join(',')}`, signal).catch((err: unknown) => {
-        failFast.abort();
-        throw err;
-      }),
-    ),
+  // Each running call listens on this signal: up to MAX_CONCURRENT_CALLS, plus the deadline's own
+  // listener. That is bounded, not a leak, so Node should not warn about it.
+  setMaxListeners(Math.max(10, MAX_CONCURRENT_CALLS + 2), signal);
+  // All calls of this lookup share one byte budget: the answer must fit one response, and the
+  // parse work (synchronous, on the event loop) stays bounded however many calls fan out.
+  const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
+  if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
+    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+      failFast.abort();
+      throw err;
+    }),
   );
+  // Parsed only once every body is in and the total fits: an answer over budget costs no parse.
+  const answers: ChunkAnswer[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    answers.push(readChunk(input, bodies[i] as ChunkBody));
+    bodies[i] = undefined; // its text is not needed once parsed
+  }
   return merge(input, answers);
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal): Promise<ChunkAnswer> {
+/** The parse and schema check are synchronous: none starts once the deadline has passed. */
+function assertTimeLeft(deadline: Deadline): void {
+  if (deadline.remainingMs() <= 0) throw upstreamTimeout();
+}
+
+async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, signal);
+    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
   } catch (err) {
-    throw toApiError(err, input.deadline.signal);
+    throw toApiError(err, input.deadline.signal, input.ids.length);
   }
-  const requestIdHeader = res.headers['x-ci-request-id'];
-  const requestId = typeof requestIdHeader === 'string' ? requestIdHeader : undefined;
+  // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
+  const requestId = safeCiId(res.headers['x-ci-request-id']);
   if (requestId) input.trace.ciRequestIds.push(requestId);
   if (res.status !== 200) throw upstreamFailureError(describeUpstreamFailure(res.status, res.headers, res.body), res.headers);
+  const contentType = res.headers['content-type'];
+  return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
+}
 
-  const upstream = { Status: res.status, ...(requestId ? { RequestId: requestId } : {}) };
-  const notXml = notXmlReason(res.headers['content-type'], res.body);
+function readChunk(input: QueryJobsInput, { body, contentType, requestId }: ChunkBody): ChunkAnswer {
+  const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
+  const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
+  assertTimeLeft(input.deadline);
   let doc;
   try {
-    doc = parseXml(res.body);
+    doc = parseXml(body);
   } catch (err) {
     const reason = err instanceof XmlRejected ? err.reason : 'malformed';
     throw upstreamInvalid(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
@@ -106,40 +144,44 @@ function notXmlReason(contentType: string | undefined, body: string): string | u
   return undefined;
 }
 
-function toApiError(err: unknown, deadlineSignal: AbortSignal): ApiError {
+function toApiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): ApiError {
+  if (err instanceof ApiError) return err;
   if (err instanceof HttpGetError) {
-    if (err.kind === 'too-large') return upstreamInvalid('CI sent a body larger than we accept');
+    if (err.kind === 'too-large') return responseTooLarge(idCount);
     if (err.kind === 'timeout' && deadlineSignal.aborted) return upstreamTimeout();
+    if (err.kind === 'budget')
+      return new ApiError(502, 'UpstreamUnavailable', 'This request used up its budget of CI calls; ask for fewer ids');
   }
   return upstreamUnavailable();
 }
 
-function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
-  const order = new Map(input.ids.map((id, i) => [id, i]));
-  const position = (job: Json): number => {
-    const id = jobIdOf(job);
-    return (id === undefined ? undefined : order.get(id)) ?? Infinity;
-  };
-
-  const jobs: Json[] = [];
-  const missing: string[] = [];
-  for (const { response } of answers) {
-    if (Array.isArray(response.JobsDetail)) jobs.push(...response.JobsDetail);
+/** Missing ids as CI lists them: `NonExistJobIds` (documented) or `NonExistJobId` (Go SDK), one list or several elements. */
+function missingIdsOf(response: { [key: string]: Json }): string[] {
+  const ids: string[] = [];
+  for (const node of [response.NonExistJobIds, response.NonExistJobId]) {
+    const entries = Array.isArray(node) ? node : node === undefined ? [] : [node];
     // CI's format for this node is not pinned down (one element with a comma list, or several);
     // both end up as one flat list of ids.
-    if (Array.isArray(response.NonExistJobIds))
-      for (const entry of response.NonExistJobIds)
-        if (typeof entry === 'string') missing.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
+    for (const entry of entries) if (typeof entry === 'string') ids.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
   }
-  // CI answers a multi-id call in its own order; callers get the order they asked in.
-  jobs.sort((a, b) => position(a) - position(b));
-  missing.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+  return ids;
+}
+
+function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
+  const answered: Json[] = [];
+  const listed: string[] = [];
+  for (const { response } of answers) {
+    if (Array.isArray(response.JobsDetail)) answered.push(...response.JobsDetail);
+    listed.push(...missingIdsOf(response));
+  }
+  const { jobs, missing, unasked } = reconcileIds(input.ids, answered, listed);
+  if (unasked) logEvent('warn', 'ci-unasked-jobs-dropped', { count: unasked, family: input.family });
 
   const single = answers.length === 1 ? answers[0] : undefined;
-  const bodyRequestId = single && typeof single.response.RequestId === 'string' ? single.response.RequestId : undefined;
+  const bodyRequestId = single ? safeCiId(single.response.RequestId) : undefined;
   // With one CI call its other top-level nodes pass through untouched; several calls have no
   // single value for them, so only the merged lists are kept.
-  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, ...extras } = single ? single.response : {};
+  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, NonExistJobId: _n1, ...extras } = single ? single.response : {};
   const envelope: JobsEnvelope = {
     RequestId: bodyRequestId ?? single?.requestId ?? null,
     JobsDetail: jobs,
@@ -147,6 +189,7 @@ function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
     ...extras,
   };
 
+  assertTimeLeft(input.deadline);
   const validate = familyValidator(input.family);
   const { RequestId, ...rest } = envelope;
   const checked = RequestId === null ? rest : envelope;

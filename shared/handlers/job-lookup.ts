@@ -4,6 +4,7 @@ import { readCachePolicy } from '../config/cache-env';
 import { type Config, readCredentials } from '../config/env';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
 import { resolveTarget } from '../ci/target';
+import type { AttemptBudget } from '../ci/upstream-budget';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
 import type { RequestTrace } from '../trace';
@@ -19,6 +20,8 @@ export interface LookupRequest {
 export interface LookupContext {
   deadline: Deadline;
   trace: RequestTrace;
+  /** The caller request's CI attempt budget, shared by every lookup it makes (long-poll included). */
+  attempts: AttemptBudget;
 }
 
 export async function lookupJobs(req: LookupRequest, config: Config, ctx: LookupContext): Promise<CachedJobsResult> {

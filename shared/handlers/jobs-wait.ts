@@ -5,6 +5,8 @@
  * one per poll interval.
  */
 import type { Config } from '../config/env';
+import { FAMILIES, isJobFamily } from '../ci/families';
+import type { AttemptBudget } from '../ci/upstream-budget';
 import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
 import type { HttpRequest, HttpResponse } from '../http/types';
@@ -24,6 +26,8 @@ const MIN_FETCH_BUDGET_MS = 300;
 
 export interface WaitContext {
   trace: RequestTrace;
+  /** CI attempts this whole request may make: every re-fetch draws from it. */
+  attempts: AttemptBudget;
   /** Upstream budget of one lookup (the request deadline of a plain GET). */
   budgetMs: number;
   /** When SCF ends the invocation (epoch ms), if the context says. */
@@ -45,12 +49,14 @@ export async function getJobsWaiting(
     fetch: async (signal) => {
       const deadline = createDeadline(ctx.budgetMs, Date.now(), signal);
       try {
-        return await lookupJobs(lookup, config, { deadline, trace: ctx.trace });
+        return await lookupJobs(lookup, config, { deadline, trace: ctx.trace, attempts: ctx.attempts });
       } finally {
         deadline.dispose();
       }
     },
     fingerprint: (result) => jobsFingerprint(result.envelope),
+    // A re-fetch is only started when the request can still afford one first attempt per CI call.
+    mayRefetch: () => ctx.attempts.left >= callsPerLookup(params.type, new Set(ids).size),
     isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
     stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - DEADLINE_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
@@ -59,6 +65,11 @@ export async function getJobsWaiting(
   });
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
+}
+
+/** How many CI calls one lookup of `count` ids makes (an upper bound: the cache may answer some). */
+function callsPerLookup(type: string, count: number): number {
+  return isJobFamily(type) ? Math.ceil(count / FAMILIES[type].batchSize) : count;
 }
 
 /** What counts as a change: any job's State or Progress, or a job appearing or disappearing. */

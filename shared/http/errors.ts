@@ -46,3 +46,12 @@ export const unauthorized = (message: string, error: 'invalid_request' | 'invali
     headers: { 'www-authenticate': `Bearer realm="ci-job-status", error="${error}"` },
   });
 export const upstreamTimeout = () => new ApiError(504, 'UpstreamTimeout', 'CI did not answer in time');
+/** CI's answers for this request add up to more than one function response can carry. */
+export const responseTooLarge = (idCount: number) =>
+  new ApiError(
+    502,
+    'ResponseTooLarge',
+    idCount > 1
+      ? `CI's answers for these ${idCount} jobs are larger than one response may carry (about 6 MB): ask for fewer ids per request`
+      : "CI's answer for this job is larger than one response may carry (about 6 MB)",
+  );

@@ -22,11 +22,13 @@ export interface PollUntilChangeOptions<T> {
   backoff: Backoff;
   /** A re-fetch needs at least this long before stopAt to be worth starting. */
   minFetchBudgetMs: number;
+  /** Whether another re-fetch may start (e.g. the request's upstream budget allows it); default yes. */
+  mayRefetch?: () => boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type PollOutcome = 'settled' | 'changed' | 'timeout';
+export type PollOutcome = 'settled' | 'changed' | 'timeout' | 'budget';
 
 export interface PollResult<T> {
   value: T;
@@ -49,6 +51,8 @@ export async function pollUntilChange<T>(options: PollUntilChangeOptions<T>): Pr
   for (;;) {
     const wait = Math.min(pause, options.stopAt - now() - options.minFetchBudgetMs);
     if (wait <= 0) return { value, outcome: 'timeout', fetches };
+    // Out of upstream budget: like running out of time, the latest value is the honest answer.
+    if (options.mayRefetch && !options.mayRefetch()) return { value, outcome: 'budget', fetches };
     await sleep(wait);
     // Two limits on a re-fetch: CI's usual timeout, and the time left before the answer is due.
     const dueBy = AbortSignal.timeout(Math.max(1, Math.ceil(options.stopAt - now())));
