@@ -19,17 +19,18 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   const last = segments[n - 1];
   let route: Route | undefined;
   let allow: string[] = [];
-  if (last === 'health') {
-    route = { name: 'health' };
-    allow = ['GET', 'HEAD'];
-  } else if (last === 'openapi.json') {
-    route = { name: 'openapi' };
-    allow = ['GET', 'HEAD'];
-  } else if (n >= 2 && segments[n - 2] === 'jobs' && last === 'query') {
+  // The job routes first: a job id may be any token, `health` included, and must still be found.
+  if (n >= 2 && segments[n - 2] === 'jobs' && last === 'query') {
     route = { name: 'jobs-query' };
     allow = ['POST'];
   } else if (n >= 3 && segments[n - 3] === 'jobs') {
     route = { name: 'jobs-by-path', type: segments[n - 2] as string, ids: last as string };
+    allow = ['GET', 'HEAD'];
+  } else if (last === 'health') {
+    route = { name: 'health' };
+    allow = ['GET', 'HEAD'];
+  } else if (last === 'openapi.json') {
+    route = { name: 'openapi' };
     allow = ['GET', 'HEAD'];
   }
   return { route: route && allow.includes(method) ? route : undefined, allow };
