@@ -55,7 +55,7 @@ export interface QueryJobsInput {
 }
 
 /** A CI call's 200 answer, read but not yet parsed. */
-interface ChunkBody {
+export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
@@ -87,7 +87,15 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
       throw err;
     }),
   );
-  // Parsed only once every body is in and the total fits: an answer over budget costs no parse.
+  return assembleAnswer(input, bodies as ChunkBody[]);
+}
+
+/**
+ * The CPU half of a lookup: parses, converts and merges the bodies CI sent (in call order) into
+ * the answer. No I/O, so tests and fuzzing can drive it in-process with any body and clock.
+ * Parsing starts only once every body is in and the total fits: an answer over budget costs no parse.
+ */
+export function assembleAnswer(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, bodies: (ChunkBody | undefined)[]): JobsResult {
   const answers: ChunkAnswer[] = [];
   for (let i = 0; i < bodies.length; i++) {
     answers.push(readChunk(input, bodies[i] as ChunkBody));
@@ -116,7 +124,7 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
-function readChunk(input: QueryJobsInput, { body, contentType, requestId }: ChunkBody): ChunkAnswer {
+function readChunk(input: Pick<QueryJobsInput, 'family' | 'deadline'>, { body, contentType, requestId }: ChunkBody): ChunkAnswer {
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
@@ -167,7 +175,7 @@ function missingIdsOf(response: { [key: string]: Json }): string[] {
   return ids;
 }
 
-function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
+function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, answers: ChunkAnswer[]): JobsResult {
   const answered: Json[] = [];
   const listed: string[] = [];
   for (const { response } of answers) {
