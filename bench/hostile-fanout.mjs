@@ -7,7 +7,7 @@
 //   node bench/hostile-fanout.mjs --family media --ids 10 --job-bytes 250000   # a legitimate big answer
 //
 // Prints one JSON line. Options: --family ai|media|pic|batch, --ids N, --job-bytes B (per job),
-// --timeout-ms (UPSTREAM_TIMEOUT_MS, default 5000).
+// --value-chars C (text per padding element), --timeout-ms (UPSTREAM_TIMEOUT_MS, default 5000).
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,15 +20,18 @@ const arg = (name, fallback) => {
 const family = arg('family', 'ai');
 const idCount = Number(arg('ids', 50));
 const jobBytes = Number(arg('job-bytes', 2 * 1024 * 1024 - 512));
+// Characters of text per padding element: 2 (the default) is the costliest shape per byte for a
+// parser; ~200 is closer to a real large job (long lists of outputs, recognition results).
+const valueChars = Number(arg('value-chars', 2));
 
 const timeoutMs = arg('timeout-ms', '5000');
 
-// Many small elements: the costliest shape per byte for a parser, and valid under the schema
-// (unknown elements pass through), so nothing short-circuits before the parse.
+// Padding of unknown elements, valid under the schema (unknown elements pass through), so nothing
+// short-circuits before the parse.
 function jobXml(id) {
   const head = `<JobsDetail><Code>Success</Code><Message></Message><JobId>${id}</JobId><State>Running</State><Tag>Translation</Tag><Operation><UserData>x</UserData>`;
   const tail = '</Operation></JobsDetail>';
-  const item = (i) => `<Extra><Key>k${i}</Key><Value>v${i}</Value></Extra>`;
+  const item = (i) => `<Extra><Key>k${i}</Key><Value>${String(i).padStart(valueChars, 'v')}</Value></Extra>`;
   const parts = [head];
   let size = head.length + tail.length;
   for (let i = 0; size + item(i).length < jobBytes; i++) {
@@ -56,6 +59,7 @@ if (process.argv[2] === '--upstream') {
   await new Promise(() => undefined);
 }
 const upstream = fork(import.meta.filename, ['--upstream', ...process.argv.slice(2)]);
+process.on('exit', () => upstream.kill()); // also when the function under test runs out of memory
 const port = await new Promise((r) => upstream.once('message', r));
 Object.assign(process.env, {
   CI_ENDPOINT: `http://{bucket}.ci.{region}.localhost:${port}`,
@@ -96,6 +100,7 @@ log(
     family,
     ids: idCount,
     jobBytes,
+    valueChars,
     upstreamMiB: +((idCount * jobBytes) / 1048576).toFixed(1),
     status: res.statusCode,
     code,

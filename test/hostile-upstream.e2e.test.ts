@@ -34,18 +34,22 @@ const get = (path: string, context: object = { request_id: 'hostile' }, query: R
 const idsOf = (path: string) => decodeURIComponent(path.split('/')[2] ?? '').split(',');
 const events = (msg: string) => logged.filter((line) => line.includes(`"msg":"${msg}"`)).map((line) => JSON.parse(line));
 
-/** A valid running Translation job whose Operation carries `padBytes` of unknown (allowed) elements. */
-function jobXml(id: string, padBytes = 0, state = 'Running'): string {
-  const item = (i: number) => `<Extra><Key>k${i}</Key><Value>v${i}</Value></Extra>`;
+/**
+ * A valid running Translation job whose Operation carries `padBytes` of unknown (allowed) elements,
+ * each with `valueChars` of text: 2 is the densest markup, ~200 more like a real large job.
+ */
+function jobXml(id: string, padBytes = 0, valueChars = 2): string {
+  const item = (i: number) => `<Extra><Key>k${i}</Key><Value>${String(i).padStart(valueChars, 'v')}</Value></Extra>`;
   const pad: string[] = [];
   for (let i = 0, size = 0; size < padBytes; i++) pad.push(item(i)), (size += item(i).length);
-  return `<JobsDetail><Code>Success</Code><Message/><JobId>${id}</JobId><State>${state}</State><Tag>Translation</Tag><Operation><UserData>u</UserData>${pad.join('')}</Operation></JobsDetail>`;
+  return `<JobsDetail><Code>Success</Code><Message/><JobId>${id}</JobId><State>Running</State><Tag>Translation</Tag><Operation><UserData>u</UserData>${pad.join('')}</Operation></JobsDetail>`;
 }
 const response = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 /** Answers every call with one job per asked id, padded to about `padBytes` each. */
-const jobsFor = (padBytes: number): NonNullable<typeof h.emulator.fault> => {
+const jobsFor = (padBytes: number, valueChars = 200): NonNullable<typeof h.emulator.fault> => {
   const cache = new Map<string, string>();
-  return (req) => ({ body: response(idsOf(req.path).map((id) => cache.get(id) ?? (cache.set(id, jobXml(id, padBytes)), cache.get(id) as string)).join('')) });
+  const job = (id: string) => cache.get(id) ?? (cache.set(id, jobXml(id, padBytes, valueChars)), cache.get(id) as string);
+  return (req) => ({ body: response(idsOf(req.path).map(job).join('')) });
 };
 const aiIds = (n: number, prefix = 'a') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}hostile`);
 
@@ -69,13 +73,20 @@ describe('one byte budget per request', () => {
     const res = await get(`/jobs/media/${ids.join(',')}`);
     expect(res.status).toBe(200);
     expect(res.json.JobsDetail.map((j: { JobId: string }) => j.JobId)).toEqual(ids);
-    expect(res.json.JobsDetail[9].Operation.Extra.length).toBeGreaterThan(4000); // ~250 kB each, all kept
+    expect(res.json.JobsDetail[9].Operation.Extra.length).toBeGreaterThan(900); // ~250 kB each, all kept
     expect(events('request')[0].attempts).toBe(1);
   }, 60_000);
 
+  test('the same bytes as dense markup (what the parser pays for) are refused before any parse', async () => {
+    h.emulator.fault = jobsFor(250_000, 2); // ~190,000 elements in one 2.4 MB body
+    const res = await get(`/jobs/media/${aiIds(10, 'm').join(',')}`);
+    expect(res.status).toBe(502);
+    expect(res.json.Error.Code).toBe('ResponseTooLarge');
+  });
+
   test('answers that add up past the budget across calls are refused, though each call is small', async () => {
-    h.emulator.fault = jobsFor(700_000); // 10 × 0.7 MB per media call, 2 calls
-    const res = await get(`/jobs/media/${aiIds(20, 'm').join(',')}`);
+    h.emulator.fault = jobsFor(250_000, 2000); // 30 ai calls of 250 kB (mostly text): 7.3 MiB in all
+    const res = await get(`/jobs/ai/${aiIds(30).join(',')}`);
     expect(res.status).toBe(502);
     expect(res.json.Error.Code).toBe('ResponseTooLarge');
   }, 60_000);
