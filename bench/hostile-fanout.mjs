@@ -58,7 +58,8 @@ if (process.argv[2] === '--upstream') {
   server.listen(0, '127.0.0.1', () => process.send(server.address().port));
   await new Promise(() => undefined);
 }
-const upstream = fork(import.meta.filename, ['--upstream', ...process.argv.slice(2)]);
+// Its own heap settings: flags given to measure the function (a small heap) must not starve it.
+const upstream = fork(import.meta.filename, ['--upstream', ...process.argv.slice(2)], { execArgv: [] });
 process.on('exit', () => upstream.kill()); // also when the function under test runs out of memory
 const port = await new Promise((r) => upstream.once('message', r));
 Object.assign(process.env, {

@@ -26,7 +26,7 @@ import { FAMILIES, type JobFamily } from './families';
 import { HttpGetError } from './http-get';
 import { reconcileIds } from './reconcile-ids';
 import type { CiTarget } from './target';
-import { AttemptBudget, ByteBudget, MAX_ANSWER_TAGS, MAX_CONCURRENT_CALLS, countTags } from './upstream-budget';
+import { AttemptBudget, ByteBudget, MAX_ANSWER_TAGS, MAX_BODY_TAGS, MAX_CONCURRENT_CALLS, countTags } from './upstream-budget';
 import { describeUpstreamFailure, safeCiId, upstreamFailureError } from './upstream-error';
 
 export interface JobsEnvelope {
@@ -98,8 +98,11 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
 export function assembleAnswer(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, bodies: (ChunkBody | undefined)[]): JobsResult {
   // Markup is what a parse costs in memory: refused before any parse when there is too much of it.
   let tags = 0;
-  for (const chunk of bodies) tags += chunk ? countTags(chunk.body) : 0;
-  if (tags > MAX_ANSWER_TAGS) throw responseTooLarge(input.ids.length);
+  for (const chunk of bodies) {
+    const own = chunk ? countTags(chunk.body) : 0;
+    tags += own;
+    if (own > MAX_BODY_TAGS || tags > MAX_ANSWER_TAGS) throw responseTooLarge(input.ids.length);
+  }
   const answers: ChunkAnswer[] = [];
   for (let i = 0; i < bodies.length; i++) {
     answers.push(readChunk(input, bodies[i] as ChunkBody));

@@ -8,15 +8,18 @@
  * - Concurrency: at most MAX_CONCURRENT_CALLS CI calls of one lookup are in flight at once.
  * - Bytes: all CI bodies read for one lookup (every fan-out call, error bodies included) share
  *   MAX_ANSWER_BYTES, which is about what SCF can return in one synchronous response.
- * - Markup: the parser's memory and time grow with the number of elements, not with bytes (2.4 MB
- *   of tiny elements peaked at ~90 MB of heap; the same bytes of text cost a few MB). So the
- *   bodies of one lookup may hold at most MAX_ANSWER_TAGS `<` in all, counted before parsing.
- *   A real job has tens to a few thousand elements; 50 of the largest still fit.
+ * - Markup: the parser's memory grows with the number of elements, not with bytes, and most of it
+ *   is the transient tree of the one body being parsed (2.4 MB of tiny elements in one body peaked
+ *   at ~150 MB RSS; the same bytes as records with text need a few MB). So, counted before any
+ *   parse, one body may hold at most MAX_BODY_TAGS `<` and a lookup's bodies MAX_ANSWER_TAGS in
+ *   all. CI's own records run ~15-25 bytes per `<`: ten 250 kB jobs in one call, or 6 MiB over
+ *   many calls, still fit (bench/hostile-fanout.mjs: peak RSS ~105 MB with a 48 MB heap).
  */
 export const MAX_ATTEMPTS_PER_REQUEST = 100;
 export const MAX_CONCURRENT_CALLS = 10;
 export const MAX_ANSWER_BYTES = 6 * 1024 * 1024;
-export const MAX_ANSWER_TAGS = 100_000;
+export const MAX_BODY_TAGS = 160_000;
+export const MAX_ANSWER_TAGS = 400_000;
 
 /** How many `<` a body holds: each element costs one or two, whatever its size in bytes. */
 export function countTags(body: string): number {
