@@ -52,9 +52,9 @@ const ANY_ROUTE: Record<string, string[]> = {
 };
 const CI_LOOKUP: Record<string, string[]> = {
   '401': ['Unauthorized (AUTH_MODE apikey or jwt)'],
-  '403': ['BucketNotAllowed'],
+  '403': ['BucketNotAllowed', 'RegionNotAllowed'],
   '500': ['MissingCredentials', 'ServerMisconfigured', 'InternalError'],
-  '502': ['UpstreamAccessDenied', 'UpstreamError', 'UpstreamInvalidResponse', 'UpstreamUnavailable'],
+  '502': ['UpstreamAccessDenied', 'UpstreamError', 'UpstreamInvalidResponse', 'UpstreamUnavailable', 'ResponseTooLarge'],
   '503': ['UpstreamThrottled'],
   '504': ['UpstreamTimeout'],
 };
@@ -263,7 +263,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
         responses: {
           '200': jobsOk({ anyOf: FAMILY_NAMES.map((f) => ref(familyEnvelope(f))) }, 'The jobs CI knows, in request order'),
           ...errorResponses({
-            '400': ['InvalidJson', 'InvalidRequest', ...BAD_TARGET],
+            '400': ['InvalidJson', 'InvalidRequest', 'InvalidJobType', ...BAD_TARGET],
             '413': ['PayloadTooLarge'],
             '415': ['UnsupportedMediaType'],
             ...CI_LOOKUP,

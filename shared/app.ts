@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth/authenticate';
 import { type Config, readConfig, readCredentials } from './config/env';
+import { AttemptBudget } from './ci/upstream-budget';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
 import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
 import { ApiError, methodNotAllowed, notFound } from './http/errors';
@@ -107,6 +108,8 @@ async function dispatch(
       budgetMs,
       endsAt: invocationEndsAt(invocation.context, started),
       trace,
+      // One budget of CI attempts for everything this request does upstream (ci/upstream-budget.ts).
+      attempts: new AttemptBudget(),
       requestId,
       scf: invocation.context,
       canStream: invocation.canStream === true,

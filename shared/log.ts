@@ -38,3 +38,12 @@ export interface StreamEndLog {
 export function logStreamEnd(entry: StreamEndLog): void {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: entry.outcome === 'failure' ? 'warn' : 'info', msg: 'stream-end', ...entry }));
 }
+
+/**
+ * One structured line for something an operator should know about beyond the request line (a
+ * hostile or odd CI answer). Fields are counts and fixed words chosen by the caller, never
+ * upstream text: whatever CI sent may be hostile.
+ */
+export function logEvent(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, string | number | boolean> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+}

@@ -133,9 +133,10 @@ describe('AUTH_MODE=jwt with a JWKS URL', () => {
     url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
   });
   afterAll(() => new Promise<void>((r) => jwks.close(() => r())));
-  beforeEach(() => h.setEnv({ AUTH_MODE: 'jwt', JWT_JWKS_URL: url, JWT_AUDIENCE: 'ci-job-status' }));
+  beforeEach(() => h.setEnv({ AUTH_MODE: 'jwt', JWT_JWKS_URL: url, JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'ci-job-status' }));
 
-  const es256 = (key: CryptoKey) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setAudience('ci-job-status').setExpirationTime('5m').sign(key);
+  const es256 = (key: CryptoKey) =>
+    new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('ci-job-status').setExpirationTime('5m').sign(key);
 
   test('a token signed by a key in the set is accepted', async () => {
     expect((await lookup({ authorization: `Bearer ${await es256(signingKey)}` })).status).toBe(200);
@@ -146,7 +147,7 @@ describe('AUTH_MODE=jwt with a JWKS URL', () => {
   });
 
   test('an HS256 token (algorithm confusion) is refused', async () => {
-    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setAudience('ci-job-status').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('ci-job-status').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
     expect401(await lookup({ authorization: `Bearer ${hs}` }));
   });
 

@@ -153,7 +153,7 @@ describe('real callback bodies are verified with CI and forwarded, signed', () =
   });
 
   test('the query names the bucket for a job outside CI_BUCKET, within ALLOWED_BUCKETS', async () => {
-    h.setEnv({ CALLBACK_TOKEN: TOKEN, WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET, ALLOWED_BUCKETS: 'otherbucket-1250000000' });
+    h.setEnv({ CALLBACK_TOKEN: TOKEN, WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET, ALLOWED_BUCKETS: 'otherbucket-1250000000', ALLOWED_REGIONS: 'ap-chongqing' });
     const res = await callback(fixture('taskfinish-snapshot.xml'), { token: TOKEN, bucket: 'otherbucket-1250000000', region: 'ap-chongqing' });
     expect(res.status).toBe(204);
     expect(h.emulator.requests.map((r) => [r.bucket, r.region])).toEqual([['otherbucket-1250000000', 'ap-chongqing']]);

@@ -237,7 +237,7 @@ test('a lock whose holder was killed mid-fetch holds others up no longer than th
 
 test('two buckets, two regions and two families never share an entry', async () => {
   const other = 'otherbucket-1250000000';
-  useRedis({ ALLOWED_BUCKETS: other });
+  useRedis({ ALLOWED_BUCKETS: other, ALLOWED_REGIONS: 'ap-shanghai' });
   const id = finished[2]!;
   const [a, b, c, d] = fleet(4);
   expect((await get(a!, `/jobs/media/${id}`)).status).toBe(200);

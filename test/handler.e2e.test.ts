@@ -185,7 +185,7 @@ describe('bad input never reaches CI', () => {
     ['51 ids in a body', () => post({ type: 'media', jobIds: Array.from({ length: 51 }, (_, i) => `j${i}`) }), 400, 'InvalidRequest'],
     ['no ids', () => post({ type: 'media', jobIds: [] }), 400, 'InvalidRequest'],
     ['bad id in a body', () => post({ type: 'media', jobIds: ['j1/../x'] }), 400, 'InvalidRequest'],
-    ['unknown type in a body', () => post({ type: 'doc', jobIds: ['j1'] }), 400, 'InvalidRequest'],
+    ['unknown type in a body', () => post({ type: 'doc', jobIds: ['j1'] }), 400, 'InvalidJobType'],
     ['__proto__ key', () => post('{"type":"media","jobIds":["j1"],"__proto__":{"polluted":true}}'), 400, 'InvalidRequest'],
     ['body not an object', () => post('[1,2]'), 400, 'InvalidRequest'],
   ])('%s → %i %s', async (_name, send, status, code) => {
@@ -214,7 +214,7 @@ describe('bad input never reaches CI', () => {
 
 describe('which host', () => {
   test('a bucket in ALLOWED_BUCKETS may be named, and the request goes to that bucket’s host', async () => {
-    h.setEnv({ ALLOWED_BUCKETS: 'otherbucket-1250000001, third-1250000002' });
+    h.setEnv({ ALLOWED_BUCKETS: 'otherbucket-1250000001, third-1250000002', ALLOWED_REGIONS: 'ap-shanghai' });
     const res = await get(`/jobs/media/${MEDIA_SUCCESS}`, { bucket: 'otherbucket-1250000001', region: 'ap-shanghai' });
     expect(res.status).toBe(200);
     expect(h.emulator.requests[0]).toMatchObject({ bucket: 'otherbucket-1250000001', region: 'ap-shanghai' });

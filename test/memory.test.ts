@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { startEmulator } from '../dev/emulator/server';
 import { createDeadline } from '../shared/deadline';
 import { HttpGetError, httpGet } from '../shared/ci/http-get';
-import { MAX_UPSTREAM_BYTES } from '../shared/ci/ci-call';
+import { ByteBudget, MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
 import { XmlRejected, parseXml } from '../shared/xml/parse';
 
 setFlagsFromString('--expose-gc');
@@ -28,7 +28,7 @@ test('a billion-laughs body is refused fast with flat memory', () => {
   expect(heapMb() - before).toBeLessThan(5);
 });
 
-test('a 64 MiB body is cut at the 2 MiB cap while streaming; memory stays bounded', async () => {
+test('a 64 MiB body is cut at the 6 MiB answer budget while streaming; memory stays bounded', async () => {
   const emulator = await startEmulator({ keys: { secretId: 'AKIDmem', secretKey: 'k' } });
   emulator.fault = () => ({ oversizeBytes: 64 * 1024 * 1024 });
   try {
@@ -37,11 +37,11 @@ test('a 64 MiB body is cut at the 2 MiB cap while streaming; memory stays bounde
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed / 1024 / 1024)), 1);
     const deadline = createDeadline(10_000);
     const url = new URL(`http://examplebucket-1250000000.ci.ap-guangzhou.localhost:${emulator.port}/jobs/j1`);
-    await expect(httpGet(url, {}, deadline.signal, MAX_UPSTREAM_BYTES)).rejects.toEqual(new HttpGetError('too-large'));
+    await expect(httpGet(url, {}, deadline.signal, new ByteBudget(MAX_ANSWER_BYTES))).rejects.toEqual(new HttpGetError('too-large'));
     clearInterval(sampler);
     deadline.dispose();
-    // Holding 64 MiB (as UTF-16, 128 MiB) would show; a cap of 2 MiB plus buffers does not.
-    expect(peak - before).toBeLessThan(24);
+    // Holding 64 MiB (as UTF-16, 128 MiB) would show; a cap of 6 MiB plus buffers does not.
+    expect(peak - before).toBeLessThan(32);
     expect(heapMb() - before).toBeLessThan(4);
   } finally {
     await emulator.close();

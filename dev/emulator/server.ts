@@ -36,6 +36,7 @@ export interface Fault {
   truncateConnection?: boolean; // send headers and half a valid body, then drop the connection
   oversizeBytes?: number; // stream a 200 body this large
   clockSkewMs?: number; // the emulator's clock runs this far ahead (verification and Date header)
+  headers?: Record<string, string>; // extra or replaced headers on a body or code/status answer
 }
 
 export interface EmulatorOptions {
@@ -189,12 +190,12 @@ async function misbehave(fault: Fault, res: ServerResponse): Promise<boolean> {
     return true;
   }
   if (fault.body !== undefined) {
-    res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/xml', ...ciHeaders() });
+    res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/xml', ...ciHeaders(), ...fault.headers });
     res.end(fault.body);
     return true;
   }
   if (fault.code || fault.status) {
-    sendError(res, fault.status ?? 500, fault.code ?? 'InternalError', 'injected fault', Date.now(), fault.retryAfter);
+    sendError(res, fault.status ?? 500, fault.code ?? 'InternalError', 'injected fault', Date.now(), fault.retryAfter, fault.headers);
     return true;
   }
   return false;
@@ -208,7 +209,7 @@ function ciHeaders(requestId = newRequestId(), nowMs = Date.now()): Record<strin
   return { server: 'tencent-ci', 'x-ci-request-id': requestId, date: new Date(nowMs).toUTCString() };
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, nowMs = Date.now(), retryAfter?: string) {
+function sendError(res: ServerResponse, status: number, code: string, message: string, nowMs = Date.now(), retryAfter?: string, extra?: Record<string, string>) {
   const requestId = newRequestId();
   const traceId = randomBytes(24).toString('base64');
   res.writeHead(status, {
@@ -216,6 +217,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
     ...ciHeaders(requestId, nowMs),
     'x-ci-trace-id': traceId,
     ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+    ...extra,
   });
   res.end(
     `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n  <Code>${code}</Code>\n  <Message>${message}</Message>\n  <RequestId>${requestId}</RequestId>\n  <TraceId>${traceId}</TraceId>\n</Error>`,

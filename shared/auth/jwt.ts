@@ -1,15 +1,16 @@
 /**
  * JWT verification for browser apps that already have a login: HS256 with a shared secret, or
- * asymmetric keys from a JWKS URL (fetched and cached by jose). Issuer and audience are checked
- * when configured; a little clock tolerance absorbs drift between the issuer and SCF.
+ * asymmetric keys from a JWKS URL (fetched and cached by jose). Issuer and audience are always
+ * checked; `exp` is required (a token that never expires is a password); an `iat` in the future
+ * is refused. A little clock tolerance absorbs drift between the issuer and SCF.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 export interface JwtSettings {
   secret?: Uint8Array;
   jwksUrl?: URL;
-  issuer?: string;
-  audience?: string;
+  issuer: string;
+  audience: string;
   clockToleranceS: number;
 }
 
@@ -27,13 +28,19 @@ function keySetFor(url: URL): JWTVerifyGetKey {
 }
 
 /** Resolves when the token is valid; rejects (any error) when it is not. */
-export async function verifyJwt(token: string, settings: JwtSettings): Promise<void> {
+export async function verifyJwt(token: string, settings: JwtSettings, nowS = Date.now() / 1000): Promise<void> {
   const options = {
     clockTolerance: settings.clockToleranceS,
-    ...(settings.issuer ? { issuer: settings.issuer } : {}),
-    ...(settings.audience ? { audience: settings.audience } : {}),
+    issuer: settings.issuer,
+    audience: settings.audience,
+    requiredClaims: ['exp'],
+    currentDate: new Date(nowS * 1000),
   };
-  if (settings.secret) await jwtVerify(token, settings.secret, { ...options, algorithms: ['HS256'] });
-  else if (settings.jwksUrl) await jwtVerify(token, keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC });
+  let payload;
+  if (settings.secret) ({ payload } = await jwtVerify(token, settings.secret, { ...options, algorithms: ['HS256'] }));
+  else if (settings.jwksUrl) ({ payload } = await jwtVerify(token, keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
   else throw new Error('no JWT key configured');
+  // jose checks `iat` only together with a maximum age; a token "issued" in the future is forged or
+  // from a broken clock either way.
+  if (typeof payload.iat === 'number' && payload.iat > nowS + settings.clockToleranceS) throw new Error('iat is in the future');
 }

@@ -9,26 +9,37 @@ import type { Deadline } from '../deadline';
 import { sleep } from '../deadline';
 import { cosAuthorization, keyTimeAround } from '../signing/cos-signature';
 import type { RequestTrace } from '../trace';
+import { logEvent } from '../log';
 import { ciNow, learnClockOffset } from './clock';
-import { type GetResult, HttpGetError, httpGet } from './http-get';
+import { type BodyBudget, type GetResult, HttpGetError, httpGet } from './http-get';
 import { MAX_ATTEMPTS, backoffMs, isClockSkewError, isRetryableStatus, retryAfterMs } from './retry-policy';
+import { scrubEchoes, sentSecrets } from './scrub';
 import type { CiTarget } from './target';
+import type { AttemptBudget } from './upstream-budget';
 import { readCiError } from './upstream-error';
 
-export const MAX_UPSTREAM_BYTES = 2 * 1024 * 1024;
 const USER_AGENT = 'ci-job-status/0.1';
 
-function signedGet(target: CiTarget, pathname: string, creds: Credentials, signal: AbortSignal): Promise<GetResult> {
+/** What one CI call may spend: its share of the request's attempts and of the lookup's bytes. */
+export interface CallBudget {
+  attempts: AttemptBudget;
+  bytes: BodyBudget;
+}
+
+async function signedGet(target: CiTarget, pathname: string, creds: Credentials, signal: AbortSignal, bytes: BodyBudget): Promise<GetResult> {
   // Only host and the token are signed and sent: no caller header is ever forwarded upstream.
   const signed: Record<string, string> = { host: target.host };
   if (creds.sessionToken) signed['x-ci-security-token'] = creds.sessionToken;
   const authorization = cosAuthorization({ method: 'GET', pathname, headers: signed }, creds, keyTimeAround(ciNow()));
-  return httpGet(
+  const res = await httpGet(
     new URL(pathname, target.origin),
     { ...signed, authorization, accept: 'application/xml', 'user-agent': USER_AGENT },
     signal,
-    MAX_UPSTREAM_BYTES,
+    bytes,
   );
+  const { result, echoed } = scrubEchoes(res, sentSecrets(authorization, creds.sessionToken, creds.secretKey));
+  if (echoed) logEvent('warn', 'ci-echoed-credentials', { status: res.status });
+  return result;
 }
 
 /**
@@ -41,16 +52,26 @@ export async function callCi(
   creds: Credentials,
   deadline: Deadline,
   trace: RequestTrace,
+  budget: CallBudget,
   signal: AbortSignal = deadline.signal,
 ): Promise<GetResult> {
   let skewCorrected = false;
+  // The request's attempt budget is spent: no call may start (see upstream-budget.ts).
+  if (!budget.attempts.takeFirst()) throw new HttpGetError('budget');
   for (let attempt = 1; ; attempt++) {
     trace.attempts += 1;
     let res: GetResult;
     try {
-      res = await signedGet(target, pathname, creds, signal);
+      res = await signedGet(target, pathname, creds, signal, budget.bytes);
     } catch (err) {
-      if (err instanceof HttpGetError && err.kind === 'reset' && attempt < MAX_ATTEMPTS && (await waitFits(backoffMs(attempt), deadline, signal)))
+      if (
+        err instanceof HttpGetError &&
+        err.kind === 'reset' &&
+        attempt < MAX_ATTEMPTS &&
+        budget.attempts.left > 0 &&
+        (await waitFits(backoffMs(attempt), deadline, signal)) &&
+        budget.attempts.take()
+      )
         continue;
       throw err;
     }
@@ -59,14 +80,15 @@ export async function callCi(
 
     if (!skewCorrected && (res.status === 403 || res.status === 400 || res.status === 401)) {
       const err = readCiError(res.body);
-      if (isClockSkewError(err.code, err.message) && learnClockOffset(res.headers.date)) {
+      if (isClockSkewError(err.code, err.message) && learnClockOffset(res.headers.date) && budget.attempts.take()) {
         skewCorrected = true;
         continue;
       }
     }
     if (isRetryableStatus(res.status) && attempt < MAX_ATTEMPTS) {
       const wait = Math.max(retryAfterMs(res.headers['retry-after']) ?? 0, backoffMs(attempt));
-      if (await waitFits(wait, deadline, signal)) continue;
+      // A retry the request cannot afford is not waited for: the last answer is reported instead.
+      if (budget.attempts.left > 0 && (await waitFits(wait, deadline, signal)) && budget.attempts.take()) continue;
     }
     return res;
   }

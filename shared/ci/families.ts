@@ -24,3 +24,8 @@ export const JOB_ID_RE = new RegExp(JOB_ID_PATTERN);
 
 /** Most ids one request may name (each family then splits them into CI-sized calls). */
 export const MAX_JOB_IDS = 50;
+
+/** How many CI calls one lookup of `idCount` distinct ids makes (an unknown family: one per id). */
+export function ciCallsFor(type: string, idCount: number): number {
+  return isJobFamily(type) ? Math.ceil(idCount / FAMILIES[type].batchSize) : idCount;
+}

@@ -1,15 +1,19 @@
 /**
  * A bounded HTTP GET on node:http(s). Chosen over fetch because it needs no bundled HTTP library,
  * reuses keep-alive sockets across warm invocations, and lets us send exactly the Host we signed.
- * Every phase (connect, headers, body) ends at the signal; a body is capped while it streams.
+ * Every phase (connect, headers, body) ends at the signal; bodies are charged against a byte
+ * budget while they stream, so one request's fan-out calls share one cap.
  */
 import http from 'node:http';
 import https from 'node:https';
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 
-/** timeout: the signal fired; reset: the connection broke (worth a retry); network: anything else. */
-export type HttpGetFailure = 'timeout' | 'reset' | 'network' | 'too-large';
+/**
+ * timeout: the signal fired; reset: the connection broke (worth a retry); too-large: the byte
+ * budget ran out while reading; budget: the request may make no more attempts; network: anything else.
+ */
+export type HttpGetFailure = 'timeout' | 'reset' | 'network' | 'too-large' | 'budget';
 
 export class HttpGetError extends Error {
   override readonly name = 'HttpGetError';
@@ -34,6 +38,11 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, lookup } as https.AgentOptions),
 };
 
+/** Where streamed bytes are charged; false means "over budget, stop reading". */
+export interface BodyBudget {
+  take(bytes: number): boolean;
+}
+
 export interface GetResult {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -42,7 +51,9 @@ export interface GetResult {
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
-export function httpGet(url: URL, headers: Record<string, string>, signal: AbortSignal, maxBytes: number): Promise<GetResult> {
+export function httpGet(url: URL, headers: Record<string, string>, signal: AbortSignal, limit: BodyBudget | number): Promise<GetResult> {
+  // A plain number is a cap for this one call.
+  const budget = typeof limit === 'number' ? capOf(limit) : limit;
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -61,11 +72,9 @@ export function httpGet(url: URL, headers: Record<string, string>, signal: Abort
     // No redirect is ever followed: node:http does not, and a 3xx is just a status to report.
     const req = transport.request(url, { method: 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
       const chunks: Buffer[] = [];
-      let size = 0;
       res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        // Stop reading as soon as the cap is passed instead of buffering a hostile body.
-        if (size > maxBytes) return finish(new HttpGetError('too-large'));
+        // Stop reading as soon as the budget is spent instead of buffering a hostile body.
+        if (!budget.take(chunk.length)) return finish(new HttpGetError('too-large'));
         chunks.push(chunk);
       });
       res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -80,6 +89,11 @@ export function httpGet(url: URL, headers: Record<string, string>, signal: Abort
     req.on('error', (err) => finish(classify(err, signal)));
     req.end();
   });
+}
+
+function capOf(maxBytes: number): BodyBudget {
+  let size = 0;
+  return { take: (bytes) => (size += bytes) <= maxBytes };
 }
 
 function classify(err: unknown, signal: AbortSignal): HttpGetError {

@@ -1,26 +1,39 @@
 /**
- * Looks up job ids of one family: splits them into CI-sized calls made concurrently, converts each
- * XML answer with the family's schema shape (recording any drift from it), merges the results in
- * request order, and validates the merged result against the family schema. Drift is a 502 with
- * SCHEMA_MODE=strict and is listed in SchemaErrors otherwise; a job without JobId or State is
- * unusable in either mode.
+ * Looks up job ids of one family: splits them into CI-sized calls made concurrently (at most
+ * MAX_CONCURRENT_CALLS at once, all sharing one byte budget), converts each XML answer with the
+ * family's schema shape (recording any drift from it), holds it to the ids asked, merges the
+ * results in request order, and validates the merged result against the family schema. Drift is a
+ * 502 with SCHEMA_MODE=strict and is listed in SchemaErrors otherwise; a job without JobId or State
+ * is unusable in either mode.
  */
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
-import { type ApiError, type SchemaIssue, type UpstreamInfo, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
+import {
+  ApiError,
+  type SchemaIssue,
+  type UpstreamInfo,
+  responseTooLarge,
+  upstreamInvalid,
+  upstreamTimeout,
+  upstreamUnavailable,
+} from '../http/errors';
+import { logEvent } from '../log';
 import type { RequestTrace } from '../trace';
 import { familyShape, familyValidator } from '../schemas/validators';
 import { XmlRejected, parseXml } from '../xml/parse';
 import { DriftCollector, applyShape, type Json } from '../xml/shape';
-import { callCi } from './ci-call';
+import { type CallBudget, callCi } from './ci-call';
+import { mapLimited } from './concurrency';
+import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
 import { FAMILIES, type JobFamily } from './families';
 import { HttpGetError } from './http-get';
-import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
-import { jobField, jobIdOf } from './job-state';
+import { jobField } from './job-state';
+import { reconcileIds } from './reconcile-ids';
 import type { SchemaMode } from './schema-mode';
 import type { CiTarget } from './target';
-import { describeUpstreamFailure, upstreamFailureError } from './upstream-error';
+import { AttemptBudget, ByteBudget, MAX_ANSWER_TAGS, MAX_BODY_TAGS, MAX_CONCURRENT_CALLS, countTags } from './upstream-budget';
+import { describeUpstreamFailure, safeCiId, upstreamFailureError } from './upstream-error';
 
 export interface JobsEnvelope {
   RequestId: string | null;
@@ -52,6 +65,15 @@ export interface QueryJobsInput {
   schemaMode: SchemaMode;
   deadline: Deadline;
   trace: RequestTrace;
+  /** The caller request's attempt budget; a lookup on its own gets a fresh one. */
+  attempts?: AttemptBudget;
+}
+
+/** A CI call's 200 answer, read but not yet parsed. */
+export interface ChunkBody {
+  body: string;
+  contentType: string | undefined;
+  requestId: string | undefined;
 }
 
 interface ChunkAnswer {
@@ -68,40 +90,73 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // One failed call fails the request, so the others are cancelled rather than left running.
   const failFast = new AbortController();
   const signal = AbortSignal.any([input.deadline.signal, failFast.signal]);
-  // Each chunk's call listens on this signal while it runs: up to 50 for ai/batch ids (one per
-  // call). That fan-out is bounded by MAX_JOB_IDS, not a leak, so Node should not warn about it.
-  setMaxListeners(Math.max(10, chunks.length + 1), signal);
-  // One request lists at most MAX_LISTED_DRIFT drifts, so each call records its share of them.
-  const driftLimit = Math.ceil(MAX_LISTED_DRIFT / chunks.length);
-  const answers = await Promise.all(
-    chunks.map((ids) =>
-      fetchChunk(input, `${path}/${ids.join(',')}`, signal, driftLimit).catch((err: unknown) => {
-        failFast.abort();
-        throw err;
-      }),
-    ),
+  // Each running call listens on this signal: up to MAX_CONCURRENT_CALLS, plus the deadline's own
+  // listener. That is bounded, not a leak, so Node should not warn about it.
+  setMaxListeners(Math.max(10, MAX_CONCURRENT_CALLS + 2), signal);
+  // All calls of this lookup share one byte budget: the answer must fit one response, and the
+  // parse work (synchronous, on the event loop) stays bounded however many calls fan out.
+  const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
+  if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
+    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+      failFast.abort();
+      throw err;
+    }),
   );
+  return assembleAnswer(input, bodies as ChunkBody[]);
+}
+
+/**
+ * The CPU half of a lookup: parses, converts and merges the bodies CI sent (in call order) into
+ * the answer. No I/O, so tests and fuzzing can drive it in-process with any body and clock.
+ * Parsing starts only once every body is in and the total fits: an answer over budget costs no parse.
+ */
+export function assembleAnswer(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, bodies: (ChunkBody | undefined)[]): JobsResult {
+  // Markup is what a parse costs in memory: refused before any parse when there is too much of it.
+  let tags = 0;
+  for (const chunk of bodies) {
+    const own = chunk ? countTags(chunk.body) : 0;
+    tags += own;
+    if (own > MAX_BODY_TAGS || tags > MAX_ANSWER_TAGS) throw responseTooLarge(input.ids.length);
+  }
+  // One answer lists at most MAX_LISTED_DRIFT drifts, so each call records its share of them.
+  const driftLimit = Math.ceil(MAX_LISTED_DRIFT / Math.max(1, bodies.length));
+  const answers: ChunkAnswer[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    answers.push(readChunk(input, bodies[i] as ChunkBody, driftLimit));
+    bodies[i] = undefined; // its text is not needed once parsed
+  }
   return merge(input, answers);
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, driftLimit: number): Promise<ChunkAnswer> {
+/** The parse and schema check are synchronous: none starts once the deadline has passed. */
+function assertTimeLeft(deadline: Deadline): void {
+  if (deadline.remainingMs() <= 0) throw upstreamTimeout();
+}
+
+async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, signal);
+    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
   } catch (err) {
-    throw toApiError(err, input.deadline.signal);
+    throw toApiError(err, input.deadline.signal, input.ids.length);
   }
-  const requestIdHeader = res.headers['x-ci-request-id'];
-  const requestId = typeof requestIdHeader === 'string' ? requestIdHeader : undefined;
+  // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
+  const requestId = safeCiId(res.headers['x-ci-request-id']);
   if (requestId) input.trace.ciRequestIds.push(requestId);
   if (res.status !== 200) throw upstreamFailureError(describeUpstreamFailure(res.status, res.headers, res.body), res.headers);
+  const contentType = res.headers['content-type'];
+  return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
+}
 
-  const upstream = { Status: res.status, ...(requestId ? { RequestId: requestId } : {}) };
-  const notXml = notXmlReason(res.headers['content-type'], res.body);
+function readChunk(input: Pick<QueryJobsInput, 'family' | 'deadline'>, { body, contentType, requestId }: ChunkBody, driftLimit: number): ChunkAnswer {
+  const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
+  const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
+  assertTimeLeft(input.deadline);
   let doc;
   try {
-    doc = parseXml(res.body);
+    doc = parseXml(body);
   } catch (err) {
     const reason = err instanceof XmlRejected ? err.reason : 'malformed';
     throw upstreamInvalid(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
@@ -113,15 +168,6 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
     throw upstreamInvalid('CI sent a <Response> that is not a container', { upstream });
   assertJobsUsable(response, upstream);
   return { response, requestId, drift };
-}
-
-/** A short, safe description of a body that is not XML, or undefined when it may be XML. */
-function notXmlReason(contentType: string | undefined, body: string): string | undefined {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (body.trimStart().startsWith('{')) return 'a JSON body';
-  if (mediaType && !mediaType.endsWith('/xml') && !mediaType.endsWith('+xml'))
-    return /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mediaType) ? `content-type ${mediaType}` : 'an unexpected content type';
-  return undefined;
 }
 
 /**
@@ -142,60 +188,81 @@ function assertJobsUsable(response: { [key: string]: Json }, upstream: UpstreamI
   if (details.length) throw upstreamInvalid('CI sent a job without a usable JobId or State', { details: details.slice(0, 20), upstream });
 }
 
-function toApiError(err: unknown, deadlineSignal: AbortSignal): ApiError {
+/** A short, safe description of a body that is not XML, or undefined when it may be XML. */
+function notXmlReason(contentType: string | undefined, body: string): string | undefined {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (body.trimStart().startsWith('{')) return 'a JSON body';
+  if (mediaType && !mediaType.endsWith('/xml') && !mediaType.endsWith('+xml'))
+    return /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mediaType) ? `content-type ${mediaType}` : 'an unexpected content type';
+  return undefined;
+}
+
+function toApiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): ApiError {
+  if (err instanceof ApiError) return err;
   if (err instanceof HttpGetError) {
-    if (err.kind === 'too-large') return upstreamInvalid('CI sent a body larger than we accept');
+    if (err.kind === 'too-large') return responseTooLarge(idCount);
     if (err.kind === 'timeout' && deadlineSignal.aborted) return upstreamTimeout();
+    if (err.kind === 'budget')
+      return new ApiError(502, 'UpstreamUnavailable', 'This request used up its budget of CI calls; ask for fewer ids');
   }
   return upstreamUnavailable();
 }
 
-function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
-  const order = new Map(input.ids.map((id, i) => [id, i]));
-  const position = (job: Json): number => {
-    const id = jobIdOf(job);
-    return (id === undefined ? undefined : order.get(id)) ?? Infinity;
-  };
+/** Missing ids as CI lists them: `NonExistJobIds` (documented) or `NonExistJobId` (Go SDK), one list or several elements. */
+function missingIdsOf(response: { [key: string]: Json }): string[] {
+  const ids: string[] = [];
+  for (const node of [response.NonExistJobIds, response.NonExistJobId]) {
+    const entries = Array.isArray(node) ? node : node === undefined ? [] : [node];
+    // CI's format for this node is not pinned down (one element with a comma list, or several);
+    // both end up as one flat list of ids.
+    for (const entry of entries) if (typeof entry === 'string') ids.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
+  }
+  return ids;
+}
 
-  const entries: { job: Json; drift: DriftPart | undefined }[] = [];
-  const missing: string[] = [];
+function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, answers: ChunkAnswer[]): JobsResult {
+  const answered: Json[] = [];
+  const driftOf = new Map<Json, DriftPart>();
+  const listed: string[] = [];
   const other: DriftPart = { issues: [], total: 0 };
   for (const { response, drift } of answers) {
     const split = splitByJob(drift);
     other.issues.push(...split.other.issues);
     other.total += split.other.total;
-    if (Array.isArray(response.JobsDetail)) response.JobsDetail.forEach((job, i) => entries.push({ job, drift: split.jobs.get(i) }));
-    // CI's format for this node is not pinned down (one element with a comma list, or several);
-    // both end up as one flat list of ids.
-    if (Array.isArray(response.NonExistJobIds))
-      for (const entry of response.NonExistJobIds)
-        if (typeof entry === 'string') missing.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
+    if (Array.isArray(response.JobsDetail))
+      response.JobsDetail.forEach((job, i) => {
+        answered.push(job);
+        const part = split.jobs.get(i);
+        if (part) driftOf.set(job, part);
+      });
+    listed.push(...missingIdsOf(response));
   }
-  // CI answers a multi-id call in its own order; callers get the order they asked in.
-  entries.sort((a, b) => position(a.job) - position(b.job));
-  missing.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+  const { jobs, missing, unasked } = reconcileIds(input.ids, answered, listed);
+  if (unasked) logEvent('warn', 'ci-unasked-jobs-dropped', { count: unasked, family: input.family });
 
   const single = answers.length === 1 ? answers[0] : undefined;
-  const bodyRequestId = single && typeof single.response.RequestId === 'string' ? single.response.RequestId : undefined;
+  const bodyRequestId = single ? safeCiId(single.response.RequestId) : undefined;
   // With one CI call its other top-level nodes pass through untouched; several calls have no
   // single value for them, so only the merged lists are kept.
-  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, ...extras } = single ? single.response : {};
+  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, NonExistJobId: _n1, ...extras } = single ? single.response : {};
   const envelope: JobsEnvelope = {
     RequestId: bodyRequestId ?? single?.requestId ?? null,
-    JobsDetail: entries.map((e) => e.job),
+    JobsDetail: jobs,
     NonExistJobIds: missing,
     ...extras,
   };
 
+  assertTimeLeft(input.deadline);
+  const jobDrift = jobs.map((job) => driftOf.get(job));
   const validate = familyValidator(input.family);
   const { RequestId, ...rest } = envelope;
   const checked = RequestId === null ? rest : envelope;
   // The converter records every drift it meets; the validator (same schema) is the backstop.
-  if (!validate(checked) && entries.every((e) => !e.drift) && other.total === 0) {
+  if (!validate(checked) && jobDrift.every((d) => !d) && other.total === 0) {
     for (const error of validate.errors ?? []) other.issues.push(driftFromValidator(error, checked as Json));
     other.total = other.issues.length;
   }
-  const drift: AnswerDrift = { jobs: entries.map((e) => e.drift), other: other.total ? other : undefined, total: 0 };
+  const drift: AnswerDrift = { jobs: jobDrift, other: other.total ? other : undefined, total: 0 };
   const { list, total } = schemaErrors(drift.jobs, drift.other);
   drift.total = total;
   const upstreamRequestIds = answers.map((a) => a.requestId).filter((id): id is string => Boolean(id));

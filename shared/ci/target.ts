@@ -14,6 +14,8 @@ export interface TargetPolicy {
   defaultBucket: string | undefined;
   defaultRegion: string | undefined;
   allowedBuckets: ReadonlySet<string>;
+  /** Other regions a request may name (ALLOWED_REGIONS); the default region is always allowed. */
+  allowedRegions?: ReadonlySet<string>;
   endpoint: string; // template with {bucket} and {region}
 }
 
@@ -48,6 +50,8 @@ export function resolveTarget(policy: TargetPolicy, requested: { bucket?: string
   const region = requested.region ?? policy.defaultRegion;
   if (region === undefined) throw serverMisconfigured('No region given and neither CI_REGION nor TENCENTCLOUD_REGION is set');
   if (!REGION_RE.test(region)) throw badRequest('InvalidRegion', 'region must be a CI region such as ap-guangzhou');
+  if (region !== policy.defaultRegion && !policy.allowedRegions?.has(region))
+    throw forbidden('RegionNotAllowed', 'This region is not CI_REGION and not in ALLOWED_REGIONS');
 
   const url = new URL(policy.endpoint.replace('{bucket}', bucket).replace('{region}', region));
   return { bucket, region, origin: url.origin, host: url.host };

@@ -24,10 +24,23 @@ export interface CiErrorBody {
   traceId?: string;
 }
 
+/**
+ * A CI request or trace id we may pass on (response header, error envelope, log line): CI's ids
+ * are short base64-ish tokens, so anything longer, quoted or non-ASCII is dropped, not echoed.
+ */
+export function safeCiId(value: unknown): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === 'string' && ID_RE.test(v) ? v : undefined;
+}
+
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** CI's error bodies are a few hundred bytes; a larger one is not worth parsing (or trusting). */
+const MAX_ERROR_BODY_CHARS = 64 * 1024;
 
 /** Reads CI's error body, XML or JSON; returns what it could, never throws. */
 export function readCiError(body: string): CiErrorBody {
+  if (body.length > MAX_ERROR_BODY_CHARS) return {};
   const trimmed = body.trimStart();
   try {
     if (trimmed.startsWith('<')) {

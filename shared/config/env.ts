@@ -8,7 +8,7 @@ import type { AuthPolicy } from '../auth/authenticate';
 import { type OriginPolicy, parseOriginPolicy } from '../http/cors';
 import { serverMisconfigured } from '../http/errors';
 import type { SchemaMode } from '../ci/schema-mode';
-import { BUCKET_RE, DEFAULT_ENDPOINT, type TargetPolicy, checkEndpointTemplate } from '../ci/target';
+import { BUCKET_RE, DEFAULT_ENDPOINT, REGION_RE, type TargetPolicy, checkEndpointTemplate } from '../ci/target';
 import type { Credentials } from '../signing/credentials';
 import { type CachePolicy, readCachePolicy } from './cache-env';
 type Env = Record<string, string | undefined>;
@@ -43,6 +43,10 @@ export function readConfig(env: Env = process.env): Config {
   const allowedBuckets = list(env.ALLOWED_BUCKETS);
   if (allowedBuckets.some((b) => !BUCKET_RE.test(b))) throw serverMisconfigured('ALLOWED_BUCKETS holds an invalid Bucket-APPID');
 
+  const defaultRegion = nonEmpty(env.CI_REGION) ?? nonEmpty(env.TENCENTCLOUD_REGION);
+  const allowedRegions = list(env.ALLOWED_REGIONS);
+  if (allowedRegions.some((r) => !REGION_RE.test(r))) throw serverMisconfigured('ALLOWED_REGIONS holds an invalid region');
+
   const endpoint = nonEmpty(env.CI_ENDPOINT) ?? DEFAULT_ENDPOINT;
   const endpointProblem = checkEndpointTemplate(endpoint);
   if (endpointProblem) throw serverMisconfigured(endpointProblem);
@@ -55,8 +59,9 @@ export function readConfig(env: Env = process.env): Config {
     auth: readAuthPolicy(env),
     target: {
       defaultBucket,
-      defaultRegion: nonEmpty(env.CI_REGION) ?? nonEmpty(env.TENCENTCLOUD_REGION),
+      defaultRegion,
       allowedBuckets: new Set(allowedBuckets),
+      allowedRegions: new Set(allowedRegions),
       endpoint,
     },
     origins: parseOriginPolicy(env.ALLOWED_ORIGINS),
@@ -68,7 +73,8 @@ export function readConfig(env: Env = process.env): Config {
 }
 
 function readAuthPolicy(env: Env): AuthPolicy {
-  const mode = nonEmpty(env.AUTH_MODE) ?? 'none';
+  // Blank means unset, and the value is case-blind: `JWT` and `jwt` must not differ in effect.
+  const mode = nonEmpty(env.AUTH_MODE)?.toLowerCase() ?? 'none';
   if (mode === 'none') return { mode };
   if (mode === 'apikey') {
     const hashes = parseKeyHashes(env.API_KEY_SHA256);
@@ -90,12 +96,16 @@ function readAuthPolicy(env: Env): AuthPolicy {
       if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback)) throw serverMisconfigured('JWT_JWKS_URL must be https');
     }
     if (!secret && !jwksUrl) throw serverMisconfigured('AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+    // Without both, any token the key signs for any app or issuer would do (a shared IdP key set).
+    const issuer = nonEmpty(env.JWT_ISSUER);
+    const audience = nonEmpty(env.JWT_AUDIENCE);
+    if (!issuer || !audience) throw serverMisconfigured('AUTH_MODE=jwt needs both JWT_ISSUER and JWT_AUDIENCE');
     return {
       mode,
       jwt: {
         ...(secret ? { secret: new TextEncoder().encode(secret) } : jwksUrl ? { jwksUrl } : {}),
-        ...(nonEmpty(env.JWT_ISSUER) ? { issuer: nonEmpty(env.JWT_ISSUER) } : {}),
-        ...(nonEmpty(env.JWT_AUDIENCE) ? { audience: nonEmpty(env.JWT_AUDIENCE) } : {}),
+        issuer,
+        audience,
         clockToleranceS: positiveInt(env, 'JWT_CLOCK_TOLERANCE_S', 30, 600),
       },
     };

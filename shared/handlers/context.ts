@@ -1,4 +1,5 @@
 /** What every route handler gets: one typed context, built once per request by the app. */
+import type { AttemptBudget } from '../ci/upstream-budget';
 import type { Config } from '../config/env';
 import type { Deadline } from '../deadline';
 import type { HttpRequest } from '../http/types';
@@ -22,6 +23,8 @@ export interface RouteContext {
   endsAt: number | undefined;
   /** What the request did upstream, for its log line. */
   trace: RequestTrace;
+  /** CI attempts left to this request, retries and long-poll re-queries included. */
+  attempts: AttemptBudget;
   /** This request's id (ours or the caller's), for answers built outside the app's envelope. */
   requestId: string;
   scf: ScfContext | undefined;

@@ -15,6 +15,6 @@ export function parseIdSegment(segment: string): string[] {
 
 /** Asking for exactly one job by URL is asking for a resource: absent means 404. */
 export function assertSingleJobFound(ids: string[], envelope: JobsEnvelope): void {
-  if (ids.length === 1 && envelope.JobsDetail.length === 0 && envelope.NonExistJobIds.includes(ids[0] as string))
+  if (new Set(ids).size === 1 && envelope.JobsDetail.length === 0 && envelope.NonExistJobIds.includes(ids[0] as string))
     throw notFound('NoSuchJob', 'CI has no job with this id in this bucket');
 }

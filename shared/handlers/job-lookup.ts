@@ -43,7 +43,7 @@ export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Dea
   if (!credentials)
     throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
-  return { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace };
+  return { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace, attempts: ctx.attempts };
 }
 
 const MAX_LOGGED_PATHS = 20;

@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { CachedJobsResult } from '../cache/cached-query';
 import { readHeartbeatMs } from '../config/web-env';
+import { ciCallsFor } from '../ci/families';
 import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
 import { ApiError, streamingNotSupported } from '../http/errors';
@@ -65,7 +66,8 @@ export async function getJobEvents(ctx: RouteContext): Promise<HttpResponse> {
   if (settled(first) && seenId === eventIdOf(first)) return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 
   const endsAt = (ctx.endsAt ?? Date.now() + config.upstreamTimeoutMs) - STREAM_END_MARGIN_MS;
-  const stream = events({ first, seenId, fetchJobs, heartbeatMs, endsAt, ctx });
+  const callsPerLookup = ciCallsFor(params.type ?? '', new Set(ids).size);
+  const stream = events({ first, seenId, fetchJobs, heartbeatMs, endsAt, ctx, callsPerLookup });
   return { status: 200, headers: { ...SSE_HEADERS }, body: stream };
 }
 
@@ -76,6 +78,8 @@ async function* events(o: {
   heartbeatMs: number;
   endsAt: number;
   ctx: RouteContext;
+  /** CI calls one re-query makes: the stream ends (to be resumed) when the request cannot afford one. */
+  callsPerLookup: number;
 }): AsyncGenerator<string> {
   const started = Date.now();
   const counts = { events: 0, heartbeats: 0 };
@@ -101,6 +105,7 @@ async function* events(o: {
         fetchTimeoutMs: o.ctx.budgetMs,
         backoff: BACKOFF,
         minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
+        mayRefetch: () => o.ctx.attempts.left >= o.callsPerLookup,
         ...(o.ctx.signal ? { signal: o.ctx.signal } : {}),
       });
       // While the poll waits, a comment line every heartbeatMs; the poll itself is never restarted.
@@ -121,7 +126,8 @@ async function* events(o: {
         outcome = 'gone';
         return;
       }
-      if (result.outcome === 'timeout') {
+      // Out of time, or out of this request's CI attempts: a reconnect (a new request) goes on.
+      if (result.outcome === 'timeout' || result.outcome === 'budget') {
         yield sseComment('this invocation is about to time out: reconnect with Last-Event-ID') + sseRetry(RECONNECT_MS);
         return;
       }

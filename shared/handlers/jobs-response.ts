@@ -1,5 +1,6 @@
 import type { CachedJobsResult } from '../cache/cached-query';
 import { cacheControl, ifNoneMatchHits, weakEtag } from '../http/conditional';
+import { responseTooLarge } from '../http/errors';
 import { JSON_TYPE } from '../http/response';
 import type { HttpRequest, HttpResponse } from '../http/types';
 
@@ -18,5 +19,25 @@ export function jobsResponse(result: CachedJobsResult, req: HttpRequest): HttpRe
   // A matching If-None-Match on a GET (RFC 9110 §13.1.2) is answered without the body.
   if ((req.method === 'GET' || req.method === 'HEAD') && ifNoneMatchHits(req.headers['if-none-match'], headers.etag as string))
     return { status: 304, headers, body: '' };
-  return { status: 200, headers: { 'content-type': JSON_TYPE, ...headers }, body: `{"RequestId":${JSON.stringify(RequestId)},${contentJson.slice(1)}` };
+  const body = `{"RequestId":${JSON.stringify(RequestId)},${contentJson.slice(1)}`;
+  if (scfPayloadBytes(body) > MAX_RESPONSE_BODY_BYTES)
+    throw responseTooLarge(result.envelope.JobsDetail.length + result.envelope.NonExistJobIds.length);
+  return { status: 200, headers: { 'content-type': JSON_TYPE, ...headers }, body };
+}
+
+/**
+ * SCF refuses a synchronous response over 6 MB, measured on the JSON it serialises our result to,
+ * where the body is a string: every `"` and `\` in it gains an escaping backslash. Room is kept
+ * for the status, the headers and that JSON's own frame.
+ */
+const SCF_RESPONSE_LIMIT_BYTES = 6 * 1000 * 1000;
+export const MAX_RESPONSE_BODY_BYTES = SCF_RESPONSE_LIMIT_BYTES - 16 * 1024;
+
+export function scfPayloadBytes(body: string): number {
+  let escapes = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 34 /* " */ || c === 92 /* \ */) escapes += 1;
+  }
+  return Buffer.byteLength(body, 'utf8') + escapes;
 }

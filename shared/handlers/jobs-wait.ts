@@ -4,6 +4,7 @@
  * never later than the invocation's deadline allows. Browsers then make a call per change instead of
  * one per poll interval.
  */
+import { ciCallsFor } from '../ci/families';
 import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
 import { createDeadline } from '../deadline';
@@ -42,6 +43,8 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
       }
     },
     fingerprint: (result) => jobsFingerprint(result.envelope),
+    // A re-fetch is only started when the request can still afford one first attempt per CI call.
+    mayRefetch: () => ctx.attempts.left >= ciCallsFor(params.type ?? '', new Set(ids).size),
     isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
     stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - WAIT_END_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
@@ -53,6 +56,7 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
   return jobsResponse(value, req);
 }
 
+/** How many CI calls one lookup of `count` ids makes (an upper bound: the cache may answer some). */
 /** What counts as a change: any job's State or Progress, or a job appearing or disappearing. */
 export function jobsFingerprint(envelope: JobsEnvelope): string {
   return JSON.stringify([

@@ -23,10 +23,14 @@ function document(): string {
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' };
 let parsed: Record<string, unknown> | undefined;
 
+// A stage or base path: `/` + letters, digits, `_` or `-`, one or more segments. Anything else
+// (`//evil.example`, dots, encoded bytes) would make `servers[0].url` point somewhere else.
+const STAGE_PREFIX = /^(?:\/[A-Za-z0-9_-]+)+$/;
+
 export function getOpenApi({ req }: RouteContext): HttpResponse {
   // Behind a stage or base path the paths only resolve against that prefix, so the server says so.
   const prefix = req.path.replace(/\/+openapi\.json$/, '');
-  if (!prefix) return { status: 200, headers: { ...HEADERS }, body: document() };
+  if (!STAGE_PREFIX.test(prefix)) return { status: 200, headers: { ...HEADERS }, body: document() };
   parsed ??= JSON.parse(document()) as Record<string, unknown>;
   return { status: 200, headers: { ...HEADERS }, body: JSON.stringify({ ...parsed, servers: [{ url: prefix }] }) };
 }

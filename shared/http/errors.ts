@@ -56,3 +56,12 @@ export const streamingNotSupported = () =>
     'This deployment is an SCF event function and cannot stream events: follow jobs with GET /jobs/{type}/{ids}?wait=20 instead',
   );
 export const upstreamTimeout = () => new ApiError(504, 'UpstreamTimeout', 'CI did not answer in time');
+/** CI's answers for this request add up to more than one function response can carry. */
+export const responseTooLarge = (idCount: number) =>
+  new ApiError(
+    502,
+    'ResponseTooLarge',
+    idCount > 1
+      ? `CI's answers for these ${idCount} jobs are larger than one response may carry (about 6 MB): ask for fewer ids per request`
+      : "CI's answer for this job is larger than one response may carry (about 6 MB)",
+  );

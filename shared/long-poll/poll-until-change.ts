@@ -36,13 +36,15 @@ export interface PollUntilChangeOptions<T> {
   known?: { value: T; fingerprint: string };
   /** The caller went away: stop waiting and answer the latest value as a timeout. */
   signal?: AbortSignal;
+  /** Whether another re-fetch may start (e.g. the request's upstream budget allows it); default yes. */
+  mayRefetch?: () => boolean;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** End a pause when a looked-up job is stored anew by this or another instance. Default true. */
   wakeOnStore?: boolean;
 }
 
-export type PollOutcome = 'settled' | 'changed' | 'timeout';
+export type PollOutcome = 'settled' | 'changed' | 'timeout' | 'budget';
 
 export interface PollResult<T> {
   value: T;
@@ -91,6 +93,8 @@ export async function pollUntilChange<T>(options: PollUntilChangeOptions<T>): Pr
     for (;;) {
       const wait = Math.min(pause, options.stopAt - now() - options.minFetchBudgetMs);
       if (wait <= 0 || options.signal?.aborted) return { value, outcome: 'timeout', fetches };
+      // Out of upstream budget: like running out of time, the latest value is the honest answer.
+      if (options.mayRefetch && !options.mayRefetch()) return { value, outcome: 'budget', fetches };
       // Listen for every key looked up so far (a fetch may have named new ones).
       if (options.wakeOnStore !== false && watched.size !== subscribedTo) {
         unsubscribe();

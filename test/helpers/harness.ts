@@ -43,7 +43,7 @@ export async function startHarness(emulatorKeys: { secretId: string; secretKey: 
   };
   const managed = [
     ...Object.keys(baseEnv),
-    ...['ALLOWED_BUCKETS', 'SCHEMA_MODE', 'UPSTREAM_TIMEOUT_MS', 'TENCENTCLOUD_REGION', 'AUTH_MODE', 'API_KEY_SHA256'],
+    ...['ALLOWED_BUCKETS', 'ALLOWED_REGIONS', 'SCHEMA_MODE', 'UPSTREAM_TIMEOUT_MS', 'TENCENTCLOUD_REGION', 'AUTH_MODE', 'API_KEY_SHA256'],
     ...['JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_CLOCK_TOLERANCE_S'],
     'CACHE_MAX_ENTRIES',
     ...['CALLBACK_TOKEN', 'WEBHOOK_URLS', 'WEBHOOK_SECRET'],
