@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
+import { lazyValidators } from './lazy-validators.mjs';
 
 const node = { platform: 'node', target: 'node20', bundle: true, format: 'cjs', logLevel: 'warning', legalComments: 'none' };
 
@@ -26,9 +27,11 @@ const fn = await build({
   minify: true,
   keepNames: true,
   metafile: true,
+  // Family validators and shapes go beside the bundle, one file each, loaded on first use.
+  plugins: [lazyValidators('dist/job-status')],
 });
 const bytes = Object.entries(fn.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
-console.log(`bundle: ${bytes.join(', ')}`);
+console.log(`bundle: ${bytes.join(', ')} (+ validators/, loaded on first use)`);
 
 // Dev tools keep node_modules external: they run from a checkout, never on SCF.
 await build({
