@@ -48,7 +48,8 @@ export async function stageCosts(port: number, jobId: string, iterations: number
   const envelope = { RequestId: 'bench', JobsDetail: response.JobsDetail as Json[], NonExistJobIds: [] as string[] };
   const validate = familyValidator('media');
   if (!validate({ JobsDetail: envelope.JobsDetail, NonExistJobIds: [] })) throw new Error(`bench body ${jobId} does not validate`);
-  const result: CachedJobsResult = { envelope, upstreamRequestIds: ['bench'], cache: 'miss', reusableForS: undefined };
+  const drift = { jobs: [], other: undefined, total: 0 };
+  const result: CachedJobsResult = { envelope, upstreamRequestIds: ['bench'], drift, cache: 'miss', reusableForS: undefined };
   const request = { method: 'GET', path: `/jobs/media/${jobId}`, query: {}, headers: {}, body: undefined };
 
   const sign = await cpuPerCall(iterations, () => cosAuthorization({ method: 'GET', pathname, headers: signedPart }, BENCH_KEYS, keyTimeAround(Date.now())));

@@ -6,21 +6,26 @@
  *   const job = await api.waitForJob('media', id, { onProgress: (j) => console.log(j.State, j.Progress) });
  */
 import { JobStatusUnexpectedResponseError } from './errors';
-import { type Transport, callApi } from './request';
+import { type HeadersOption, type Transport, callApi } from './request';
 import type { JobFamily, JobOf, JobQueryRequest, JobsEnvelopeByFamily } from './types';
 import { type WaitForJobOptions, waitUntilTerminal } from './wait-for-job';
 
 export * from './errors';
 export type * from './types';
 export { TERMINAL_STATES, isTransient, type WaitForJobOptions } from './wait-for-job';
+export type { HeadersOption } from './request';
 
 export interface JobStatusClientOptions {
   /** Where the function answers, including any stage prefix: `https://…/release`. */
   baseUrl: string;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** Sent with every call (e.g. an API key your gateway wants). Custom headers make browsers preflight. */
-  headers?: Record<string, string>;
+  /**
+   * Sent with every call: `{ 'x-api-key': key }`, or a function (sync or async) called before each
+   * call, e.g. `async () => ({ authorization: \`Bearer ${await getToken()}\` })` so a fresh JWT goes
+   * with every request. Custom headers make browsers preflight (the API answers OPTIONS).
+   */
+  headers?: HeadersOption;
 }
 
 export interface LookupOptions {

@@ -2,10 +2,16 @@
 import { JobStatusApiError, JobStatusNetworkError, JobStatusUnexpectedResponseError } from './errors';
 import type { ErrorEnvelope } from './types';
 
+/**
+ * Headers for every call, or a function asked before each call (sync or async), so a token that
+ * expires (a JWT) is fresh on every request, including each long-poll round of waitForJob.
+ */
+export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+
 export interface Transport {
   baseUrl: string;
   fetch: typeof fetch;
-  headers: Record<string, string>;
+  headers: HeadersOption;
 }
 
 export interface CallOptions {
@@ -15,7 +21,9 @@ export interface CallOptions {
 }
 
 export async function callApi<T>(transport: Transport, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...transport.headers };
+  // A failing headers function (say, a token refresh) rejects with its own error, untouched.
+  const extra = typeof transport.headers === 'function' ? await transport.headers() : transport.headers;
+  const headers: Record<string, string> = { accept: 'application/json', ...extra };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

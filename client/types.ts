@@ -21,6 +21,10 @@ export type CosHeaders = {
  */
 export type Watermark = WatermarkItem[];
 /**
+ * Areas whose watermark is blurred out: a single container in the docs and Go, a list in the Java SDK (getRemoveWatermarkList), so always a list
+ */
+export type RemoveWatermark = RemoveWatermarkItem[];
+/**
  * One entry per extracted stream (StreamExtract)
  */
 export type StreamExtract = StreamExtractItem[];
@@ -39,6 +43,10 @@ export type Subtitle = {
  * Names of the files written (relative to ObjectPrefix when that is set)
  */
 export type ObjectName = string[];
+/**
+ * URLs of the files written (modelled as a repeated element by an official SDK)
+ */
+export type ObjectUrl = string[];
 export type Md5Info = {
   Md5?: string;
   ObjectName?: string;
@@ -53,7 +61,7 @@ export type Workflow = WorkflowItem[];
  */
 export type AudioMix = AudioMixItem[];
 export type AudioMixArray = AudioMixItem[];
-export type Subtitle2 = SubtitleItem[];
+export type SubtitlesSubtitle = SubtitleItem[];
 /**
  * Clips to join, in order
  */
@@ -68,12 +76,18 @@ export type ObjectTags = ObjectTagsItem[];
 export type Labels = LabelsItem[];
 export type Items = ItemsItem[];
 export type DetailedResult = DetailedResultItem[];
+/**
+ * A list in the Java SDK
+ */
+export type TopKRecognition = TopKRecognitionItem[];
 export type BodyInfo = BodyInfoItem[];
 export type BodyRecognition = BodyRecognitionItem[];
 export type PetRecognition = PetRecognitionItem[];
 export type CarRecognition = CarRecognitionItem[];
 export type FaceRecognition = FaceRecognitionItem[];
+export type ResultDetails = ResultDetailsItem[];
 export type LicenseRecognitionResult = LicenseRecognitionResultItem[];
+export type BodyRecognitionResult = BodyRecognitionResultItem[];
 export type TimeInfo = TimeInfoItem[];
 export type WordList = WordListItem[];
 export type SentenceList = SentenceListItem[];
@@ -105,6 +119,11 @@ export type FillInput = {
 }[];
 export type SpliceInfo = SpliceInfoItem[];
 export type MatchDetail = MatchDetailItem[];
+export type DetectionAudio = {
+  Similar?: string;
+  [k: string]: unknown;
+}[];
+export type Detection = DetectionItem[];
 export type Polygon = {
   X?: string;
   Y?: string;
@@ -112,1359 +131,469 @@ export type Polygon = {
 }[];
 export type ItemPolygon = Location[];
 export type WordCoordPoint = WordCoordPointItem[];
-export type Words2 = WordsItem2[];
+export type TextDetectionsWords = TextDetectionsWordsItem[];
 export type WordPolygon = WordPolygonItem[];
 export type TextDetections = TextDetectionsItem[];
 /**
- * Requested ids CI does not know; absent when all exist
- */
-export type NonExistJobIds = string[];
-/**
  * A media job with Tag Transcode
  */
-export type MediaTranscodeJob = MediaJobCommon & {
+export type MediaTranscodeJob = JobBase & {
   Tag: "Transcode";
-  /**
-   * Audio/video transcoding
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Transcode?: Transcode;
-    Subtitles?: Subtitles;
-    [k: string]: unknown;
-  };
+  Operation?: TranscodeOperation;
 };
 /**
  * A media job with Tag GeneratePlayList
  */
-export type MediaGeneratePlayListJob = MediaJobCommon & {
+export type MediaGeneratePlayListJob = JobBase & {
   Tag: "GeneratePlayList";
-  /**
-   * Play-list generation (live-transcode variant of Transcode)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Transcode?: Transcode;
-    Subtitles?: Subtitles;
-    [k: string]: unknown;
-  };
+  Operation?: GeneratePlayListOperation;
 };
 /**
  * A media job with Tag Animation
  */
-export type MediaAnimationJob = MediaJobCommon & {
+export type MediaAnimationJob = JobBase & {
   Tag: "Animation";
-  /**
-   * Video to animated image
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Animation?: Animation;
-    [k: string]: unknown;
-  };
+  Operation?: AnimationOperation;
 };
 /**
  * A media job with Tag Snapshot
  */
-export type MediaSnapshotJob = MediaJobCommon & {
+export type MediaSnapshotJob = JobBase & {
   Tag: "Snapshot";
-  /**
-   * Video snapshots / sprite images
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Snapshot?: Snapshot;
-    SnapshotPrefix?: string;
-    [k: string]: unknown;
-  };
+  Operation?: SnapshotOperation;
 };
 /**
  * A media job with Tag SmartCover
  */
-export type MediaSmartCoverJob = MediaJobCommon & {
+export type MediaSmartCoverJob = JobBase & {
   Tag: "SmartCover";
-  /**
-   * Smart cover selection
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SmartCover?: SmartCover;
-    [k: string]: unknown;
-  };
+  Operation?: SmartCoverOperation;
 };
 /**
  * A media job with Tag Concat
  */
-export type MediaConcatJob = MediaJobCommon & {
+export type MediaConcatJob = JobBase & {
   Tag: "Concat";
-  /**
-   * Audio/video concatenation
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ConcatTemplate?: ConcatTemplate;
-    [k: string]: unknown;
-  };
+  Operation?: ConcatOperation;
 };
 /**
  * A media job with Tag VideoProcess
  */
-export type MediaVideoProcessJob = MediaJobCommon & {
+export type MediaVideoProcessJob = JobBase & {
   Tag: "VideoProcess";
-  /**
-   * Video processing (colour enhance, sharpen)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoProcess?: VideoProcess;
-    [k: string]: unknown;
-  };
+  Operation?: VideoProcessOperation;
 };
 /**
  * A media job with Tag VideoEnhance
  */
-export type MediaVideoEnhanceJob = MediaJobCommon & {
+export type MediaVideoEnhanceJob = JobBase & {
   Tag: "VideoEnhance";
-  /**
-   * Picture-quality enhancement
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoEnhance?: VideoEnhance;
-    [k: string]: unknown;
-  };
+  Operation?: VideoEnhanceOperation;
 };
 /**
  * A media job with Tag SuperResolution
  */
-export type MediaSuperResolutionJob = MediaJobCommon & {
+export type MediaSuperResolutionJob = JobBase & {
   Tag: "SuperResolution";
-  /**
-   * Super resolution
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SuperResolution?: SuperResolution;
-    [k: string]: unknown;
-  };
+  Operation?: SuperResolutionOperation;
 };
 /**
  * A media job with Tag SDRtoHDR
  */
-export type MediaSDRtoHDRJob = MediaJobCommon & {
+export type MediaSDRtoHDRJob = JobBase & {
   Tag: "SDRtoHDR";
-  /**
-   * SDR to HDR
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SDRtoHDR?: {
-      HdrMode?: string;
-      [k: string]: unknown;
-    };
-    [k: string]: unknown;
-  };
+  Operation?: SDRtoHDROperation;
 };
 /**
  * A media job with Tag Segment
  */
-export type MediaSegmentJob = MediaJobCommon & {
+export type MediaSegmentJob = JobBase & {
   Tag: "Segment";
-  /**
-   * Remuxing / segmenting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    Segment?: Segment;
-    [k: string]: unknown;
-  };
+  Operation?: SegmentOperation;
 };
 /**
  * A media job with Tag VideoMontage
  */
-export type MediaVideoMontageJob = MediaJobCommon & {
+export type MediaVideoMontageJob = JobBase & {
   Tag: "VideoMontage";
-  /**
-   * Highlights montage
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoMontage?: VideoMontage;
-    [k: string]: unknown;
-  };
+  Operation?: VideoMontageOperation;
 };
 /**
  * A media job with Tag VoiceSeparate
  */
-export type MediaVoiceSeparateJob = MediaJobCommon & {
+export type MediaVoiceSeparateJob = JobBase & {
   Tag: "VoiceSeparate";
-  /**
-   * Voice / background separation
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VoiceSeparate?: VoiceSeparate;
-    [k: string]: unknown;
-  };
+  Operation?: VoiceSeparateOperation;
 };
 /**
  * A media job with Tag DigitalWatermark
  */
-export type MediaDigitalWatermarkJob = MediaJobCommon & {
+export type MediaDigitalWatermarkJob = JobBase & {
   Tag: "DigitalWatermark";
-  /**
-   * Add a digital watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: DigitalWatermarkOperation;
 };
 /**
  * A media job with Tag ExtractDigitalWatermark
  */
-export type MediaExtractDigitalWatermarkJob = MediaJobCommon & {
+export type MediaExtractDigitalWatermarkJob = JobBase & {
   Tag: "ExtractDigitalWatermark";
-  /**
-   * Extract a digital watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ExtractDigitalWatermark?: ExtractDigitalWatermark;
-    [k: string]: unknown;
-  };
+  Operation?: ExtractDigitalWatermarkOperation;
 };
 /**
  * A media job with Tag Watermark
  */
-export type MediaWatermarkJob = MediaJobCommon & {
+export type MediaWatermarkJob = JobBase & {
   Tag: "Watermark";
-  /**
-   * Visible video watermark
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: WatermarkOperation;
 };
 /**
  * A media job with Tag VideoTag
  */
-export type MediaVideoTagJob = MediaJobCommon & {
+export type MediaVideoTagJob = JobBase & {
   Tag: "VideoTag";
-  /**
-   * Video tagging
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoTag?: {
-      Scenario?: string;
-      Text?: string;
-      [k: string]: unknown;
-    };
-    VideoTagResult?: VideoTagResult;
-    [k: string]: unknown;
-  };
+  Operation?: VideoTagOperation;
 };
 /**
  * A media job with Tag MediaInfo
  */
-export type MediaMediaInfoJob = MediaJobCommon & {
+export type MediaMediaInfoJob = JobBase & {
   Tag: "MediaInfo";
-  /**
-   * Media information of the input (result in MediaInfo)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: MediaInfoOperation;
 };
 /**
  * A media job with Tag QualityEstimate
  */
-export type MediaQualityEstimateJob = MediaJobCommon & {
+export type MediaQualityEstimateJob = JobBase & {
   Tag: "QualityEstimate";
-  /**
-   * Video quality score
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    QualityEstimateConfig?: {
-      Rotate?: string;
-      Mode?: string;
-      [k: string]: unknown;
-    };
-    QualityEstimate?: QualityEstimate;
-    [k: string]: unknown;
-  };
+  Operation?: QualityEstimateOperation;
 };
 /**
  * A media job with Tag StreamExtract
  */
-export type MediaStreamExtractJob = MediaJobCommon & {
+export type MediaStreamExtractJob = JobBase & {
   Tag: "StreamExtract";
-  /**
-   * Stream extraction (streams listed in Output.StreamExtract)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    [k: string]: unknown;
-  };
+  Operation?: StreamExtractOperation;
 };
 /**
  * A media job with Tag SegmentVideoBody
  */
-export type MediaSegmentVideoBodyJob = MediaJobCommon & {
+export type MediaSegmentVideoBodyJob = JobBase & {
   Tag: "SegmentVideoBody";
-  /**
-   * Portrait matting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SegmentVideoBody?: SegmentVideoBody;
-    [k: string]: unknown;
-  };
+  Operation?: SegmentVideoBodyOperation;
 };
 /**
  * A media job with Tag VideoTargetRec
  */
-export type MediaVideoTargetRecJob = MediaJobCommon & {
+export type MediaVideoTargetRecJob = JobBase & {
   Tag: "VideoTargetRec";
-  /**
-   * Video object detection
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoTargetRec?: VideoTargetRec;
-    VideoTargetRecResult?: VideoTargetRecResult;
-    [k: string]: unknown;
-  };
+  Operation?: VideoTargetRecOperation;
 };
 /**
  * A media job with Tag SplitVideoParts
  */
-export type MediaSplitVideoPartsJob = MediaJobCommon & {
+export type MediaSplitVideoPartsJob = JobBase & {
   Tag: "SplitVideoParts";
-  /**
-   * Video scene splitting
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SplitVideoParts?: {
-      Mode?: string;
-      [k: string]: unknown;
-    };
-    SplitVideoInfoResult?: SplitVideoInfoResult;
-    [k: string]: unknown;
-  };
+  Operation?: SplitVideoPartsOperation;
 };
 /**
  * A media job with Tag Tts
  */
-export type MediaTtsJob = MediaJobCommon & {
+export type MediaTtsJob = JobBase & {
   Tag: "Tts";
-  /**
-   * Text to speech (the workflow callback sample nests Input{CosHeaders} inside Operation, ci-jobs.md §10.8)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    TtsTpl?: TtsTpl;
-    TtsConfig?: {
-      Input?: string;
-      InputType?: string;
-      [k: string]: unknown;
-    };
-    Input?: Input;
-    [k: string]: unknown;
-  };
+  Operation?: TtsOperation;
 };
 /**
  * A media job with Tag NoiseReduction
  */
-export type MediaNoiseReductionJob = MediaJobCommon & {
+export type MediaNoiseReductionJob = JobBase & {
   Tag: "NoiseReduction";
-  /**
-   * Audio noise reduction
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    NoiseReduction?: {
-      Format?: string;
-      Samplerate?: string;
-      [k: string]: unknown;
-    };
-    [k: string]: unknown;
-  };
+  Operation?: NoiseReductionOperation;
 };
 /**
  * A media job with Tag SpeechRecognition
  */
-export type MediaSpeechRecognitionJob = MediaJobCommon & {
+export type MediaSpeechRecognitionJob = JobBase & {
   Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
 };
 /**
  * A media job with Tag SoundHound
  */
-export type MediaSoundHoundJob = MediaJobCommon & {
+export type MediaSoundHoundJob = JobBase & {
   Tag: "SoundHound";
-  /**
-   * Song recognition
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    SoundHoundResult?: SoundHoundResult;
-    [k: string]: unknown;
-  };
+  Operation?: SoundHoundOperation;
 };
 /**
  * A media job with Tag VocalScore
  */
-export type MediaVocalScoreJob = MediaJobCommon & {
+export type MediaVocalScoreJob = JobBase & {
   Tag: "VocalScore";
-  /**
-   * Singing score
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VocalScore?: {
-      StandardObject?: string;
-      [k: string]: unknown;
-    };
-    VocalScoreResult?: VocalScoreResult;
-    [k: string]: unknown;
-  };
+  Operation?: VocalScoreOperation;
 };
 /**
  * A media job with Tag Translation
  */
-export type MediaTranslationJob = MediaJobCommon & {
+export type MediaTranslationJob = JobBase & {
   Tag: "Translation";
+  Operation?: TranslationOperation;
 };
 /**
  * A media job with Tag WordsGeneralize
  */
-export type MediaWordsGeneralizeJob = MediaJobCommon & {
+export type MediaWordsGeneralizeJob = JobBase & {
   Tag: "WordsGeneralize";
+  Operation?: WordsGeneralizeOperation;
 };
 /**
  * A media job with Tag PicProcess
  */
-export type MediaPicProcessJob = MediaJobCommon & {
+export type MediaPicProcessJob = JobBase & {
   Tag: "PicProcess";
+  Operation?: PicProcessOperation;
 };
 /**
  * A media job with Tag PosterProduction
  */
-export type MediaPosterProductionJob = MediaJobCommon & {
+export type MediaPosterProductionJob = JobBase & {
   Tag: "PosterProduction";
+  Operation?: PosterProductionOperation;
 };
 /**
  * A media job with Tag FillConcat
  */
-export type MediaFillConcatJob = MediaJobCommon & {
+export type MediaFillConcatJob = JobBase & {
   Tag: "FillConcat";
-  /**
-   * Fill-and-concatenate
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    FillConcat?: FillConcat;
-    [k: string]: unknown;
-  };
+  Operation?: FillConcatOperation;
 };
 /**
  * A media job with Tag VideoSynthesis
  */
-export type MediaVideoSynthesisJob = MediaJobCommon & {
+export type MediaVideoSynthesisJob = JobBase & {
   Tag: "VideoSynthesis";
-  /**
-   * Video synthesis (picture-in-picture splice)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    VideoSynthesis?: VideoSynthesis;
-    [k: string]: unknown;
-  };
+  Operation?: VideoSynthesisOperation;
 };
 /**
  * A media job with Tag DNA
  */
-export type MediaDNAJob = MediaJobCommon & {
+export type MediaDNAJob = JobBase & {
   Tag: "DNA";
-  /**
-   * Video DNA (fingerprint) match
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    DnaConfig?: DnaConfig;
-    DnaResult?: DnaResult;
-    [k: string]: unknown;
-  };
+  Operation?: DNAOperation;
 };
 /**
  * A media job with Tag ImageInspect
  */
-export type MediaImageInspectJob = MediaJobCommon & {
+export type MediaImageInspectJob = JobBase & {
   Tag: "ImageInspect";
-  /**
-   * Image inspection (hidden-payload detection)
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
-    /**
-     * Returned when TemplateId is set
-     */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
-    /**
-     * Watermark template ids, in request order
-     */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
-    /**
-     * Caller data echoed back verbatim
-     */
-    UserData?: string;
-    /**
-     * Priority 0, 1 or 2
-     */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ImageInspect?: ImageInspect;
-    ImageInspectResult?: ImageInspectResult;
-    [k: string]: unknown;
-  };
+  Operation?: ImageInspectOperation;
 };
 /**
  * A media job with Tag ImageOCR
  */
-export type MediaImageOCRJob = MediaJobCommon & {
+export type MediaImageOCRJob = JobBase & {
   Tag: "ImageOCR";
-  /**
-   * Image OCR
-   */
-  Operation?: {
-    Tag?: string;
-    TemplateId?: string;
+  Operation?: ImageOCROperation;
+};
+/**
+ * A media job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type MediaOtherJob = JobBase & {
+  Operation?: Operation & {
     /**
-     * Returned when TemplateId is set
+     * Only on jobs with Tag Transcode, GeneratePlayList: narrow on Tag to read it
      */
-    TemplateName?: string;
-    TranscodeTemplateId?: string;
+    Transcode?: never;
     /**
-     * Watermark template ids, in request order
+     * Only on jobs with Tag Transcode, GeneratePlayList: narrow on Tag to read it
      */
-    WatermarkTemplateId?: string[];
-    Watermark?: Watermark;
-    RemoveWatermark?: RemoveWatermark;
-    DigitalWatermark?: DigitalWatermark;
-    Output?: Output;
+    Subtitles?: never;
     /**
-     * Caller data echoed back verbatim
+     * Only on jobs with Tag Animation: narrow on Tag to read it
      */
-    UserData?: string;
+    Animation?: never;
     /**
-     * Priority 0, 1 or 2
+     * Only on jobs with Tag Snapshot: narrow on Tag to read it
      */
-    JobLevel?: number | null;
-    FreeTranscode?: string;
-    CustomId?: string;
-    MediaInfo?: MediaInfo;
-    MediaResult?: MediaResult;
-    ImageOCR?: ImageOCR;
-    Detection?: Detection2;
-    [k: string]: unknown;
+    Snapshot?: never;
+    /**
+     * Only on jobs with Tag Snapshot: narrow on Tag to read it
+     */
+    SnapshotPrefix?: never;
+    /**
+     * Only on jobs with Tag SmartCover: narrow on Tag to read it
+     */
+    SmartCover?: never;
+    /**
+     * Only on jobs with Tag Concat: narrow on Tag to read it
+     */
+    ConcatTemplate?: never;
+    /**
+     * Only on jobs with Tag VideoProcess: narrow on Tag to read it
+     */
+    VideoProcess?: never;
+    /**
+     * Only on jobs with Tag VideoEnhance: narrow on Tag to read it
+     */
+    VideoEnhance?: never;
+    /**
+     * Only on jobs with Tag SuperResolution: narrow on Tag to read it
+     */
+    SuperResolution?: never;
+    /**
+     * Only on jobs with Tag SDRtoHDR: narrow on Tag to read it
+     */
+    SDRtoHDR?: never;
+    /**
+     * Only on jobs with Tag Segment: narrow on Tag to read it
+     */
+    Segment?: never;
+    /**
+     * Only on jobs with Tag VideoMontage: narrow on Tag to read it
+     */
+    VideoMontage?: never;
+    /**
+     * Only on jobs with Tag VoiceSeparate: narrow on Tag to read it
+     */
+    VoiceSeparate?: never;
+    /**
+     * Only on jobs with Tag ExtractDigitalWatermark: narrow on Tag to read it
+     */
+    ExtractDigitalWatermark?: never;
+    /**
+     * Only on jobs with Tag VideoTag: narrow on Tag to read it
+     */
+    VideoTag?: never;
+    /**
+     * Only on jobs with Tag VideoTag: narrow on Tag to read it
+     */
+    VideoTagResult?: never;
+    /**
+     * Only on jobs with Tag QualityEstimate: narrow on Tag to read it
+     */
+    QualityEstimateConfig?: never;
+    /**
+     * Only on jobs with Tag QualityEstimate: narrow on Tag to read it
+     */
+    QualityEstimate?: never;
+    /**
+     * Only on jobs with Tag SegmentVideoBody: narrow on Tag to read it
+     */
+    SegmentVideoBody?: never;
+    /**
+     * Only on jobs with Tag VideoTargetRec: narrow on Tag to read it
+     */
+    VideoTargetRec?: never;
+    /**
+     * Only on jobs with Tag VideoTargetRec: narrow on Tag to read it
+     */
+    VideoTargetRecResult?: never;
+    /**
+     * Only on jobs with Tag SplitVideoParts: narrow on Tag to read it
+     */
+    SplitVideoParts?: never;
+    /**
+     * Only on jobs with Tag SplitVideoParts: narrow on Tag to read it
+     */
+    SplitVideoInfoResult?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    TtsTpl?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    TtsConfig?: never;
+    /**
+     * Only on jobs with Tag Tts: narrow on Tag to read it
+     */
+    Input?: never;
+    /**
+     * Only on jobs with Tag NoiseReduction: narrow on Tag to read it
+     */
+    NoiseReduction?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+    /**
+     * Only on jobs with Tag SoundHound: narrow on Tag to read it
+     */
+    SoundHoundResult?: never;
+    /**
+     * Only on jobs with Tag VocalScore: narrow on Tag to read it
+     */
+    VocalScore?: never;
+    /**
+     * Only on jobs with Tag VocalScore: narrow on Tag to read it
+     */
+    VocalScoreResult?: never;
+    /**
+     * Only on jobs with Tag Translation: narrow on Tag to read it
+     */
+    Translation?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralize?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralizeResult?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcess?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcessResult?: never;
+    /**
+     * Only on jobs with Tag PosterProduction: narrow on Tag to read it
+     */
+    PosterProduction?: never;
+    /**
+     * Only on jobs with Tag FillConcat: narrow on Tag to read it
+     */
+    FillConcat?: never;
+    /**
+     * Only on jobs with Tag VideoSynthesis: narrow on Tag to read it
+     */
+    VideoSynthesis?: never;
+    /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DnaConfig?: never;
+    /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DnaResult?: never;
+    /**
+     * Only on jobs with Tag DNA: narrow on Tag to read it
+     */
+    DNAResult?: never;
+    /**
+     * Only on jobs with Tag ImageInspect: narrow on Tag to read it
+     */
+    ImageInspect?: never;
+    /**
+     * Only on jobs with Tag ImageInspect: narrow on Tag to read it
+     */
+    ImageInspectResult?: never;
+    /**
+     * Only on jobs with Tag ImageOCR: narrow on Tag to read it
+     */
+    ImageOCR?: never;
+    /**
+     * Only on jobs with Tag ImageOCR: narrow on Tag to read it
+     */
+    Detection?: never;
   };
 };
 /**
- * One media job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * One media job: checking Tag narrows it to that Tag's type
  */
 export type MediaJob =
   | MediaTranscodeJob
@@ -1504,61 +633,116 @@ export type MediaJob =
   | MediaDNAJob
   | MediaImageInspectJob
   | MediaImageOCRJob
-  | MediaJobCommon;
+  | MediaOtherJob;
 /**
  * A pic job with Tag PicProcess
  */
-export type PicPicProcessJob = PicJobCommon & {
+export type PicPicProcessJob = JobBase & {
   Tag: "PicProcess";
+  Operation?: PicProcessOperation;
 };
 /**
  * A pic job with Tag PosterProduction
  */
-export type PicPosterProductionJob = PicJobCommon & {
+export type PicPosterProductionJob = JobBase & {
   Tag: "PosterProduction";
+  Operation?: PosterProductionOperation;
 };
 /**
- * One pic job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * A pic job whose Tag this version does not know (CI adds new ones): the common fields
  */
-export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicJobCommon;
+export type PicOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcess?: never;
+    /**
+     * Only on jobs with Tag PicProcess: narrow on Tag to read it
+     */
+    PicProcessResult?: never;
+    /**
+     * Only on jobs with Tag PosterProduction: narrow on Tag to read it
+     */
+    PosterProduction?: never;
+  };
+};
+/**
+ * One pic job: checking Tag narrows it to that Tag's type
+ */
+export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicOtherJob;
 /**
  * A ai job with Tag Translation
  */
-export type AiTranslationJob = AiJobCommon & {
+export type AiTranslationJob = JobBase & {
   Tag: "Translation";
+  Operation?: TranslationOperation;
 };
 /**
  * A ai job with Tag WordsGeneralize
  */
-export type AiWordsGeneralizeJob = AiJobCommon & {
+export type AiWordsGeneralizeJob = JobBase & {
   Tag: "WordsGeneralize";
+  Operation?: WordsGeneralizeOperation;
 };
 /**
  * A ai job with Tag SpeechRecognition
  */
-export type AiSpeechRecognitionJob = AiJobCommon & {
+export type AiSpeechRecognitionJob = JobBase & {
   Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
 };
 /**
- * One ai job: a known Tag narrows it to its own type; a Tag CI adds later has the common fields
+ * A ai job whose Tag this version does not know (CI adds new ones): the common fields
  */
-export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiJobCommon;
+export type AiOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag Translation: narrow on Tag to read it
+     */
+    Translation?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralize?: never;
+    /**
+     * Only on jobs with Tag WordsGeneralize: narrow on Tag to read it
+     */
+    WordsGeneralizeResult?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+  };
+};
+/**
+ * One ai job: checking Tag narrows it to that Tag's type
+ */
+export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiOtherJob;
 /**
  * A batch job with Type Workflow
  */
-export type BatchWorkflowJob = BatchJobCommon & {
+export type BatchWorkflowJob = BatchJobBase & {
   Type: "Workflow";
 };
 /**
  * A batch job with Type Job
  */
-export type BatchJobJob = BatchJobCommon & {
+export type BatchJobJob = BatchJobBase & {
   Type: "Job";
 };
 /**
- * One batch job: a known Type narrows it to its own type; a Type CI adds later has the common fields
+ * A batch job whose Type this version does not know (CI adds new ones): the common fields
  */
-export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchJobCommon;
+export type BatchOtherJob = BatchJobBase & {};
+/**
+ * One batch job: checking Type narrows it to that Type's type
+ */
+export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchOtherJob;
 
 export interface JobQueryRequest {
   /**
@@ -1655,10 +839,7 @@ export interface WatermarkItem {
   Text?: Text;
   [k: string]: unknown;
 }
-/**
- * Area whose watermark is blurred out (a single container in the docs, Go and Java)
- */
-export interface RemoveWatermark {
+export interface RemoveWatermarkItem {
   Dx?: string;
   Dy?: string;
   Width?: string;
@@ -1678,7 +859,7 @@ export interface DigitalWatermark {
    */
   Message?: string;
   Version?: string;
-  IgnoreError?: boolean;
+  IgnoreError?: boolean | null | string;
   /**
    * Sub-step state; known values: Running, Success, Failed
    */
@@ -1723,12 +904,12 @@ export interface Format {
   Duration?: string;
   FormatLongName?: string;
   FormatName?: string;
-  NumProgram?: number | null;
-  NumStream?: number | null;
+  NumProgram?: number | null | string;
+  NumStream?: number | null | string;
   /**
    * Bytes
    */
-  Size?: number | null;
+  Size?: number | null | string;
   /**
    * Seconds as text (not a timestamp)
    */
@@ -1737,7 +918,7 @@ export interface Format {
 }
 export interface AudioItem {
   Bitrate?: string;
-  Channel?: number | null;
+  Channel?: number | null | string;
   ChannelLayout?: string;
   CodecLongName?: string;
   CodecName?: string;
@@ -1748,10 +929,10 @@ export interface AudioItem {
   CodecTagString?: string;
   CodecTimeBase?: string;
   Duration?: string;
-  Index?: number | null;
+  Index?: number | null | string;
   Language?: string;
   SampleFmt?: string;
-  SampleRate?: number | null;
+  SampleRate?: number | null | string;
   StartTime?: string;
   Timebase?: string;
   [k: string]: unknown;
@@ -1783,20 +964,20 @@ export interface VideoItem {
    * e.g. 25.000000 or 50/1
    */
   Fps?: string;
-  HasBFrame?: number | null;
-  Height?: number | null;
-  Index?: number | null;
+  HasBFrame?: number | null | string;
+  Height?: number | null | string;
+  Index?: number | null | string;
   Language?: string;
   Level?: string;
-  NumFrames?: number | null;
+  NumFrames?: number | null | string;
   PixFormat?: string;
   Profile?: string;
-  RefFrames?: number | null;
+  RefFrames?: number | null | string;
   Rotation?: string;
   Sar?: string;
   StartTime?: string;
   Timebase?: string;
-  Width?: number | null;
+  Width?: number | null | string;
   [k: string]: unknown;
 }
 export interface Stream {
@@ -1820,6 +1001,7 @@ export interface SpriteOutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   [k: string]: unknown;
@@ -1828,6 +1010,7 @@ export interface OutputFile {
   Bucket?: string;
   Region?: string;
   ObjectName?: ObjectName;
+  ObjectUrl?: ObjectUrl;
   ObjectPrefix?: string;
   Md5Info?: Md5Info;
   SpriteOutputFile?: SpriteOutputFile;
@@ -1866,7 +1049,7 @@ export interface Operation {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -1898,7 +1081,7 @@ export interface ColorParam {
   ColorPrimaries?: string;
   [k: string]: unknown;
 }
-export interface Video2 {
+export interface TranscodeVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -1935,7 +1118,7 @@ export interface TimeInterval {
   Duration?: string;
   [k: string]: unknown;
 }
-export interface Audio2 {
+export interface TranscodeAudio {
   Codec?: string;
   Samplerate?: string;
   Bitrate?: string;
@@ -1947,7 +1130,7 @@ export interface Audio2 {
   [k: string]: unknown;
 }
 export interface HlsEncrypt {
-  IsHlsEncrypt?: boolean;
+  IsHlsEncrypt?: boolean | null | string;
   UriKey?: string;
   [k: string]: unknown;
 }
@@ -1993,9 +1176,9 @@ export interface AudioMixItem {
 }
 export interface Transcode {
   Container?: Container;
-  Video?: Video2;
+  Video?: TranscodeVideo;
   TimeInterval?: TimeInterval;
-  Audio?: Audio2;
+  Audio?: TranscodeAudio;
   TransConfig?: TransConfig;
   AudioMix?: AudioMix;
   AudioMixArray?: AudioMixArray;
@@ -2016,10 +1199,10 @@ export interface SubtitleItem {
   [k: string]: unknown;
 }
 export interface Subtitles {
-  Subtitle?: Subtitle2;
+  Subtitle?: SubtitlesSubtitle;
   [k: string]: unknown;
 }
-export interface Video3 {
+export interface AnimationVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -2032,7 +1215,7 @@ export interface Video3 {
 }
 export interface Animation {
   Container?: Container;
-  Video?: Video3;
+  Video?: AnimationVideo;
   TimeInterval?: TimeInterval;
   [k: string]: unknown;
 }
@@ -2055,8 +1238,8 @@ export interface Snapshot {
   Width?: string;
   Height?: string;
   CIParam?: string;
-  IsCheckCount?: boolean;
-  IsCheckBlack?: boolean;
+  IsCheckCount?: boolean | null | string;
+  IsCheckBlack?: boolean | null | string;
   BlackLevel?: string;
   PixelBlackThreshold?: string;
   SnapshotOutMode?: string;
@@ -2094,8 +1277,8 @@ export interface SceneChangeInfo {
 }
 export interface ConcatTemplate {
   ConcatFragment?: ConcatFragment;
-  Audio?: Audio2;
-  Video?: Video2;
+  Audio?: TranscodeAudio;
+  Video?: TranscodeVideo;
   Container?: Container;
   Index?: string;
   AudioMix?: AudioMix;
@@ -2105,14 +1288,14 @@ export interface ConcatTemplate {
   [k: string]: unknown;
 }
 export interface ColorEnhance {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   Contrast?: string;
   Correction?: string;
   Saturation?: string;
   [k: string]: unknown;
 }
 export interface MsSharpen {
-  Enable?: boolean;
+  Enable?: boolean | null | string;
   SharpenLevel?: string;
   [k: string]: unknown;
 }
@@ -2123,7 +1306,7 @@ export interface VideoProcess {
 }
 export interface SuperResolution {
   Resolution?: string;
-  EnableScaleUp?: boolean;
+  EnableScaleUp?: boolean | null | string;
   Version?: string;
   [k: string]: unknown;
 }
@@ -2158,7 +1341,7 @@ export interface Segment {
   AIGCMetadata?: AIGCMetadata;
   [k: string]: unknown;
 }
-export interface Video4 {
+export interface VideoMontageVideo {
   Codec?: string;
   Width?: string;
   Height?: string;
@@ -2170,8 +1353,8 @@ export interface Video4 {
 }
 export interface VideoMontage {
   Container?: Container;
-  Video?: Video4;
-  Audio?: Audio2;
+  Video?: VideoMontageVideo;
+  Audio?: TranscodeAudio;
   Duration?: string;
   Scene?: string;
   AudioMix?: AudioMix;
@@ -2205,7 +1388,7 @@ export interface ExtractDigitalWatermark {
 export interface TagsItem {
   Tag?: string;
   TagCls?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface BBoxItem {
@@ -2218,13 +1401,13 @@ export interface BBoxItem {
 export interface DetailPerSecondItem {
   TimeStamp?: string;
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   BBox?: BBox;
   [k: string]: unknown;
 }
 export interface PersonTagsItem {
   Name?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   Count?: string;
   DetailPerSecond?: DetailPerSecond;
   [k: string]: unknown;
@@ -2258,7 +1441,7 @@ export interface ObjectTagsItem {
 export interface LabelsItem {
   First?: string;
   Second?: string;
-  Confidence?: number | null;
+  Confidence?: number | null | string;
   [k: string]: unknown;
 }
 export interface Data {
@@ -2296,8 +1479,8 @@ export interface DetailedResultItem {
   [k: string]: unknown;
 }
 export interface VqaPlusResult {
-  NoAudio?: boolean;
-  NoVideo?: boolean;
+  NoAudio?: boolean | null | string;
+  NoVideo?: boolean | null | string;
   DetailedResult?: DetailedResult;
   [k: string]: unknown;
 }
@@ -2325,7 +1508,13 @@ export interface SegmentVideoBody {
   RemoveBlue?: string;
   [k: string]: unknown;
 }
-export interface Video5 {
+export interface TopKRecognitionItem {
+  Time?: string;
+  Url?: string;
+  Score?: string;
+  [k: string]: unknown;
+}
+export interface TransTplVideo {
   Codec?: string;
   Bitrate?: string;
   Crf?: string;
@@ -2336,10 +1525,13 @@ export interface Video5 {
 }
 export interface TransTpl {
   Container?: Container;
-  Video?: Video5;
+  Video?: TransTplVideo;
   [k: string]: unknown;
 }
 export interface VideoTargetRec {
+  Version?: string;
+  SnapshotFreq?: string;
+  TopKRecognition?: TopKRecognition;
   Body?: string;
   Pet?: string;
   Car?: string;
@@ -2386,10 +1578,23 @@ export interface FaceRecognitionItem {
   FaceInfo?: BodyInfo;
   [k: string]: unknown;
 }
+export interface ResultDetailsItem {
+  Time?: string;
+  Url?: string;
+  ResultInfo?: BodyInfo;
+  [k: string]: unknown;
+}
 export interface LicenseRecognitionResultItem {
   Time?: string;
   Url?: string;
   PlateInfo?: BodyInfo;
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
+  [k: string]: unknown;
+}
+export interface BodyRecognitionResultItem {
+  FusionScore?: string;
+  ResultDetails?: ResultDetails;
   [k: string]: unknown;
 }
 export interface VideoTargetRecResult {
@@ -2398,6 +1603,10 @@ export interface VideoTargetRecResult {
   CarRecognition?: CarRecognition;
   FaceRecognition?: FaceRecognition;
   LicenseRecognitionResult?: LicenseRecognitionResult;
+  BodyRecognitionResult?: BodyRecognitionResult;
+  PetRecognitionResult?: BodyRecognitionResult;
+  CarRecognitionResult?: BodyRecognitionResult;
+  FaceRecognitionResult?: BodyRecognitionResult;
   Sensitive?: string;
   [k: string]: unknown;
 }
@@ -2482,7 +1691,7 @@ export interface SpeechRecognitionResult {
   /**
    * Audio length in seconds
    */
-  AudioTime?: number | null;
+  AudioTime?: number | null | string;
   /**
    * Recognised text, one entry per segment
    */
@@ -2496,7 +1705,7 @@ export interface SpeechRecognitionResult {
 /**
  * Speech recognition
  */
-export interface Operation2 {
+export interface SpeechRecognitionOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2519,7 +1728,7 @@ export interface Operation2 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2527,9 +1736,6 @@ export interface Operation2 {
   SpeechRecognition?: SpeechRecognition;
   SpeechRecognitionResult?: SpeechRecognitionResult;
   [k: string]: unknown;
-}
-export interface JobsDetailItem {
-  Operation?: Operation2;
 }
 export interface SongListItem {
   Inlier?: string;
@@ -2568,7 +1774,7 @@ export interface VocalScoreResult {
 /**
  * Document translation
  */
-export interface Operation3 {
+export interface TranslationOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2591,7 +1797,7 @@ export interface Operation3 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2602,9 +1808,6 @@ export interface Operation3 {
     [k: string]: unknown;
   };
   [k: string]: unknown;
-}
-export interface JobsDetailItem2 {
-  Operation?: Operation3;
 }
 export interface WordsGeneralize {
   NerMethod?: string;
@@ -2626,7 +1829,7 @@ export interface WordsGeneralizeResult {
 /**
  * Word segmentation
  */
-export interface Operation4 {
+export interface WordsGeneralizeOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2649,7 +1852,7 @@ export interface Operation4 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2658,9 +1861,6 @@ export interface Operation4 {
   WordsGeneralizeResult?: WordsGeneralizeResult;
   [k: string]: unknown;
 }
-export interface JobsDetailItem3 {
-  Operation?: Operation4;
-}
 export interface PicProcess {
   IsPicInfo?: string;
   ProcessRule?: string;
@@ -2668,14 +1868,14 @@ export interface PicProcess {
 }
 export interface ImageInfo {
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
   /**
    * Average colour, hex text
    */
   Ave?: string;
-  Orientation?: number | null;
+  Orientation?: number | null | string;
   [k: string]: unknown;
 }
 export interface OriginalInfo {
@@ -2692,13 +1892,13 @@ export interface OriginalInfo {
 export interface ProcessResult {
   Etag?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Quality?: number | null;
-  Size?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Quality?: number | null | string;
+  Size?: number | null | string;
   [k: string]: unknown;
 }
-export interface OriginalInfo2 {
+export interface UploadResultOriginalInfo {
   Key?: string;
   Location?: string;
   ETag?: string;
@@ -2710,10 +1910,10 @@ export interface ObjectItem {
   Key?: string;
   Location?: string;
   Format?: string;
-  Width?: number | null;
-  Height?: number | null;
-  Size?: number | null;
-  Quality?: number | null;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  Size?: number | null | string;
+  Quality?: number | null | string;
   Etag?: string;
   ETag?: string;
   AIGCMetadata?: AIGCMetadata;
@@ -2724,7 +1924,7 @@ export interface ProcessResults {
   [k: string]: unknown;
 }
 export interface UploadResult {
-  OriginalInfo?: OriginalInfo2;
+  OriginalInfo?: UploadResultOriginalInfo;
   ProcessResults?: ProcessResults;
   [k: string]: unknown;
 }
@@ -2741,7 +1941,7 @@ export interface PicProcessResult {
 /**
  * Picture processing
  */
-export interface Operation5 {
+export interface PicProcessOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2764,7 +1964,7 @@ export interface Operation5 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
@@ -2772,9 +1972,6 @@ export interface Operation5 {
   PicProcess?: PicProcess;
   PicProcessResult?: PicProcessResult;
   [k: string]: unknown;
-}
-export interface JobsDetailItem4 {
-  Operation?: Operation5;
 }
 export interface PosterProduction {
   TemplateId?: string;
@@ -2789,7 +1986,7 @@ export interface PosterProduction {
 /**
  * Poster production
  */
-export interface Operation6 {
+export interface PosterProductionOperation {
   Tag?: string;
   TemplateId?: string;
   /**
@@ -2812,16 +2009,13 @@ export interface Operation6 {
   /**
    * Priority 0, 1 or 2
    */
-  JobLevel?: number | null;
+  JobLevel?: number | null | string;
   FreeTranscode?: string;
   CustomId?: string;
   MediaInfo?: MediaInfo;
   MediaResult?: MediaResult;
   PosterProduction?: PosterProduction;
   [k: string]: unknown;
-}
-export interface JobsDetailItem5 {
-  Operation?: Operation6;
 }
 export interface FillConcat {
   Format?: string;
@@ -2856,18 +2050,18 @@ export interface MatchDetailItem {
   SrcEndTime?: string;
   [k: string]: unknown;
 }
-export interface Detection {
+export interface DetectionItem {
   VideoId?: string;
   Similar?: string;
   SimilarDuration?: string;
   Duration?: string;
   MatchDetail?: MatchDetail;
-  Audio?: {
-    Similar?: string;
-    [k: string]: unknown;
-  };
+  Audio?: DetectionAudio;
   [k: string]: unknown;
 }
+/**
+ * The Java SDK spelling of DnaResult
+ */
 export interface DnaResult {
   VideoId?: string;
   Duration?: string;
@@ -2879,7 +2073,7 @@ export interface ImageInspect {
   ProcessType?: string;
   [k: string]: unknown;
 }
-export interface ProcessResult2 {
+export interface ImageInspectResultProcessResult {
   PicSize?: string;
   PicType?: string;
   Suspicious?: string;
@@ -2900,7 +2094,7 @@ export interface ImageInspectResult {
   Message?: string;
   InputObjectName?: string;
   InputObjectUrl?: string;
-  ProcessResult?: ProcessResult2;
+  ProcessResult?: ImageInspectResultProcessResult;
   [k: string]: unknown;
 }
 export interface ImageOCR {
@@ -2916,7 +2110,7 @@ export interface WordCoordPointItem {
   WordCoordinate?: Polygon;
   [k: string]: unknown;
 }
-export interface WordsItem2 {
+export interface TextDetectionsWordsItem {
   Confidence?: string;
   Character?: string;
   WordCoordPoint?: WordCoordPoint;
@@ -2934,11 +2128,11 @@ export interface TextDetectionsItem {
   Confidence?: string;
   Polygon?: Polygon;
   ItemPolygon?: ItemPolygon;
-  Words?: Words2;
+  Words?: TextDetectionsWords;
   WordPolygon?: WordPolygon;
   [k: string]: unknown;
 }
-export interface Detection2 {
+export interface ImageOCRDetection {
   InputObjectName?: string;
   InputObjectUrl?: string;
   ObjectName?: string;
@@ -2974,14 +2168,21 @@ export interface JobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
@@ -3012,9 +2213,9 @@ export interface ErrorEnvelope {
   };
 }
 /**
- * One job; Operation depends on Tag (fields every media job has)
+ * One job; Operation depends on Tag (the fields every job has)
  */
-export interface MediaJobCommon {
+export interface JobBase {
   /**
    * Success, or an error code (meaningful only when State is Failed)
    */
@@ -3039,7 +2240,7 @@ export interface MediaJobCommon {
   /**
    * Percent 0..100; often absent
    */
-  Progress?: number | null;
+  Progress?: number | null | string;
   CreationTime?: string | null;
   /**
    * null while the job has not started
@@ -3054,6 +2255,1129 @@ export interface MediaJobCommon {
   Input?: Input;
   Operation?: Operation;
   Workflow?: Workflow;
+  [k: string]: unknown;
+}
+/**
+ * Audio/video transcoding
+ */
+export interface TranscodeOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Transcode?: Transcode;
+  Subtitles?: Subtitles;
+  [k: string]: unknown;
+}
+/**
+ * Play-list generation (live-transcode variant of Transcode)
+ */
+export interface GeneratePlayListOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Transcode?: Transcode;
+  Subtitles?: Subtitles;
+  [k: string]: unknown;
+}
+/**
+ * Video to animated image
+ */
+export interface AnimationOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Animation?: Animation;
+  [k: string]: unknown;
+}
+/**
+ * Video snapshots / sprite images
+ */
+export interface SnapshotOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Snapshot?: Snapshot;
+  SnapshotPrefix?: string;
+  [k: string]: unknown;
+}
+/**
+ * Smart cover selection
+ */
+export interface SmartCoverOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SmartCover?: SmartCover;
+  [k: string]: unknown;
+}
+/**
+ * Audio/video concatenation
+ */
+export interface ConcatOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ConcatTemplate?: ConcatTemplate;
+  [k: string]: unknown;
+}
+/**
+ * Video processing (colour enhance, sharpen)
+ */
+export interface VideoProcessOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoProcess?: VideoProcess;
+  [k: string]: unknown;
+}
+/**
+ * Picture-quality enhancement
+ */
+export interface VideoEnhanceOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoEnhance?: VideoEnhance;
+  [k: string]: unknown;
+}
+/**
+ * Super resolution
+ */
+export interface SuperResolutionOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SuperResolution?: SuperResolution;
+  [k: string]: unknown;
+}
+/**
+ * SDR to HDR
+ */
+export interface SDRtoHDROperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SDRtoHDR?: {
+    HdrMode?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Remuxing / segmenting
+ */
+export interface SegmentOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  Segment?: Segment;
+  [k: string]: unknown;
+}
+/**
+ * Highlights montage
+ */
+export interface VideoMontageOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoMontage?: VideoMontage;
+  [k: string]: unknown;
+}
+/**
+ * Voice / background separation
+ */
+export interface VoiceSeparateOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VoiceSeparate?: VoiceSeparate;
+  [k: string]: unknown;
+}
+/**
+ * Add a digital watermark
+ */
+export interface DigitalWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Extract a digital watermark
+ */
+export interface ExtractDigitalWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ExtractDigitalWatermark?: ExtractDigitalWatermark;
+  [k: string]: unknown;
+}
+/**
+ * Visible video watermark
+ */
+export interface WatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Video tagging
+ */
+export interface VideoTagOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoTag?: {
+    Scenario?: string;
+    Text?: string;
+    [k: string]: unknown;
+  };
+  VideoTagResult?: VideoTagResult;
+  [k: string]: unknown;
+}
+/**
+ * Media information of the input (result in MediaInfo)
+ */
+export interface MediaInfoOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Video quality score
+ */
+export interface QualityEstimateOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  QualityEstimateConfig?: {
+    Rotate?: string;
+    Mode?: string;
+    [k: string]: unknown;
+  };
+  QualityEstimate?: QualityEstimate;
+  [k: string]: unknown;
+}
+/**
+ * Stream extraction (streams listed in Output.StreamExtract)
+ */
+export interface StreamExtractOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  [k: string]: unknown;
+}
+/**
+ * Portrait matting
+ */
+export interface SegmentVideoBodyOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SegmentVideoBody?: SegmentVideoBody;
+  [k: string]: unknown;
+}
+/**
+ * Video object detection
+ */
+export interface VideoTargetRecOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoTargetRec?: VideoTargetRec;
+  VideoTargetRecResult?: VideoTargetRecResult;
+  [k: string]: unknown;
+}
+/**
+ * Video scene splitting
+ */
+export interface SplitVideoPartsOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SplitVideoParts?: {
+    Mode?: string;
+    [k: string]: unknown;
+  };
+  SplitVideoInfoResult?: SplitVideoInfoResult;
+  [k: string]: unknown;
+}
+/**
+ * Text to speech (the workflow callback sample nests Input{CosHeaders} inside Operation, ci-jobs.md §10.8)
+ */
+export interface TtsOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  TtsTpl?: TtsTpl;
+  TtsConfig?: {
+    Input?: string;
+    InputType?: string;
+    [k: string]: unknown;
+  };
+  Input?: Input;
+  [k: string]: unknown;
+}
+/**
+ * Audio noise reduction
+ */
+export interface NoiseReductionOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  NoiseReduction?: {
+    Format?: string;
+    Samplerate?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Song recognition
+ */
+export interface SoundHoundOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  SoundHoundResult?: SoundHoundResult;
+  [k: string]: unknown;
+}
+/**
+ * Singing score
+ */
+export interface VocalScoreOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VocalScore?: {
+    StandardObject?: string;
+    [k: string]: unknown;
+  };
+  VocalScoreResult?: VocalScoreResult;
+  [k: string]: unknown;
+}
+/**
+ * Fill-and-concatenate
+ */
+export interface FillConcatOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FillConcat?: FillConcat;
+  [k: string]: unknown;
+}
+/**
+ * Video synthesis (picture-in-picture splice)
+ */
+export interface VideoSynthesisOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  VideoSynthesis?: VideoSynthesis;
+  [k: string]: unknown;
+}
+/**
+ * Video DNA (fingerprint) match
+ */
+export interface DNAOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DnaConfig?: DnaConfig;
+  DnaResult?: DnaResult;
+  DNAResult?: DnaResult;
+  [k: string]: unknown;
+}
+/**
+ * Image inspection (hidden-payload detection)
+ */
+export interface ImageInspectOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ImageInspect?: ImageInspect;
+  ImageInspectResult?: ImageInspectResult;
+  [k: string]: unknown;
+}
+/**
+ * Image OCR
+ */
+export interface ImageOCROperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  ImageOCR?: ImageOCR;
+  Detection?: ImageOCRDetection;
   [k: string]: unknown;
 }
 /**
@@ -3073,60 +3397,22 @@ export interface MediaJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
-  [k: string]: unknown;
-}
-/**
- * One job; Operation depends on Tag (fields every pic job has)
- */
-export interface PicJobCommon {
-  /**
-   * Success, or an error code (meaningful only when State is Failed)
-   */
-  Code?: string;
-  /**
-   * Error description (meaningful only when State is Failed); often empty
-   */
-  Message?: string;
-  JobId: string;
-  /**
-   * Job type, e.g. Transcode, Snapshot, PicProcess, Translation; CI adds new ones
-   */
-  Tag?: string;
-  /**
-   * Secondary step, e.g. DigitalWatermark
-   */
-  SubTag?: string;
-  /**
-   * Job state; known values: Submitted, Running, Success, Failed, Pause, Cancel
-   */
-  State: string;
-  /**
-   * Percent 0..100; often absent
-   */
-  Progress?: number | null;
-  CreationTime?: string | null;
-  /**
-   * null while the job has not started
-   */
-  StartTime?: string | null;
-  /**
-   * null while the job has not ended
-   */
-  EndTime?: string | null;
-  QueueId?: string;
-  QueueType?: string;
-  Input?: Input;
-  Operation?: Operation;
-  Workflow?: Workflow;
   [k: string]: unknown;
 }
 /**
@@ -3146,60 +3432,22 @@ export interface PicJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
-  [k: string]: unknown;
-}
-/**
- * One job; Operation depends on Tag (fields every ai job has)
- */
-export interface AiJobCommon {
-  /**
-   * Success, or an error code (meaningful only when State is Failed)
-   */
-  Code?: string;
-  /**
-   * Error description (meaningful only when State is Failed); often empty
-   */
-  Message?: string;
-  JobId: string;
-  /**
-   * Job type, e.g. Transcode, Snapshot, PicProcess, Translation; CI adds new ones
-   */
-  Tag?: string;
-  /**
-   * Secondary step, e.g. DigitalWatermark
-   */
-  SubTag?: string;
-  /**
-   * Job state; known values: Submitted, Running, Success, Failed, Pause, Cancel
-   */
-  State: string;
-  /**
-   * Percent 0..100; often absent
-   */
-  Progress?: number | null;
-  CreationTime?: string | null;
-  /**
-   * null while the job has not started
-   */
-  StartTime?: string | null;
-  /**
-   * null while the job has not ended
-   */
-  EndTime?: string | null;
-  QueueId?: string;
-  QueueType?: string;
-  Input?: Input;
-  Operation?: Operation;
-  Workflow?: Workflow;
   [k: string]: unknown;
 }
 /**
@@ -3219,21 +3467,28 @@ export interface AiJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }
 /**
- * One batch (inventory-triggered) job (fields every batch job has)
+ * One batch (inventory-triggered) job (the fields every job has)
  */
-export interface BatchJobCommon {
+export interface BatchJobBase {
   /**
    * Success, or an error code (meaningful only when State is Failed)
    */
@@ -3253,7 +3508,7 @@ export interface BatchJobCommon {
   CreationTime?: string | null;
   StartTime?: string | null;
   EndTime?: string | null;
-  Progress?: number | null;
+  Progress?: number | null | string;
   QueueId?: string;
   /**
    * What the batch job scans: an inventory manifest, a URL list file, a prefix or one object
@@ -3283,7 +3538,7 @@ export interface BatchJobCommon {
     WorkflowIds?: string;
     QueueId?: string;
     UserData?: string;
-    JobLevel?: number | null;
+    JobLevel?: number | null | string;
     CallBackFormat?: string;
     CallBackType?: string;
     CallBack?: string;
@@ -3323,7 +3578,7 @@ export interface BatchJobCommon {
       /**
        * Priority 0, 1 or 2
        */
-      JobLevel?: number | null;
+      JobLevel?: number | null | string;
       FreeTranscode?: string;
       CustomId?: string;
       MediaInfo?: MediaInfo;
@@ -3396,10 +3651,11 @@ export interface BatchJobCommon {
       VideoSynthesis?: VideoSynthesis;
       DnaConfig?: DnaConfig;
       DnaResult?: DnaResult;
+      DNAResult?: DnaResult;
       ImageInspect?: ImageInspect;
       ImageInspectResult?: ImageInspectResult;
       ImageOCR?: ImageOCR;
-      Detection?: Detection2;
+      Detection?: ImageOCRDetection;
       PicProcess?: PicProcess;
       PicProcessResult?: PicProcessResult;
       PosterProduction?: PosterProduction;
@@ -3428,14 +3684,21 @@ export interface BatchJobsEnvelope {
    */
   NonExistJobIds: string[];
   /**
-   * Only with SCHEMA_MODE=report: where CI broke the documented shape
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
    */
   SchemaErrors?: {
     /**
-     * JSON pointer into the converted CI response
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
      */
     path: string;
-    message: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
   }[];
   [k: string]: unknown;
 }

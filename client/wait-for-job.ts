@@ -29,7 +29,8 @@ export interface WaitForJobOptions<J> {
 
 export interface JobLike {
   State: string;
-  Progress?: number | null;
+  /** A number, or CI's own text when it sent something unreadable (the answer's SchemaErrors says so). */
+  Progress?: number | string | null;
 }
 
 const MAX_INTERVAL_MS = 15_000;

@@ -5,6 +5,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScfContext, ScfHttpEvent, ScfHttpResult } from '../shared/scf/event';
+import { listen } from './listen';
 
 export type MainHandler = (event: ScfHttpEvent, context: ScfContext) => Promise<ScfHttpResult>;
 
@@ -63,7 +64,7 @@ export async function startLocalServer(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
+  await listen(server, port, host);
   const { port: actual } = server.address() as AddressInfo;
   return { server, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}` };
 }

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { startEmulator } from './emulator/server';
 import { serveDemo } from './demo/serve-demo';
+import { StartError, portFromEnv, portProblem } from './listen';
 import { type MainHandler, startLocalServer } from './local-server';
 
 const DEMO_KEYS = { secretId: 'AKIDLOCALEMULATOR0000', secretKey: 'local-emulator-secret-key', sessionToken: 'local-emulator-session-token' };
@@ -14,10 +15,15 @@ const DEMO_REGION = 'ap-guangzhou';
 
 async function main() {
   const env = process.env;
+  const port = portFromEnv(env, 'PORT', 3000);
+  const emulatorPort = portFromEnv(env, 'EMULATOR_PORT', 0);
+  const host = env.HOST?.trim() || '127.0.0.1';
   const realCi = Boolean(env.TENCENTCLOUD_SECRETID && env.TENCENTCLOUD_SECRETKEY && env.CI_BUCKET && !env.CI_ENDPOINT);
   let exampleIds: Record<string, string> = {};
   if (!realCi) {
-    const emulator = await startEmulator({ keys: DEMO_KEYS, port: Number(env.EMULATOR_PORT ?? 0) });
+    const emulator = await startEmulator({ keys: DEMO_KEYS, port: emulatorPort }).catch((err: unknown) => {
+      throw new StartError(`CI emulator: ${portProblem(err, 'EMULATOR_PORT', emulatorPort, '127.0.0.1') ?? String(err)}`, { cause: err });
+    });
     Object.assign(env, {
       CI_ENDPOINT: emulator.endpoint,
       CI_BUCKET: env.CI_BUCKET ?? DEMO_BUCKET,
@@ -37,7 +43,10 @@ async function main() {
   // The same bundle SCF runs: dist/job-status/index.js.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { main_handler } = require(resolve('dist/job-status/index.js')) as { main_handler: MainHandler };
-  const { url } = await startLocalServer(main_handler, Number(env.PORT ?? 3000), env.HOST ?? '127.0.0.1', (req, res) => serveDemo(req, res));
+  const { url } = await startLocalServer(main_handler, port, host, (req, res) => serveDemo(req, res)).catch((err: unknown) => {
+    const problem = portProblem(err, 'PORT', port, host);
+    throw problem ? new StartError(problem, { cause: err }) : err;
+  });
 
   const lines = [
     `ci-job-status listening on ${url}`,
@@ -58,6 +67,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  // One line that says what to do; the stack only for failures nobody foresaw.
+  console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (!(err instanceof StartError) && err instanceof Error && err.stack) console.error(err.stack);
   process.exit(1);
 });

@@ -33,10 +33,15 @@ const fn = await build({
 const bytes = Object.entries(fn.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
 console.log(`bundle: ${bytes.join(', ')} (+ validators/, loaded on first use)`);
 
-// Dev tools keep node_modules external: they run from a checkout, never on SCF.
+// Dev tools and the deploy CLI keep node_modules external: they run from a checkout, never on SCF.
 await build({
   ...node,
-  entryPoints: { 'dev/start': 'dev/start.ts', 'dev/emulator-cli': 'dev/emulator/cli.ts', 'dev/load': 'dev/load.ts' },
+  entryPoints: {
+    'dev/start': 'dev/start.ts',
+    'dev/emulator-cli': 'dev/emulator/cli.ts',
+    'dev/load': 'dev/load.ts',
+    'deploy/cli': 'scripts/deploy/cli.ts',
+  },
   outdir: 'dist',
   packages: 'external',
   sourcemap: true,
@@ -63,6 +68,8 @@ execFileSync(
   ],
   { stdio: 'inherit' },
 );
+// …and its package.json, so dist/client is the installable package (npm run pack:client).
+copyFileSync('client/package.json', 'dist/client/package.json');
 
 // The demo page npm start serves at /: plain HTML plus the client, bundled for browsers.
 await build({

@@ -4,11 +4,14 @@
  * drifted apart without the types being committed).
  *
  * json-schema-to-typescript does not understand `if`/`then`, so the per-Tag branches of each
- * family's JobsDetail are unfolded first into one named type per Tag plus a union.
+ * family's JobsDetail are unfolded first into one named type per Tag (JobBase & its Tag and
+ * Operation) plus a union that narrows on Tag. Names follow the schemas: a Tag's Operation is
+ * `<Tag>Operation`, and a subschema the hoister numbered (Video2) is named after its holder.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import { asReceived } from '../shared/schemas/as-received';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const FAMILIES = { media: 'Media', pic: 'Pic', ai: 'Ai', batch: 'Batch' } as const;
@@ -21,9 +24,17 @@ const BANNER = `/**
 
 const local = (value: unknown): Json => JSON.parse(JSON.stringify(value).replace(/"ci-defs#\/\$defs\//g, '"#/$defs/'));
 const refTo = (name: string) => ({ $ref: `#/$defs/${name}` });
+const refName = (schema: Json | undefined): string | undefined =>
+  typeof schema?.$ref === 'string' ? (schema.$ref as string).replace('#/$defs/', '') : undefined;
+
+/** The job type every media, pic and ai job shares (their schemas use one common JobsDetail). */
+const JOB_BASE = 'JobBase';
 
 export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsByFamily: Record<string, string[]> } {
   const defs: Json = local(schemas['ci-defs']?.$defs ?? {});
+  const resolve = (schema: Json): Json => (refName(schema) ? defs[refName(schema) as string] : schema);
+  /** Old def name → its real name: the schema hoister numbers clashes (Video2, Operation3…). */
+  const renamed = new Map<string, string>();
   const define = (name: string, schema: Json) => {
     if (name in defs) throw new Error(`type name ${name} is used twice`);
     defs[name] = { ...schema, title: name };
@@ -36,24 +47,68 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
   for (const [family, Family] of Object.entries(FAMILIES)) {
     const { allOf = [], ...common } = local(schemas[`${family}-response`]).properties.JobsDetail.items as Json;
     const key = common['x-ci-by'] as string;
-    define(`${Family}JobCommon`, { ...common, description: `${common.description ?? ''} (fields every ${family} job has)`.trim() });
+    // One base type for every family whose common fields are the same schema (media, pic, ai).
+    const base = key === 'Tag' ? JOB_BASE : `${Family}JobBase`;
+    if (!(base in defs)) define(base, { ...common, description: `${common.description ?? ''} (the fields every job has)`.trim() });
+    else if (JSON.stringify({ ...defs[base], title: undefined, description: undefined }) !== JSON.stringify({ ...common, title: undefined, description: undefined }))
+      throw new Error(`${family} jobs have other common fields than ${base}: give them their own base type`);
     const tags: string[] = [];
+    /** Per branch property (Operation), the fields some Tag adds to it. */
+    const tagOnly = new Map<string, Map<string, string[]>>();
     for (const branch of allOf as Json[]) {
       const tag = branch.if?.properties?.[key]?.const;
       if (typeof tag !== 'string') continue; // the fallback branch: any other value has the common fields only
       tags.push(tag);
+      const properties: Json = { ...(resolve(branch.then).properties ?? {}) };
+      for (const [prop, schema] of Object.entries(properties) as [string, Json][]) {
+        // A Tag's own Operation gets the Tag's name: SnapshotOperation, not Operation4.
+        const name = `${tag}${prop}`;
+        const hoisted = refName(schema);
+        if (hoisted) {
+          // Hoisted because two families share it (media and ai both know SpeechRecognition).
+          if (!renamed.has(hoisted)) renamed.set(hoisted, name);
+        } else {
+          if (!(name in defs)) define(name, schema);
+          else if (JSON.stringify({ ...defs[name], title: undefined }) !== JSON.stringify({ ...schema, title: undefined }))
+            throw new Error(`${name} differs between families`);
+          properties[prop] = refTo(name);
+        }
+        const commonFields = new Set(Object.keys(resolve(common.properties?.[prop] ?? {}).properties ?? {}));
+        const own = Object.keys(resolve(schema).properties ?? {}).filter((f) => !commonFields.has(f));
+        const byField = tagOnly.get(prop) ?? new Map<string, string[]>();
+        for (const field of own) byField.set(field, [...(byField.get(field) ?? []), tag]);
+        tagOnly.set(prop, byField);
+      }
       define(`${Family}${tag}Job`, {
         description: `A ${family} job with ${key} ${tag}`,
-        allOf: [
-          refTo(`${Family}JobCommon`),
-          { type: 'object', properties: { [key]: { const: tag }, ...branch.then.properties }, required: [key, ...(branch.then.required ?? [])] },
-        ],
+        allOf: [refTo(base), { type: 'object', properties: { [key]: { const: tag }, ...properties }, required: [key, ...(resolve(branch.then).required ?? [])] }],
       });
     }
     tagsByFamily[family] = tags;
+    // A Tag this version does not know keeps the common fields. Its Tag is any string, so narrowing
+    // on `job.Tag === 'Snapshot'` keeps it in the union: the fields only known Tags have are typed
+    // never here, which lets `job.Operation?.Snapshot?.Count` compile after that check.
+    const otherProps: Json = {};
+    for (const [prop, byField] of tagOnly) {
+      otherProps[prop] = {
+        allOf: [
+          common.properties?.[prop] ?? { type: 'object' },
+          {
+            type: 'object',
+            properties: Object.fromEntries(
+              [...byField].map(([field, owners]) => [field, { tsType: 'never', description: `Only on jobs with ${key} ${owners.join(', ')}: narrow on ${key} to read it` }]),
+            ),
+          },
+        ],
+      };
+    }
+    define(`${Family}OtherJob`, {
+      description: `A ${family} job whose ${key} this version does not know (CI adds new ones): the common fields`,
+      allOf: [refTo(base), { type: 'object', properties: otherProps }],
+    });
     define(`${Family}Job`, {
-      description: `One ${family} job: a known ${key} narrows it to its own type; a ${key} CI adds later has the common fields`,
-      anyOf: [...tags.map((t) => refTo(`${Family}${t}Job`)), refTo(`${Family}JobCommon`)],
+      description: `One ${family} job: checking ${key} narrows it to that ${key}'s type`,
+      anyOf: [...tags.map((t) => refTo(`${Family}${t}Job`)), refTo(`${Family}OtherJob`)],
     });
     define(`${Family}JobsEnvelope`, {
       ...envelope,
@@ -61,7 +116,80 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
       properties: { ...envelope.properties, JobsDetail: { ...envelope.properties.JobsDetail, items: refTo(`${Family}Job`) } },
     });
   }
-  return { root: { ...local(schemas['job-query-request']), title: 'JobQueryRequest', $defs: defs }, tagsByFamily };
+  const root = pruneUnused({ ...local(schemas['job-query-request']), title: 'JobQueryRequest', $defs: defs });
+  nameNumberedDefs(root, renamed);
+  return { root: applyNames(root, renamed), tagsByFamily };
+}
+
+/** Every `#/$defs/` name a schema refers to, with the property (or `[]` for list items) that holds it. */
+function refsIn(schema: unknown, via = '', out: Array<[string, string]> = []): Array<[string, string]> {
+  if (Array.isArray(schema)) schema.forEach((s) => refsIn(s, via, out));
+  else if (schema && typeof schema === 'object') {
+    const name = refName(schema as Json);
+    if (name) out.push([name, via]);
+    for (const [k, v] of Object.entries(schema as Json)) {
+      if (k === '$defs') continue;
+      if (k === 'properties') for (const [p, s] of Object.entries(v as Json)) refsIn(s, p, out);
+      else refsIn(v, k === 'items' ? '[]' : via, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The hoister names a shared subschema after the property that first held it and numbers clashes
+ * (Video2 is Transcode's Video). Each numbered one is named after its holder instead:
+ * TranscodeVideo, and a list's items after the list.
+ */
+function nameNumberedDefs(root: Json, renamed: Map<string, string>): void {
+  const defs = root.$defs as Json;
+  const holders = new Map<string, Array<[string, string]>>();
+  for (const [holder, schema] of Object.entries(defs)) for (const [name, via] of refsIn(schema)) {
+    if (name !== holder) holders.set(name, [...(holders.get(name) ?? []), [holder, via]]);
+  }
+  const numbered = (name: string) => /\D\d+$/.test(name) && name.replace(/\d+$/, '') in defs;
+  const finalName = (name: string, seen: Set<string>): string => {
+    if (renamed.has(name)) return renamed.get(name) as string;
+    if (!numbered(name) || seen.has(name)) return name;
+    seen.add(name);
+    const [holder, via] = holders.get(name)?.[0] ?? [];
+    if (!holder) throw new Error(`cannot name ${name}: nothing refers to it`);
+    const holderName = finalName(holder, seen);
+    const base = name.replace(/\d+$/, '');
+    const candidates = via === '[]' ? [`${holderName}Item`] : [`${holderName.replace(/(Operation|Item)$/, '')}${base}`, `${holderName}${base}`];
+    const free = (n: string) => !(n in defs) && ![...renamed.values()].includes(n);
+    const real = candidates.find(free);
+    if (!real) throw new Error(`cannot name ${name}: ${candidates.join(' and ')} are taken`);
+    renamed.set(name, real);
+    return real;
+  };
+  for (const name of Object.keys(defs)) finalName(name, new Set());
+}
+
+/** Drops the defs no type refers to any more (the hoisted per-Tag branches, now inlined). */
+function pruneUnused(root: Json): Json {
+  const defs = root.$defs as Json;
+  const keep = new Set<string>();
+  const visit = (name: string) => {
+    if (keep.has(name) || !(name in defs)) return;
+    keep.add(name);
+    for (const [ref] of refsIn(defs[name])) visit(ref);
+  };
+  for (const [ref] of refsIn({ ...root, $defs: undefined })) visit(ref);
+  for (const name of Object.keys(defs)) if (defs[name].title) visit(name); // the types defined here
+  return { ...root, $defs: Object.fromEntries(Object.entries(defs).filter(([name]) => keep.has(name))) };
+}
+
+function applyNames(root: Json, renamed: Map<string, string>): Json {
+  const text = JSON.stringify(root).replace(/"#\/\$defs\/([A-Za-z0-9_]+)"/g, (m, name: string) => (renamed.has(name) ? `"#/$defs/${renamed.get(name)}"` : m));
+  const out = JSON.parse(text) as Json;
+  out.$defs = Object.fromEntries(
+    Object.entries(out.$defs as Json).map(([name, schema]) => {
+      const real = renamed.get(name) ?? name;
+      return [real, renamed.has(name) ? { ...(schema as Json), title: real } : schema];
+    }),
+  );
+  return out;
 }
 
 /** Lookup types json-schema-to-typescript cannot express: family → envelope, Tag → job type. */
@@ -89,7 +217,8 @@ function indexTypes(tagsByFamily: Record<string, string[]>): string {
 }
 
 export async function generateTypes(schemas: Record<string, Json>): Promise<string> {
-  const { root, tagsByFamily } = typesSchema(schemas);
+  // What a caller can really receive: lenient leaves may also hold CI's text (as-received.ts).
+  const { root, tagsByFamily } = typesSchema(asReceived(schemas));
   const ts = await compile(root as Parameters<typeof compile>[0], 'JobQueryRequest', {
     bannerComment: BANNER,
     unreachableDefinitions: true,

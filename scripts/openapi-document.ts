@@ -5,6 +5,7 @@
  */
 import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
 import { MAX_WAIT_SECONDS } from '../shared/long-poll/wait-param';
+import { MAX_CALLBACK_BYTES } from '../shared/handlers/ci-callback';
 
 type Json = Record<string, unknown>;
 const DEFS_ID = 'ci-defs';
@@ -101,18 +102,33 @@ const jobsOk = (schema: Json, description: string) => ({
     etag: { $ref: '#/components/headers/ETag' },
     'cache-control': { $ref: '#/components/headers/CacheControl' },
     'x-cache': { $ref: '#/components/headers/XCache' },
+    'x-schema-errors': { $ref: '#/components/headers/SchemaErrorCount' },
   },
   content: { 'application/json': { schema } },
 });
 
-const preflight = {
+/** The callback's 401 is about its token, not a Bearer credential: no WWW-Authenticate. */
+function callbackErrors(codes: Record<string, string[]>): Json {
+  const responses = errorResponses(codes) as Record<string, { headers: Record<string, unknown> }>;
+  delete responses['401']?.headers['www-authenticate'];
+  return responses;
+}
+
+/**
+ * Browsers send a preflight without credentials (Fetch spec), so it is public: `security: []`. It
+ * declares the same path parameters as the lookup beside it.
+ */
+const preflight = (operationId: string, parameters: Json[] = []) => ({
+  operationId,
+  security: [],
   summary: 'CORS preflight',
   description: 'Answered by the function for origins in ALLOWED_ORIGINS; other origins get 403 OriginNotAllowed.',
+  ...(parameters.length ? { parameters } : {}),
   responses: {
     '204': { description: 'Allowed (CORS headers set), or a plain OPTIONS without Origin' },
     ...errorResponses({ '403': ['OriginNotAllowed'], ...ANY_ROUTE }),
   },
-};
+});
 
 const oneId = JOB_ID_PATTERN.replace(/^\^|\$$/g, '');
 const jobIdList = `^${oneId}(,${oneId}){0,${MAX_JOB_IDS - 1}}$`;
@@ -147,7 +163,7 @@ function familyPath(family: string): Json {
         }),
       },
     },
-    options: preflight,
+    options: preflight(`preflight${componentName(family)}Jobs`, [{ $ref: '#/components/parameters/JobIds' }]),
   };
 }
 
@@ -158,7 +174,8 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     components[familyEnvelope(family)] = {
       description:
         `Answer for ${family} jobs. JobsDetail items follow ${componentName(`${family}-response`)} (per Tag); ` +
-        'with SCHEMA_MODE=report they may deviate where SchemaErrors says.',
+        'with SCHEMA_MODE=report (the default) they may deviate where SchemaErrors says: a number or boolean CI ' +
+        'sent in a form that cannot be read is kept as its text.',
       allOf: [
         ref('JobsEnvelope'),
         { type: 'object', properties: { JobsDetail: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/JobsDetail` } } },
@@ -170,6 +187,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     '/health': {
       get: {
         operationId: 'getHealth',
+        security: [], // public whatever AUTH_MODE is: a load balancer's health check has no credential
         summary: 'Liveness; never calls CI',
         responses: {
           '200': {
@@ -187,6 +205,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     '/openapi.json': {
       get: {
         operationId: 'getOpenApi',
+        security: [], // public: the contract itself is no secret
         summary: 'This document',
         responses: {
           '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -213,7 +232,37 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           }),
         },
       },
-      options: preflight,
+      options: preflight('preflightQueryJobs'),
+    },
+    '/callbacks/ci': {
+      post: {
+        operationId: 'receiveCiCallback',
+        security: [{ callbackToken: [] }],
+        summary: 'CI job callback in; verified, signed webhooks out (docs/callbacks.md)',
+        description:
+          'Set as the CallBack URL when submitting a CI job. The body is not trusted: only job ids and Tags are read, each job ' +
+          'is looked up in CI, cached, and its CI answer (as GET /jobs/{type}/{id} returns it) is POSTed to every WEBHOOK_URLS ' +
+          'entry, signed per Standard Webhooks. 204 once verified, also for ids CI does not know.',
+        parameters: [{ $ref: '#/components/parameters/Bucket' }, { $ref: '#/components/parameters/Region' }],
+        requestBody: {
+          required: true,
+          description: `A CI TaskFinish or WorkflowFinish callback, at most ${MAX_CALLBACK_BYTES} bytes`,
+          content: { 'application/xml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+        },
+        responses: {
+          '204': { description: 'Verified (and forwarded where CI knows the job); nothing is said about which' },
+          ...callbackErrors({
+            '400': ['InvalidCallback', 'InvalidBucket', 'InvalidRegion', 'MissingBucket'],
+            '401': ['Unauthorized (token missing or wrong, or CALLBACK_TOKEN unset)'],
+            '403': ['BucketNotAllowed'],
+            '413': ['PayloadTooLarge'],
+            '500': ['MissingCredentials', 'ServerMisconfigured', 'InternalError'],
+            '502': CI_LOOKUP['502'] as string[],
+            '503': ['UpstreamThrottled'],
+            '504': ['UpstreamTimeout'],
+          }),
+        },
+      },
     },
   };
 
@@ -222,6 +271,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
     info: {
       title: 'ci-job-status',
       version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Status of Tencent Cloud Infinite (CI) jobs as JSON, signed with the function role\'s keys. Field names are ' +
         'CI\'s own (PascalCase). Every route also works behind a deployment prefix such as an API Gateway stage.',
@@ -267,6 +317,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'AUTH_MODE=jwt: a JWT from your login; AUTH_MODE=apikey: the API key' },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'AUTH_MODE=apikey' },
+        callbackToken: { type: 'apiKey', in: 'query', name: 'token', description: 'CALLBACK_TOKEN, on /callbacks/ci only' },
       },
       headers: {
         RequestId: { description: 'Our request id (also Error.RequestId)', schema: { type: 'string' } },
@@ -277,6 +328,10 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           schema: { type: 'string' },
         },
         XCache: { description: "Where the jobs came from: this instance's cache (hit), partly (partial), or CI (miss)", schema: { enum: ['hit', 'partial', 'miss'] } },
+        SchemaErrorCount: {
+          description: 'How many places in the answer differ from the documented schema (SchemaErrors lists them, at most 1000); absent when none',
+          schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+        },
       },
     },
   };

@@ -5,18 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth/authenticate';
-import { type Config, readConfig } from './config/env';
+import { type Config, readConfig, readCredentials } from './config/env';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
-import { getJobsByPath } from './handlers/jobs-by-path';
-import { postJobsQuery } from './handlers/jobs-query';
-import { getJobsWaiting } from './handlers/jobs-wait';
-import { getOpenApi } from './handlers/openapi';
 import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
 import { ApiError, methodNotAllowed, notFound } from './http/errors';
-import { errorResponse, json } from './http/response';
+import { errorResponse } from './http/response';
 import { type RouteMatch, matchRoute } from './http/router';
 import type { HttpRequest, HttpResponse } from './http/types';
 import { logRequest } from './log';
+import { ROUTES, type RouteDefinition } from './routes';
 import type { ScfContext } from './scf/event';
 import { type RequestTrace, newTrace } from './trace';
 
@@ -46,9 +43,14 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
   let errorCode: string | undefined;
   try {
     config = readConfig();
-    const match = matchRoute(req.method, req.path);
-    route = req.method === 'OPTIONS' ? 'preflight' : (match.route?.name ?? 'unknown');
-    res = await dispatch(req, config, match, invocation, started, trace);
+    if (req.method === 'OPTIONS') {
+      route = 'preflight';
+      res = preflight(req, config);
+    } else {
+      const match = matchRoute(ROUTES, req.method, req.path);
+      route = match.route?.name ?? 'unknown';
+      res = await dispatch(req, config, match, invocation, started, trace);
+    }
   } catch (err) {
     const apiError = toApiError(err);
     errorCode = apiError.code;
@@ -59,8 +61,10 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
   res.headers = { ...cors, ...res.headers, ...SECURITY_HEADERS, 'x-request-id': requestId };
   if (req.method === 'HEAD') res.body = '';
 
+  // Drift only counts when the answer carries it (a later error answer does not).
+  const drift = res.status < 400 ? trace.drift : undefined;
   logRequest({
-    level: res.status >= 500 ? 'error' : res.status >= 400 ? 'warn' : 'info',
+    level: res.status >= 500 ? 'error' : res.status >= 400 || drift ? 'warn' : 'info',
     requestId,
     ...(invocation.context?.request_id ? { scfRequestId: invocation.context.request_id } : {}),
     route,
@@ -70,6 +74,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     ...(trace.type ? { type: trace.type, ids: trace.ids } : {}),
     ...(trace.attempts ? { upstreamStatus: trace.upstreamStatus, attempts: trace.attempts } : {}),
     ...(trace.ciRequestIds.length ? { ciRequestIds: trace.ciRequestIds } : {}),
+    ...(drift ? { schemaErrors: drift.total, driftTags: drift.tags, driftPaths: drift.paths } : {}),
     durationMs: Date.now() - started,
   });
   return res;
@@ -78,26 +83,27 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
 async function dispatch(
   req: HttpRequest,
   config: Config,
-  match: RouteMatch,
+  { route, params, allow }: RouteMatch<RouteDefinition>,
   invocation: Invocation,
   started: number,
   trace: RequestTrace,
 ): Promise<HttpResponse> {
-  if (req.method === 'OPTIONS') return preflight(req, config);
-  const { route, allow } = match;
-  if (!route) throw allow.length ? methodNotAllowed(allow) : notFound('NoSuchRoute', 'No such route');
-  // Public, never calls CI: liveness and the API description need no credentials.
-  if (route.name === 'health') return json(200, { status: 'ok' }, { 'cache-control': 'no-store' });
-  if (route.name === 'openapi') return getOpenApi(req);
-
-  await authenticate(req, config.auth);
+  if (!route) throw allow.length ? methodNotAllowed([...allow]) : notFound('NoSuchRoute', 'No such route');
+  if (!route.public) await authenticate(req, config.auth);
   const budgetMs = deadlineBudgetMs(config.upstreamTimeoutMs, invocation.context, started);
-  if (route.name === 'jobs-by-path' && req.query.wait !== undefined)
-    return getJobsWaiting(req, route, config, { trace, budgetMs, endsAt: invocationEndsAt(invocation.context, started) });
   const deadline = createDeadline(budgetMs);
   try {
-    const ctx = { deadline, trace };
-    return route.name === 'jobs-by-path' ? await getJobsByPath(req, route, config, ctx) : await postJobsQuery(req, config, ctx);
+    return await route.handler({
+      req,
+      params,
+      config,
+      credentials: readCredentials(),
+      deadline,
+      budgetMs,
+      endsAt: invocationEndsAt(invocation.context, started),
+      trace,
+      scf: invocation.context,
+    });
   } finally {
     deadline.dispose();
   }

@@ -12,7 +12,7 @@ export interface Deadline {
 }
 
 /** Time kept back from SCF's own limit to build and return the 504. */
-export const DEADLINE_MARGIN_MS = 250;
+export const REQUEST_END_MARGIN_MS = 250;
 
 /**
  * When SCF will end this invocation (epoch ms), or undefined when the context does not say.
@@ -29,7 +29,7 @@ export function invocationEndsAt(context: ScfContext | undefined, invokedAt: num
 export function deadlineBudgetMs(upstreamTimeoutMs: number, context: ScfContext | undefined, invokedAt: number, now = Date.now()): number {
   const end = invocationEndsAt(context, invokedAt, now);
   if (end === undefined) return upstreamTimeoutMs;
-  return Math.max(0, Math.min(upstreamTimeoutMs, end - now - DEADLINE_MARGIN_MS));
+  return Math.max(0, Math.min(upstreamTimeoutMs, end - now - REQUEST_END_MARGIN_MS));
 }
 
 /** A deadline `budgetMs` from now; it also ends early if `parent` fires (e.g. a long-poll cut-off). */

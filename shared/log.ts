@@ -15,6 +15,10 @@ export interface RequestLog {
   upstreamStatus?: number;
   attempts?: number;
   ciRequestIds?: string[];
+  /** Schema drift in a 200 answer (the line is then a warn): the count, Tags and paths, no values. */
+  schemaErrors?: number;
+  driftTags?: string[];
+  driftPaths?: string[];
   durationMs: number;
 }
 

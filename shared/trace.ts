@@ -5,6 +5,8 @@ export interface RequestTrace {
   attempts: number; // upstream HTTP attempts, retries included
   upstreamStatus?: number; // the last status CI answered with
   ciRequestIds: string[];
+  /** Schema drift in the answer: how many issues, the Tags of the drifted jobs and the paths (never values). */
+  drift?: { total: number; tags: string[]; paths: string[] };
 }
 
 export const newTrace = (): RequestTrace => ({ attempts: 0, ciRequestIds: [] });

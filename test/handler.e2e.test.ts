@@ -301,7 +301,8 @@ describe('credentials and upstream failures', () => {
 
   const broken = `<Response><JobsDetail><JobId>${MEDIA_SUCCESS}</JobId><State>Running</State><Tag>Transcode</Tag><Progress>half</Progress></JobsDetail></Response>`;
 
-  test('SCHEMA_MODE=strict (default): a contract break is a 502 listing where', async () => {
+  test('SCHEMA_MODE=strict: a contract break is a 502 listing where', async () => {
+    h.setEnv({ SCHEMA_MODE: 'strict' });
     h.emulator.fault = () => ({ status: 200, body: broken });
     const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
     expect(res.status).toBe(502);
@@ -309,14 +310,18 @@ describe('credentials and upstream failures', () => {
     expect(res.json.Error.Details[0].path).toBe('/JobsDetail/0/Progress');
   });
 
-  test('SCHEMA_MODE=report: the data comes back with SchemaErrors', async () => {
-    h.setEnv({ SCHEMA_MODE: 'report' });
-    h.emulator.fault = () => ({ status: 200, body: broken });
-    const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
-    expect(res.status).toBe(200);
-    expect(res.json.JobsDetail[0].Progress).toBe('half');
-    expect(res.json.SchemaErrors[0].path).toBe('/JobsDetail/0/Progress');
-  });
+  test.each([['SCHEMA_MODE=report', 'report'], ['no SCHEMA_MODE (the default)', undefined]])(
+    '%s: the data comes back with SchemaErrors',
+    async (_name, mode) => {
+      h.setEnv({ SCHEMA_MODE: mode });
+      h.emulator.fault = () => ({ status: 200, body: broken });
+      const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
+      expect(res.status).toBe(200);
+      expect(res.json.JobsDetail[0].Progress).toBe('half');
+      expect(res.json.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);
+      expect(res.headers['x-schema-errors']).toBe('1');
+    },
+  );
 });
 
 describe('CORS', () => {

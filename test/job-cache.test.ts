@@ -5,7 +5,7 @@
  */
 import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
 import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
-import { JobCache } from '../shared/cache/job-cache';
+import { JobCache, MAX_CACHED_DRIFT } from '../shared/cache/job-cache';
 import { InFlight, type SharedCall } from '../shared/ci/coalesce';
 import type { JobFamily } from '../shared/ci/families';
 import type { QueryJobsInput } from '../shared/ci/query-jobs';
@@ -56,13 +56,22 @@ describe('JobCache', () => {
     expect(c.lookup({ ...scope, bucket: 'otherbucket-1250000001' }, ['j1'], POLICY).missing).toEqual(['j1']);
     expect(c.lookup({ ...scope, region: 'ap-shanghai' }, ['j1'], POLICY).missing).toEqual(['j1']);
     expect(c.lookup({ ...scope, family: 'pic' }, ['j1'], POLICY).missing).toEqual(['j1']);
-    expect(c.lookup(scope, ['j1'], POLICY).hits.get('j1')).toEqual(job('j1', 'Success'));
+    expect(c.lookup(scope, ['j1'], POLICY).hits.get('j1')?.job).toEqual(job('j1', 'Success'));
   });
 
   test('only jobs that were asked for are stored', () => {
     const c = cache();
     c.store(scope, [job('asked', 'Success'), job('smuggled', 'Success'), { State: 'Success' }], new Set(['asked']), POLICY);
     expect(c.size).toBe(1);
+  });
+
+  test('a drifted job is kept with its drift, unless it has more than MAX_CACHED_DRIFT issues', () => {
+    const c = cache();
+    const drift = (n: number) => ({ issues: Array.from({ length: n }, (_, i) => ({ at: ['F', i], expected: 'number', received: 'string' as const })), total: n });
+    c.store(scope, [job('some', 'Success'), job('lots', 'Success')], new Set(['some', 'lots']), POLICY, [drift(MAX_CACHED_DRIFT), drift(MAX_CACHED_DRIFT + 1)]);
+    const { hits, missing } = c.lookup(scope, ['some', 'lots'], POLICY);
+    expect(hits.get('some')?.drift?.total).toBe(MAX_CACHED_DRIFT);
+    expect(missing).toEqual(['lots']);
   });
 
   test('bounded by entries: the least recently used job goes first', () => {
@@ -206,12 +215,33 @@ describe('cached query over loopback', () => {
     expect(emulator.requests.map((r) => r.bucket)).toEqual([BUCKET, 'otherbucket-1250000001']);
   });
 
-  test('an answer that broke the schema is passed on in report mode but never cached', async () => {
+  test('a drifted job is cached with its drift: a hit reports the same SchemaErrors, at its new place', async () => {
+    const [done, other] = [ids.Success as string, ids.Failed as string];
+    emulator.fault = (req) =>
+      req.path === `/jobs/${done}`
+        ? { status: 200, body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>` }
+        : undefined;
+    const first = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
+    expect(first.envelope.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);
+    expect(first.reusableForS).toBeUndefined(); // drifted answers are not handed to shared HTTP caches
+    const later = await queryJobsCached({ ...input([other as string, done as string]), schemaMode: 'report' }, POLICY, deps);
+    expect(later.cache).toBe('partial');
+    expect(asked()).toEqual([`/jobs/${done}`, `/jobs/${other}`]);
+    expect(jobIds(later)).toEqual([other, done]);
+    expect(later.envelope.JobsDetail[1]).toMatchObject({ Progress: 'half' });
+    expect(later.envelope.SchemaErrors).toEqual([{ path: '/JobsDetail/1/Progress', expected: 'number', received: 'string' }]);
+    expect(later.drift.total).toBe(1);
+  });
+
+  test('drift outside any job belongs to its answer only and is not served again', async () => {
     const done = ids.Success as string;
-    emulator.fault = () => ({ status: 200, body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>` });
-    const res = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
-    expect(res.envelope.SchemaErrors?.[0]?.path).toBe('/JobsDetail/0/Progress');
-    expect(deps.cache.size).toBe(0);
+    const body = `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State></JobsDetail><NextToken><a>1</a></NextToken></Response>`;
+    emulator.fault = () => ({ status: 200, body });
+    const first = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
+    expect(first.envelope.SchemaErrors).toEqual([{ path: '/NextToken', expected: 'string', received: 'object' }]);
+    const hit = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
+    expect(hit.cache).toBe('hit');
+    expect(hit.envelope.SchemaErrors).toBeUndefined();
   });
 
   test('a joiner with time to spare gets the retry that its hurried starter could not wait for', async () => {

@@ -2,7 +2,7 @@
  * The OpenAPI document: valid OpenAPI 3.1 by a real validator, built from exactly the schemas the
  * function validates with, served as built, and true of the function's actual answers on every route.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,22 @@ function validateWithLibrary(doc: unknown): { valid: boolean; version: string; e
   writeFileSync(file, JSON.stringify(doc));
   const out = execFileSync(process.execPath, [join(__dirname, 'helpers', 'validate-openapi.mjs'), file], { cwd: ROOT });
   return JSON.parse(out.toString());
+}
+
+/** Redocly CLI's lint with its recommended rules, as `npm run lint:openapi` runs it; problems by severity. */
+function redoclyLint(doc: unknown): { errors: string[]; warnings: string[] } {
+  const file = join(scratch, `lint-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(doc));
+  const cli = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+  // It exits 1 when it finds errors; the JSON report on stdout is what is judged either way.
+  const res = spawnSync(process.execPath, [cli, 'lint', file, '--extends', 'recommended', '--format', 'json'], {
+    cwd: ROOT,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    encoding: 'utf8',
+  });
+  const report = JSON.parse(res.stdout) as { problems: Array<{ severity: string; ruleId: string; location: Array<{ pointer: string }> }> };
+  const list = (severity: string) => report.problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
+  return { errors: list('error'), warnings: list('warn') };
 }
 
 // ajv over the document's components, the way an OpenAPI tool would read them.
@@ -56,9 +72,24 @@ describe('the document', () => {
     expect(validateWithLibrary(untitled).valid).toBe(false);
   });
 
+  test('Redocly lint with the recommended rules finds no errors, and does find a route without security', () => {
+    const clean = redoclyLint(built);
+    expect(clean.errors).toEqual([]);
+    // Known warnings: /health and /openapi.json answer no 4xx; the family schemas are used through
+    // JSON pointers into them (…/MediaResponse/properties/JobsDetail), which the unused check misses.
+    expect(clean.warnings.every((w) => /^(operation-4xx-response|no-unused-components) /.test(w))).toBe(true);
+    const broken = structuredClone(built);
+    delete broken.paths['/health'].get.security;
+    delete broken.paths['/jobs/query'].options.operationId;
+    broken.paths['/jobs/media/{jobIds}'].options.parameters = [];
+    const found = redoclyLint(broken);
+    expect(found.errors.sort()).toEqual(['path-parameters-defined #/paths/~1jobs~1media~1{jobIds}/options/parameters', 'security-defined #/paths/~1health/get']);
+    expect(found.warnings).toContain('operation-operationId #/paths/~1jobs~1query/options/operationId');
+  }, 60_000);
+
   test('has every route, and a JobsDetail schema with a branch per Tag for every family', () => {
     expect(Object.keys(built.paths).sort()).toEqual(
-      ['/health', '/openapi.json', '/jobs/query', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
+      ['/health', '/openapi.json', '/jobs/query', '/callbacks/ci', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
     );
     for (const family of FAMILY_NAMES) {
       const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
@@ -174,6 +205,24 @@ describe("the function's answers match what the document declares", () => {
     expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'video', jobIds: ['j1'] })));
     expectDeclared('/jobs/query', 'post', await post('{}', { 'content-type': 'text/plain' }));
     expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'media', jobIds: ['x'.repeat(20_000)] })));
+  });
+
+  test('the CI callback route: 204, and the errors a caller or CI can provoke', async () => {
+    const token = 'openapi-test-callback-token-0123456789';
+    h.setEnv({ CALLBACK_TOKEN: token });
+    const callback = (body: string, query: Record<string, string> = { token }) =>
+      h.call(functionUrlEvent({ method: 'POST', path: '/callbacks/ci', query, headers: { 'content-type': 'application/xml' }, body }));
+    const finished = (id: string) => `<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>${id}</JobId><Tag>Transcode</Tag></JobsDetail></Response>`;
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING), { token: 'wrong' }));
+    expectDeclared('/callbacks/ci', 'post', await callback('<Response>'));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished('x'.repeat(2_000_000))));
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING), { token, bucket: 'otherbucket-1250000000' }));
+    h.emulator.fault = () => ({ status: 403, code: 'AccessDenied' });
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
+    h.emulator.fault = undefined;
+    h.setEnv({ CALLBACK_TOKEN: token, WEBHOOK_URLS: 'http://hooks.example.com/' });
+    expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
   });
 
   test('every declared error the platform or CI can cause', async () => {

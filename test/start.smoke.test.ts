@@ -2,7 +2,9 @@
  * `npm start` smoke: the built local runner starts the emulator and the function, and every curl
  * line it prints answers as promised. Runs the real process, as a user would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 let child: ChildProcess;
@@ -50,4 +52,48 @@ test('serves the demo page and its script at the printed address', async () => {
   const script = await fetch(new URL('demo.js', page));
   expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   expect(await script.text()).toContain('waitForJob');
+});
+
+describe('when it cannot start, it says what to change, without a stack trace', () => {
+  /** Runs start.js to its exit; resolves with its exit code and everything it printed. */
+  const runStart = (vars: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
+      for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN']) delete env[name];
+      execFile(process.execPath, [join('dist', 'dev', 'start.js')], { cwd: join(__dirname, '..'), env, timeout: 30_000 }, (err, stdout, stderr) =>
+        resolve({ code: (err as { code?: number } | null)?.code ?? 0, out: `${stdout}${stderr}` }),
+      );
+    });
+  const noStack = (out: string) => expect(out).not.toMatch(/^\s+at /m);
+
+  let busy: ReturnType<typeof createServer>;
+  let busyPort: number;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    busyPort = (busy.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+  test('PORT busy: names PORT and the port', async () => {
+    const { code, out } = await runStart({ PORT: String(busyPort) });
+    expect(code).toBe(1);
+    expect(out).toContain(`npm start failed: port ${busyPort} on 127.0.0.1 is already in use (another npm start?): set PORT to a free port`);
+    noStack(out);
+  }, 40_000);
+
+  test('EMULATOR_PORT busy: names EMULATOR_PORT', async () => {
+    const { code, out } = await runStart({ PORT: '0', EMULATOR_PORT: String(busyPort) });
+    expect(code).toBe(1);
+    expect(out).toContain(`npm start failed: CI emulator: port ${busyPort} on 127.0.0.1 is already in use`);
+    expect(out).toContain('set EMULATOR_PORT to a free port');
+    noStack(out);
+  }, 40_000);
+
+  test('PORT that is not a port: says so', async () => {
+    const { code, out } = await runStart({ PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(out).toContain('npm start failed: PORT=eighty is not a port: use 0–65535');
+    noStack(out);
+  }, 40_000);
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
+  AiJob,
   BatchJobByTag,
   ErrorEnvelope,
   JobOf,
@@ -14,6 +15,7 @@ import type {
   MediaJobByTag,
   MediaJobsEnvelope,
   MediaTranscodeJob,
+  PicJob,
   PicJobsEnvelope,
 } from '../client/types';
 import { functionUrlEvent } from './helpers/events';
@@ -31,11 +33,36 @@ test.each(Object.keys(FAMILY_TYPE))('every %s Tag in the schema has its own expo
   const tags = item.allOf.map((b: Json) => b.if.properties?.[item['x-ci-by']]?.const).filter(Boolean) as string[];
   expect(tags.length).toBeGreaterThanOrEqual(2);
   const F = FAMILY_TYPE[family];
+  const base = family === 'batch' ? 'BatchJobBase' : 'JobBase';
   for (const tag of tags) {
-    expect(source).toContain(`export type ${F}${tag}Job = ${F}JobCommon & {\n  ${item['x-ci-by']}: "${tag}";`);
+    expect(source).toContain(`export type ${F}${tag}Job = ${base} & {\n  ${item['x-ci-by']}: "${tag}";`);
     expect(source).toContain(`  ${tag}: ${F}${tag}Job;`);
   }
   expect(source).toContain(`export interface ${F}JobsEnvelope {`);
+});
+
+test('every Tag whose schema has an Operation gets a named Operation type of its own', () => {
+  const defs = schemas['ci-defs'].$defs;
+  let checked = 0;
+  for (const family of ['media', 'pic', 'ai']) {
+    for (const branch of schemas[`${family}-response`].properties.JobsDetail.items.allOf) {
+      const tag = branch.if.properties?.Tag?.const;
+      const then = branch.then.$ref ? defs[branch.then.$ref.split('/').pop()] : branch.then;
+      if (!tag || !then.properties?.Operation) continue;
+      const job = new RegExp(`export type ${FAMILY_TYPE[family]}${tag}Job = JobBase & \\{\\n  Tag: "${tag}";\\n  Operation\\?: ${tag}Operation;`);
+      expect(source).toMatch(job);
+      expect(source).toMatch(new RegExp(`export interface ${tag}Operation \\{`));
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(30);
+});
+
+test('type names are real names, not numbered clashes (Operation2, Video3)', () => {
+  const names = [...source.matchAll(/^export (?:type|interface) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
+  expect(names.length).toBeGreaterThan(100);
+  expect(names.filter((n) => /\d$/.test(n as string))).toEqual([]);
+  expect(new Set(names).size).toBe(names.length);
 });
 
 // Compile-time checks (tsc). Kept in functions so they also run as plain code.
@@ -51,8 +78,8 @@ function typeChecks() {
   const wrongTag: MediaTranscodeJob = { JobId: 'j', State: 'Success', Tag: 'Snapshot' };
   // @ts-expect-error: State is required (the schema requires JobId and State)
   const noState: MediaJob = { JobId: 'j' };
-  // @ts-expect-error: Progress is a number, never text
-  const textProgress: MediaJob = { JobId: 'j', State: 'Running', Progress: '30' };
+  // @ts-expect-error: Progress is a number (or CI's text when it drifted), never a boolean
+  const textProgress: MediaJob = { JobId: 'j', State: 'Running', Progress: true };
   // @ts-expect-error: ObjectName is always a list
   const single: MediaTranscodeJob = { JobId: 'j', State: 'Success', Tag: 'Transcode', Operation: { MediaResult: { OutputFile: { ObjectName: 'a.mp4' } } } };
 
@@ -61,6 +88,33 @@ function typeChecks() {
   const picJob: JobOf<'pic'> = { JobId: 'c', State: 'Submitted' };
   const error: ErrorEnvelope = { Error: { Code: 'NoSuchJob', Message: 'm', RequestId: 'r' } };
   return [request, badType, extra, transcode, wrongTag, noState, textProgress, single, byTag, batchType, picJob, error];
+}
+
+/** Narrowing on Tag reaches the Tag's own fields without a cast; a Tag CI adds later stays typed. */
+function narrowing(job: MediaJob, pic: PicJob, ai: AiJob): unknown[] {
+  const seen: unknown[] = [];
+  if (job.Tag === 'Snapshot') {
+    const count: string | undefined = job.Operation?.Snapshot?.Count;
+    seen.push(count);
+    // @ts-expect-error: a Snapshot job has no typed Transcode settings
+    seen.push(job.Operation?.Transcode?.Container);
+  }
+  switch (job.Tag) {
+    case 'Transcode':
+      seen.push(job.Operation?.Transcode?.Container?.Format, job.Operation?.MediaResult?.OutputFile?.ObjectName);
+      break;
+    case 'SpeechRecognition':
+      seen.push(job.Operation?.SpeechRecognitionResult?.Result);
+      break;
+    default: {
+      // Any other Tag: the common fields, and a string Tag (not never), so new Tags are handled here.
+      const tag: string | undefined = job.Tag;
+      seen.push(tag, job.Operation?.MediaResult);
+    }
+  }
+  if (pic.Tag === 'PicProcess') seen.push(pic.Operation?.PicProcess);
+  if (ai.Tag === 'Translation') seen.push(ai.Operation?.Translation?.Lang);
+  return seen;
 }
 
 describe('the types fit what the function answers', () => {
@@ -73,8 +127,11 @@ describe('the types fit what the function answers', () => {
     const job = envelope.JobsDetail[0] as MediaTranscodeJob;
     const watermarks: string[] | undefined = job.Operation?.WatermarkTemplateId;
     const objects: string[] | undefined = job.Operation?.MediaResult?.OutputFile?.ObjectName;
-    const progress: number | null | undefined = job.Progress;
+    const progress: number | string | null | undefined = job.Progress;
     expect([job.Tag, watermarks?.length, objects, progress]).toEqual(['Transcode', 3, ['output/out.mp4'], 100]);
+    // The same answer through the union, narrowed by its Tag alone.
+    const seen = narrowing(envelope.JobsDetail[0] as MediaJob, { JobId: 'p', State: 'Success', Tag: 'PicProcess' }, { JobId: 'a', State: 'Running' });
+    expect(seen[1]).toEqual(['output/out.mp4']);
   });
 
   test('a pic answer read through the generated types', async () => {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../shared/schemas/dsl';
 import { deriveShape } from '../shared/schemas/derive-shape';
 import { parseXml, XmlRejected } from '../shared/xml/parse';
-import { applyShape } from '../shared/xml/shape';
+import { DriftCollector, type Shape, applyShape } from '../shared/xml/shape';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 
@@ -85,8 +85,98 @@ describe('schema-driven XML → JSON', () => {
     expect(out).toEqual({ JobsDetail: [{ Tag: 'Brand New', Progress: 5, Operation: {} }] });
   });
 
-  test('deriveShape drops verbatim text leaves and keeps typed ones', () => {
-    expect(deriveShape(plain(Obj({ a: Text(), b: Int(), c: Type.String() })))).toEqual({ k: 'o', p: { b: { k: 'i' } } });
+  test('deriveShape keeps text leaves as text and every number kind as one lenient number', () => {
+    expect(deriveShape(plain(Obj({ a: Text(), b: Int(), c: Type.String(), d: Num() })))).toEqual({
+      k: 'o',
+      p: { a: { k: 's' }, b: { k: 'n' }, c: { k: 's' }, d: { k: 'n' } },
+    });
+  });
+});
+
+describe('lenient leaves and drift', () => {
+  const leaf = (shape: Shape, text: string) => {
+    const drift = new DriftCollector();
+    return { value: applyShape(text, shape, drift), drift: drift.issues };
+  };
+
+  test.each([
+    ['45', 45],
+    ['45.5', 45.5],
+    ['44100.0', 44100],
+    ['1424687.000000', 1424687],
+    ['-3', -3],
+    ['+7', 7],
+    ['1e3', 1000],
+    ['0.000001', 0.000001],
+    ['123456789012345', 123456789012345],
+    ['1234567890.12345', 1234567890.12345],
+  ])('number %s → %p, no drift', (text, expected) => {
+    expect(leaf({ k: 'n' }, text)).toEqual({ value: expected, drift: [] });
+  });
+
+  test.each(['N/A', '1,5', '0x10', 'Infinity', 'NaN', '12345678901234567890', '45 %', '1e999'])('number %p is kept as text and reported', (text) => {
+    expect(leaf({ k: 'n' }, text)).toEqual({ value: text, drift: [{ at: [], expected: 'number', received: 'string' }] });
+  });
+
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['1', true],
+    ['false', false],
+    ['FALSE', false],
+    ['0', false],
+    ['', null],
+  ])('boolean %p → %p, no drift', (text, expected) => {
+    expect(leaf({ k: 'b' }, text)).toEqual({ value: expected, drift: [] });
+  });
+
+  test.each(['yes', '2', 'on'])('boolean %p is kept as text and reported', (text) => {
+    expect(leaf({ k: 'b' }, text)).toEqual({ value: text, drift: [{ at: [], expected: 'boolean', received: 'string' }] });
+  });
+
+  test('drift is recorded at its path; containers and text swapped both ways are kept and reported', () => {
+    const drift = new DriftCollector();
+    const out = applyShape(
+      parseXml('<Response><JobsDetail><JobId><x>1</x></JobId><Progress>N/A</Progress><Tag>Transcode</Tag><Operation>gone</Operation></JobsDetail><Flag>maybe</Flag></Response>').Response ?? '',
+      shape,
+      drift,
+    );
+    expect(out).toEqual({ JobsDetail: [{ JobId: { x: '1' }, Progress: 'N/A', Tag: 'Transcode', Operation: 'gone' }], Flag: 'maybe' });
+    expect(drift.issues).toEqual([
+      { at: ['JobsDetail', 0, 'JobId'], expected: 'string', received: 'object' },
+      { at: ['JobsDetail', 0, 'Progress'], expected: 'number', received: 'string' },
+      { at: ['JobsDetail', 0, 'Operation'], expected: 'object', received: 'string' },
+      { at: ['Flag'], expected: 'boolean', received: 'string' },
+    ]);
+  });
+
+  test('the collector stops recording at its limit but keeps counting', () => {
+    const drift = new DriftCollector(2);
+    applyShape(parseXml(`<Response>${'<NonExistJobIds><a/></NonExistJobIds>'.repeat(5)}</Response>`).Response ?? '', shape, drift);
+    expect(drift.issues).toHaveLength(2);
+    expect(drift.total).toBe(5);
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'a Tag of %p is an unknown Tag: common fields typed, nothing dropped',
+    (tag) => {
+      const drift = new DriftCollector();
+      const xml = `<Response><JobsDetail><Tag>${tag}</Tag><JobId>j</JobId><Progress>5.0</Progress><StartTime>-</StartTime><Operation><Extra>e</Extra></Operation></JobsDetail></Response>`;
+      const out = applyShape(parseXml(xml).Response ?? '', shape, drift);
+      expect(out).toEqual({ JobsDetail: [{ Tag: tag, JobId: 'j', Progress: 5, StartTime: null, Operation: { Extra: 'e' } }] });
+      expect(drift.issues).toEqual([]);
+    },
+  );
+
+  test('elements named like Object.prototype members are kept (renamed with __ by the parser), not dropped', () => {
+    const xml =
+      '<Response><JobsDetail><JobId>j</JobId><constructor>c</constructor><toString>t</toString><__proto__><a>1</a></__proto__>' +
+      '<isPrototypeOf>i</isPrototypeOf><toLocaleString><b>2</b></toLocaleString></JobsDetail></Response>';
+    const out = applyShape(parseXml(xml).Response ?? '', shape) as { JobsDetail: Record<string, unknown>[] };
+    const job = out.JobsDetail[0] as Record<string, unknown>;
+    expect(job).toEqual({ JobId: 'j', __constructor: 'c', __toString: 't', ____proto__: { a: '1' }, isPrototypeOf: 'i', toLocaleString: { b: '2' } });
+    expect(Object.getPrototypeOf(job)).toBe(Object.prototype);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * The demo page's script: the typed client driving a plain HTML page. Bundled for browsers by the
  * build into dist/demo/demo.js. Query parameters pre-fill the form (`api`, `type`, `job`) and
- * `follow=1` starts following at once, which is how the browser test opens it.
+ * `follow=1` starts following at once, which is how the browser test opens it. The credential is
+ * never taken from the URL nor stored: it lives in the input field and goes out per call.
+ * Times are shown in UTC, CI's own (+0800) and the clock's alike, so they compare at a glance.
  */
 import { type JobFamily, type JobOf, JobStatusApiError, JobStatusError, JobStatusNetworkError, createJobStatusClient } from '../../client';
 
@@ -12,6 +14,8 @@ const form = {
   api: $<HTMLInputElement>('api'),
   type: $<HTMLSelectElement>('type'),
   job: $<HTMLInputElement>('job'),
+  credentialKind: $<HTMLSelectElement>('credential-kind'),
+  credential: $<HTMLInputElement>('credential'),
 };
 form.api.value = params.get('api') ?? location.origin;
 form.type.value = params.get('type') ?? 'media';
@@ -26,7 +30,14 @@ function client() {
     $('calls').textContent = String(calls);
     return fetch(input, init);
   };
-  return createJobStatusClient({ baseUrl: form.api.value, fetch: counting });
+  return createJobStatusClient({ baseUrl: form.api.value, fetch: counting, headers: credentialHeaders });
+}
+
+/** Read at every call, so a token pasted in while following is used from the next call on. */
+function credentialHeaders(): Record<string, string> {
+  const value = form.credential.value.trim();
+  if (!value || form.credentialKind.value === 'none') return {};
+  return form.credentialKind.value === 'apikey' ? { 'x-api-key': value } : { authorization: `Bearer ${value}` };
 }
 
 function start(): AbortSignal {
@@ -35,6 +46,7 @@ function start(): AbortSignal {
   calls = 0;
   $('calls').textContent = '0';
   $('history').replaceChildren();
+  clearJob();
   showError(undefined);
   $<HTMLButtonElement>('stop').disabled = false;
   return controller.signal;
@@ -73,24 +85,46 @@ async function lookupOnce() {
   }
 }
 
+/** Back to the empty card: nothing from an earlier lookup may sit beside a new answer or error. */
+function clearJob() {
+  $('status').dataset.state = '';
+  $('state').dataset.state = '';
+  for (const id of ['state', 'percent', 'tag', 'created', 'started', 'ended', 'code', 'outputs', 'raw']) $(id).textContent = '—';
+  $<HTMLProgressElement>('progress').value = 0;
+}
+
 function showJob(job: Job, raw: unknown) {
   const state = $('state');
   state.textContent = job.State;
   state.dataset.state = job.State;
-  const progress = job.Progress ?? (job.State === 'Success' ? 100 : 0);
+  $('status').dataset.state = job.State;
+  // Progress is CI's text when it drifted (see SchemaErrors); the bar then shows what the State implies.
+  const progress = typeof job.Progress === 'number' ? job.Progress : job.State === 'Success' ? 100 : 0;
   $<HTMLProgressElement>('progress').value = progress;
   $('percent').textContent = `${progress} %`;
   $('tag').textContent = String(job.Tag ?? ('Type' in job ? job.Type : undefined) ?? '—');
-  $('created').textContent = job.CreationTime ?? '—';
-  $('started').textContent = job.StartTime ?? '—';
-  $('ended').textContent = job.EndTime ?? '—';
+  showTime('created', job.CreationTime);
+  showTime('started', job.StartTime);
+  showTime('ended', job.EndTime);
   $('code').textContent = job.State === 'Failed' ? `${job.Code ?? ''} ${job.Message ?? ''}`.trim() : (job.Code ?? '—');
   $('outputs').replaceChildren(...outputsOf(job).map((o) => Object.assign(document.createElement('div'), { textContent: o })));
   if ($('outputs').childElementCount === 0) $('outputs').textContent = '—';
   const entry = document.createElement('li');
-  entry.textContent = `${new Date().toLocaleTimeString()} ${job.State} ${progress} %`;
+  entry.textContent = `${utc(new Date()).slice(11)} ${job.State} ${progress} %`;
   $('history').append(entry);
   $('raw').textContent = JSON.stringify(raw ?? job, null, 2);
+}
+
+/** `2026-12-01 11:50:03 UTC`. */
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** CI writes `2026-12-01T19:50:03+0800`; shown in UTC, with CI's text kept as the tooltip. */
+function showTime(id: string, value: string | null | undefined) {
+  const at = value ? Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : Number.NaN;
+  $(id).textContent = value ? (Number.isNaN(at) ? value : utc(new Date(at))) : '—';
+  $(id).title = value ?? '';
 }
 
 /** Where the job writes (Operation.Output) and what it wrote (MediaResult.OutputFile.ObjectName). */
@@ -108,6 +142,7 @@ function showError(err: unknown) {
   const box = $('error');
   box.classList.toggle('shown', err !== undefined);
   if (err === undefined) return void box.replaceChildren();
+  clearJob();
   const title = document.createElement('strong');
   const name = err instanceof Error ? err.name : 'Error';
   title.textContent = err instanceof JobStatusApiError ? `${name}: ${err.status} ${err.code}` : name;
@@ -117,6 +152,11 @@ function showError(err: unknown) {
   if (err instanceof JobStatusNetworkError && new URL(form.api.value, location.href).origin !== location.origin) {
     const hint = document.createElement('div');
     hint.textContent = `The API is on another origin: its ALLOWED_ORIGINS must include ${location.origin}.`;
+    box.append(hint);
+  }
+  if (err instanceof JobStatusApiError && err.status === 401) {
+    const hint = document.createElement('div');
+    hint.textContent = 'The API wants a credential (AUTH_MODE apikey or jwt): choose API key or Bearer token above and paste it.';
     box.append(hint);
   }
   if (err instanceof JobStatusApiError) $('raw').textContent = JSON.stringify(err.envelope, null, 2);

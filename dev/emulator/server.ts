@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
 import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
 import { movingJob } from './moving-jobs';
+import { listen } from '../listen';
 
 export interface RecordedRequest {
   method: string;
@@ -85,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     });
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
+  await listen(server, options.port ?? 0, '127.0.0.1');
   emulator.port = (server.address() as AddressInfo).port;
   emulator.endpoint = `http://{bucket}.ci.{region}.localhost:${emulator.port}`;
   const close = emulator.close;

@@ -6,6 +6,7 @@
  * stored, against the policy in force when it is read (so lowering a TTL takes effect at once).
  */
 import type { CachePolicy } from '../config/cache-env';
+import type { DriftPart } from '../ci/drift';
 import type { JobFamily } from '../ci/families';
 import type { Json } from '../xml/shape';
 import { isTerminal, jobIdOf } from '../ci/job-state';
@@ -17,18 +18,30 @@ export interface CacheScope {
   region: string;
 }
 
-interface Entry {
+/** A cached job and the drift CI's answer had in it, re-reported whenever the job is served. */
+export interface CachedJob {
   job: Json;
+  drift: DriftPart | undefined;
+}
+
+interface Entry extends CachedJob {
   terminal: boolean;
   storedAt: number;
 }
 
 export interface CacheLookup {
-  hits: Map<string, Json>;
+  hits: Map<string, CachedJob>;
   missing: string[];
 }
 
 const ttlOf = (terminal: boolean, policy: CachePolicy) => (terminal ? policy.terminalTtlMs : policy.activeTtlMs);
+
+/**
+ * A job with more drift than this is not cached: the cache is bounded by entries, not bytes, and a
+ * job whose every field drifted would hold its report beside it. One field CI keeps sending in
+ * another form (the case caching must survive) is far below it.
+ */
+export const MAX_CACHED_DRIFT = 50;
 
 export class JobCache {
   private readonly entries: Lru<string, Entry>;
@@ -45,13 +58,13 @@ export class JobCache {
   lookup(scope: CacheScope, ids: readonly string[], policy: CachePolicy): CacheLookup {
     this.entries.resize(policy.maxEntries);
     const now = this.now();
-    const hits = new Map<string, Json>();
+    const hits = new Map<string, CachedJob>();
     const missing: string[] = [];
     for (const id of ids) {
       const key = keyOf(scope, id);
       const entry = this.entries.get(key);
       if (entry && now - entry.storedAt < ttlOf(entry.terminal, policy)) {
-        hits.set(id, entry.job);
+        hits.set(id, { job: entry.job, drift: entry.drift });
         continue;
       }
       if (entry) this.entries.delete(key);
@@ -60,16 +73,22 @@ export class JobCache {
     return { hits, missing };
   }
 
-  /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
-  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy): void {
+  /**
+   * Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as
+   * a key. `drift[i]` is the drift of `jobs[i]`: a drifted job is kept with its report, so serving it
+   * again reports the same SchemaErrors a fresh call would, and a field CI keeps sending in an
+   * undocumented form does not turn the cache off for that job.
+   */
+  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy, drift: readonly (DriftPart | undefined)[] = []): void {
     this.entries.resize(policy.maxEntries);
     const now = this.now();
-    for (const job of jobs) {
+    jobs.forEach((job, i) => {
       const id = jobIdOf(job);
-      if (typeof id !== 'string' || !requested.has(id)) continue;
+      if (typeof id !== 'string' || !requested.has(id)) return;
+      if ((drift[i]?.total ?? 0) > MAX_CACHED_DRIFT) return;
       const terminal = isTerminal(job);
-      if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, terminal, storedAt: now });
-    }
+      if (ttlOf(terminal, policy) > 0) this.entries.set(keyOf(scope, id), { job, drift: drift[i], terminal, storedAt: now });
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  * deadline; and once, with a corrected clock, when CI says the signature time is off. Every
  * attempt is signed afresh.
  */
-import type { Credentials } from '../config/env';
+import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { sleep } from '../deadline';
 import { cosAuthorization, keyTimeAround } from '../signing/cos-signature';

@@ -1,20 +1,24 @@
 /**
  * Looks up job ids of one family: splits them into CI-sized calls made concurrently, converts each
- * XML answer with the family's schema shape, merges the results in request order, and validates
- * the merged result against the family schema.
+ * XML answer with the family's schema shape (recording any drift from it), merges the results in
+ * request order, and validates the merged result against the family schema. Drift is a 502 with
+ * SCHEMA_MODE=strict and is listed in SchemaErrors otherwise; a job without JobId or State is
+ * unusable in either mode.
  */
 import { setMaxListeners } from 'node:events';
-import type { Credentials, SchemaMode } from '../config/env';
+import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
-import { type ApiError, type SchemaIssue, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
+import { type ApiError, type SchemaIssue, type UpstreamInfo, upstreamInvalid, upstreamTimeout, upstreamUnavailable } from '../http/errors';
 import type { RequestTrace } from '../trace';
-import { familyShape, familyValidator, toIssues } from '../schemas/validators';
+import { familyShape, familyValidator } from '../schemas/validators';
 import { XmlRejected, parseXml } from '../xml/parse';
-import { applyShape, type Json } from '../xml/shape';
+import { DriftCollector, applyShape, type Json } from '../xml/shape';
 import { callCi } from './ci-call';
 import { FAMILIES, type JobFamily } from './families';
 import { HttpGetError } from './http-get';
-import { jobIdOf } from './job-state';
+import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
+import { jobField, jobIdOf } from './job-state';
+import type { SchemaMode } from './schema-mode';
 import type { CiTarget } from './target';
 import { describeUpstreamFailure, upstreamFailureError } from './upstream-error';
 
@@ -22,13 +26,22 @@ export interface JobsEnvelope {
   RequestId: string | null;
   JobsDetail: Json[];
   NonExistJobIds: string[];
-  SchemaErrors?: SchemaIssue[];
-  [extra: string]: Json | SchemaIssue[] | undefined;
+  SchemaErrors?: SchemaDrift[];
+  [extra: string]: Json | SchemaDrift[] | undefined;
+}
+
+/** Drift found in an answer: one entry per JobsDetail entry (undefined when clean), and the rest. */
+export interface AnswerDrift {
+  jobs: (DriftPart | undefined)[];
+  other: DriftPart | undefined;
+  /** Every issue, including any not listed in SchemaErrors (which stops at MAX_LISTED_DRIFT). */
+  total: number;
 }
 
 export interface JobsResult {
   envelope: JobsEnvelope;
   upstreamRequestIds: string[];
+  drift: AnswerDrift;
 }
 
 export interface QueryJobsInput {
@@ -44,6 +57,7 @@ export interface QueryJobsInput {
 interface ChunkAnswer {
   response: { [key: string]: Json };
   requestId: string | undefined;
+  drift: DriftCollector;
 }
 
 export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
@@ -57,9 +71,11 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // Each chunk's call listens on this signal while it runs: up to 50 for ai/batch ids (one per
   // call). That fan-out is bounded by MAX_JOB_IDS, not a leak, so Node should not warn about it.
   setMaxListeners(Math.max(10, chunks.length + 1), signal);
+  // One request lists at most MAX_LISTED_DRIFT drifts, so each call records its share of them.
+  const driftLimit = Math.ceil(MAX_LISTED_DRIFT / chunks.length);
   const answers = await Promise.all(
     chunks.map((ids) =>
-      fetchChunk(input, `${path}/${ids.join(',')}`, signal).catch((err: unknown) => {
+      fetchChunk(input, `${path}/${ids.join(',')}`, signal, driftLimit).catch((err: unknown) => {
         failFast.abort();
         throw err;
       }),
@@ -68,7 +84,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   return merge(input, answers);
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal): Promise<ChunkAnswer> {
+async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, driftLimit: number): Promise<ChunkAnswer> {
   let res;
   try {
     res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, signal);
@@ -91,10 +107,12 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
     throw upstreamInvalid(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
   }
   if (!('Response' in doc)) throw upstreamInvalid('CI sent XML without a <Response> root', { upstream });
-  const response = applyShape(doc.Response ?? '', familyShape(input.family));
+  const drift = new DriftCollector(driftLimit);
+  const response = applyShape(doc.Response ?? '', familyShape(input.family), drift);
   if (response === null || typeof response !== 'object' || Array.isArray(response))
     throw upstreamInvalid('CI sent a <Response> that is not a container', { upstream });
-  return { response, requestId };
+  assertJobsUsable(response, upstream);
+  return { response, requestId, drift };
 }
 
 /** A short, safe description of a body that is not XML, or undefined when it may be XML. */
@@ -104,6 +122,24 @@ function notXmlReason(contentType: string | undefined, body: string): string | u
   if (mediaType && !mediaType.endsWith('/xml') && !mediaType.endsWith('+xml'))
     return /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mediaType) ? `content-type ${mediaType}` : 'an unexpected content type';
   return undefined;
+}
+
+/**
+ * A JobsDetail entry without a JobId or State cannot be told apart from the others or says nothing
+ * about its job. Answering 200 without it would let an asked job vanish (or look unknown) without a
+ * word, so the whole answer is refused as CI's fault, in every schema mode.
+ */
+function assertJobsUsable(response: { [key: string]: Json }, upstream: UpstreamInfo): void {
+  const jobs = response.JobsDetail;
+  if (jobs === undefined) return;
+  const details: SchemaIssue[] = [];
+  (Array.isArray(jobs) ? jobs : [jobs]).forEach((job, i) => {
+    for (const field of ['JobId', 'State']) {
+      const value = jobField(job, field);
+      if (typeof value !== 'string' || value === '') details.push({ path: `/JobsDetail/${i}/${field}`, message: 'must be non-empty text' });
+    }
+  });
+  if (details.length) throw upstreamInvalid('CI sent a job without a usable JobId or State', { details: details.slice(0, 20), upstream });
 }
 
 function toApiError(err: unknown, deadlineSignal: AbortSignal): ApiError {
@@ -121,10 +157,14 @@ function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
     return (id === undefined ? undefined : order.get(id)) ?? Infinity;
   };
 
-  const jobs: Json[] = [];
+  const entries: { job: Json; drift: DriftPart | undefined }[] = [];
   const missing: string[] = [];
-  for (const { response } of answers) {
-    if (Array.isArray(response.JobsDetail)) jobs.push(...response.JobsDetail);
+  const other: DriftPart = { issues: [], total: 0 };
+  for (const { response, drift } of answers) {
+    const split = splitByJob(drift);
+    other.issues.push(...split.other.issues);
+    other.total += split.other.total;
+    if (Array.isArray(response.JobsDetail)) response.JobsDetail.forEach((job, i) => entries.push({ job, drift: split.jobs.get(i) }));
     // CI's format for this node is not pinned down (one element with a comma list, or several);
     // both end up as one flat list of ids.
     if (Array.isArray(response.NonExistJobIds))
@@ -132,7 +172,7 @@ function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
         if (typeof entry === 'string') missing.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
   }
   // CI answers a multi-id call in its own order; callers get the order they asked in.
-  jobs.sort((a, b) => position(a) - position(b));
+  entries.sort((a, b) => position(a.job) - position(b.job));
   missing.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
 
   const single = answers.length === 1 ? answers[0] : undefined;
@@ -142,7 +182,7 @@ function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
   const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, ...extras } = single ? single.response : {};
   const envelope: JobsEnvelope = {
     RequestId: bodyRequestId ?? single?.requestId ?? null,
-    JobsDetail: jobs,
+    JobsDetail: entries.map((e) => e.job),
     NonExistJobIds: missing,
     ...extras,
   };
@@ -150,16 +190,22 @@ function merge(input: QueryJobsInput, answers: ChunkAnswer[]): JobsResult {
   const validate = familyValidator(input.family);
   const { RequestId, ...rest } = envelope;
   const checked = RequestId === null ? rest : envelope;
-  if (!validate(checked)) {
-    const details = toIssues(validate.errors);
-    if (input.schemaMode === 'strict') {
-      const ids = answers.map((a) => a.requestId).filter((id): id is string => Boolean(id));
-      throw upstreamInvalid('CI response does not match the documented job schema', {
-        details,
-        upstream: { Status: 200, ...(ids.length === 1 ? { RequestId: ids[0] as string } : {}) },
-      });
-    }
-    envelope.SchemaErrors = details;
+  // The converter records every drift it meets; the validator (same schema) is the backstop.
+  if (!validate(checked) && entries.every((e) => !e.drift) && other.total === 0) {
+    for (const error of validate.errors ?? []) other.issues.push(driftFromValidator(error, checked as Json));
+    other.total = other.issues.length;
   }
-  return { envelope, upstreamRequestIds: answers.map((a) => a.requestId).filter((id): id is string => Boolean(id)) };
+  const drift: AnswerDrift = { jobs: entries.map((e) => e.drift), other: other.total ? other : undefined, total: 0 };
+  const { list, total } = schemaErrors(drift.jobs, drift.other);
+  drift.total = total;
+  const upstreamRequestIds = answers.map((a) => a.requestId).filter((id): id is string => Boolean(id));
+  if (total > 0) {
+    if (input.schemaMode === 'strict')
+      throw upstreamInvalid('CI response does not match the documented job schema', {
+        details: asErrorDetails(list.slice(0, 100)),
+        upstream: { Status: 200, ...(upstreamRequestIds.length === 1 ? { RequestId: upstreamRequestIds[0] as string } : {}) },
+      });
+    envelope.SchemaErrors = list;
+  }
+  return { envelope, upstreamRequestIds, drift };
 }

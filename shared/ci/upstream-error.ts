@@ -10,6 +10,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError, type UpstreamInfo } from '../http/errors';
+import { firstValue } from '../http/header-value';
 import { parseXml } from '../xml/parse';
 import { retryAfterMs } from './retry-policy';
 
@@ -24,7 +25,6 @@ export interface CiErrorBody {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** Reads CI's error body, XML or JSON; returns what it could, never throws. */
 export function readCiError(body: string): CiErrorBody {
@@ -49,8 +49,8 @@ export function upstreamInfo(status: number, headers: IncomingHttpHeaders, err: 
   const info: UpstreamInfo = { Status: status };
   const pick = (v: string | undefined, re: RegExp) => (v !== undefined && re.test(v) ? v : undefined);
   const code = pick(err.code, CODE_RE);
-  const requestId = pick(err.requestId, ID_RE) ?? pick(first(headers['x-ci-request-id']), ID_RE);
-  const traceId = pick(err.traceId, ID_RE) ?? pick(first(headers['x-ci-trace-id']), ID_RE);
+  const requestId = pick(err.requestId, ID_RE) ?? pick(firstValue(headers['x-ci-request-id']), ID_RE);
+  const traceId = pick(err.traceId, ID_RE) ?? pick(firstValue(headers['x-ci-trace-id']), ID_RE);
   if (code) info.Code = code;
   if (requestId) info.RequestId = requestId;
   if (traceId) info.TraceId = traceId;

@@ -7,9 +7,10 @@ import { parseKeyHashes } from '../auth/api-key';
 import type { AuthPolicy } from '../auth/authenticate';
 import { type OriginPolicy, parseOriginPolicy } from '../http/cors';
 import { serverMisconfigured } from '../http/errors';
+import type { SchemaMode } from '../ci/schema-mode';
 import { BUCKET_RE, DEFAULT_ENDPOINT, type TargetPolicy, checkEndpointTemplate } from '../ci/target';
-
-export type SchemaMode = 'strict' | 'report';
+import type { Credentials } from '../signing/credentials';
+import { type CachePolicy, readCachePolicy } from './cache-env';
 type Env = Record<string, string | undefined>;
 
 export interface Config {
@@ -19,12 +20,7 @@ export interface Config {
   schemaMode: SchemaMode;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
-}
-
-export interface Credentials {
-  secretId: string;
-  secretKey: string;
-  sessionToken: string | undefined;
+  cache: CachePolicy;
 }
 
 const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -48,7 +44,8 @@ export function readConfig(env: Env = process.env): Config {
   const endpointProblem = checkEndpointTemplate(endpoint);
   if (endpointProblem) throw serverMisconfigured(endpointProblem);
 
-  const schemaMode = nonEmpty(env.SCHEMA_MODE) ?? 'strict';
+  // report by default: a field CI starts sending in another form must not cost callers the answer.
+  const schemaMode = nonEmpty(env.SCHEMA_MODE) ?? 'report';
   if (schemaMode !== 'strict' && schemaMode !== 'report') throw serverMisconfigured('SCHEMA_MODE must be strict or report');
 
   return {
@@ -63,6 +60,7 @@ export function readConfig(env: Env = process.env): Config {
     schemaMode,
     upstreamTimeoutMs: positiveInt(env, 'UPSTREAM_TIMEOUT_MS', 5000, 120_000),
     maxBodyBytes: 16 * 1024,
+    cache: readCachePolicy(env),
   };
 }
 

@@ -1,12 +1,14 @@
 /** Shared by both job routes once they have a family, ids and an optional bucket/region. */
 import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
-import { readCachePolicy } from '../config/cache-env';
-import { type Config, readCredentials } from '../config/env';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
+import { jobField } from '../ci/job-state';
+import type { QueryJobsInput } from '../ci/query-jobs';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
 import type { RequestTrace } from '../trace';
+import type { Json } from '../xml/shape';
+import type { RouteContext } from './context';
 
 export interface LookupRequest {
   type: unknown;
@@ -15,13 +17,18 @@ export interface LookupRequest {
   region?: string;
 }
 
-/** What a handler needs beyond the request: the deadline for upstream work and the trace to fill. */
-export interface LookupContext {
-  deadline: Deadline;
-  trace: RequestTrace;
+/**
+ * One lookup under `deadline`: the request's own, or, for a long-poll, the one of each re-query.
+ * Everything else (config, keys, trace) comes from the request's context.
+ */
+export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline: Deadline): Promise<CachedJobsResult> {
+  const result = await queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache);
+  ctx.trace.drift = driftForLog(result);
+  return result;
 }
 
-export async function lookupJobs(req: LookupRequest, config: Config, ctx: LookupContext): Promise<CachedJobsResult> {
+/** Checks a lookup and builds the signed CI query it becomes; the callback route runs it uncached. */
+export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Deadline): QueryJobsInput {
   if (!isJobFamily(req.type)) throw badRequest('InvalidJobType', `type must be one of ${FAMILY_NAMES.join(', ')}`);
   if (req.ids.length === 0) throw badRequest('MissingJobIds', 'Name at least one job id');
   const bad = req.ids.find((id) => !JOB_ID_RE.test(id));
@@ -31,11 +38,28 @@ export async function lookupJobs(req: LookupRequest, config: Config, ctx: Lookup
   ctx.trace.ids = ids.length;
   if (ids.length > MAX_JOB_IDS) throw badRequest('TooManyJobIds', `At most ${MAX_JOB_IDS} job ids per request`);
 
-  const target = resolveTarget(config.target, { bucket: req.bucket, region: req.region });
-  const credentials = readCredentials();
+  const target = resolveTarget(ctx.config.target, { bucket: req.bucket, region: req.region });
+  const { credentials } = ctx;
   if (!credentials)
     throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
-  const input = { family: req.type, ids, target, credentials, schemaMode: config.schemaMode, ...ctx };
-  return queryJobsCached(input, readCachePolicy());
+  return { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace };
+}
+
+const MAX_LOGGED_PATHS = 20;
+const MAX_TAG_CHARS = 64;
+
+/** What the log line says about drift: Tags and paths only, since values may be anything CI sent. */
+function driftForLog(result: CachedJobsResult): RequestTrace['drift'] {
+  const { drift, envelope } = result;
+  if (drift.total === 0) return undefined;
+  const tags = new Set<string>();
+  drift.jobs.forEach((part, i) => {
+    if (!part) return;
+    const job = envelope.JobsDetail[i] as Json;
+    const tag = jobField(job, 'Tag') ?? jobField(job, 'Type');
+    tags.add(typeof tag === 'string' ? tag.slice(0, MAX_TAG_CHARS) : '(none)');
+  });
+  const paths = (envelope.SchemaErrors ?? []).slice(0, MAX_LOGGED_PATHS).map((e) => e.path);
+  return { total: drift.total, tags: [...tags], paths };
 }

@@ -1,12 +1,12 @@
 /** POST /jobs/query with a JSON body — the form frontends use. */
-import type { Config } from '../config/env';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../http/errors';
-import type { HttpRequest, HttpResponse } from '../http/types';
+import type { HttpResponse } from '../http/types';
 import { toIssues, validateJobQueryRequest } from '../schemas/validators';
-import { type LookupContext, lookupJobs } from './job-lookup';
+import type { RouteContext } from './context';
+import { lookupJobs } from './job-lookup';
 import { jobsResponse } from './jobs-response';
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const IS_JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 interface JobQueryBody {
   type: string;
@@ -15,8 +15,9 @@ interface JobQueryBody {
   region?: string;
 }
 
-export async function postJobsQuery(req: HttpRequest, config: Config, ctx: LookupContext): Promise<HttpResponse> {
-  if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) throw unsupportedMediaType();
+export async function postJobsQuery(ctx: RouteContext): Promise<HttpResponse> {
+  const { req, config } = ctx;
+  if (!IS_JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '')) throw unsupportedMediaType();
   const body = req.body ?? '';
   if (Buffer.byteLength(body, 'utf8') > config.maxBodyBytes) throw payloadTooLarge(config.maxBodyBytes);
   let parsed: unknown;
@@ -28,10 +29,6 @@ export async function postJobsQuery(req: HttpRequest, config: Config, ctx: Looku
   if (!validateJobQueryRequest(parsed))
     throw badRequest('InvalidRequest', 'The body does not match the job query schema', toIssues(validateJobQueryRequest.errors));
   const query = parsed as JobQueryBody;
-  const result = await lookupJobs(
-    { type: query.type, ids: query.jobIds, bucket: query.bucket, region: query.region },
-    config,
-    ctx,
-  );
+  const result = await lookupJobs({ type: query.type, ids: query.jobIds, bucket: query.bucket, region: query.region }, ctx, ctx.deadline);
   return jobsResponse(result, req);
 }

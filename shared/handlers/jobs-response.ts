@@ -13,6 +13,8 @@ export function jobsResponse(result: CachedJobsResult, req: HttpRequest): HttpRe
     'x-cache': result.cache,
   };
   if (result.upstreamRequestIds.length) headers['x-ci-request-id'] = result.upstreamRequestIds.join(', ');
+  // Every drift counted, also those past the SchemaErrors list's limit; absent when there is none.
+  if (result.drift.total > 0) headers['x-schema-errors'] = String(result.drift.total);
   // A matching If-None-Match on a GET (RFC 9110 §13.1.2) is answered without the body.
   if ((req.method === 'GET' || req.method === 'HEAD') && ifNoneMatchHits(req.headers['if-none-match'], headers.etag as string))
     return { status: 304, headers, body: '' };

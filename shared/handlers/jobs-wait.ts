@@ -4,59 +4,54 @@
  * never later than the invocation's deadline allows. Browsers then make a call per change instead of
  * one per poll interval.
  */
-import type { Config } from '../config/env';
 import { isTerminal, jobField } from '../ci/job-state';
 import type { JobsEnvelope } from '../ci/query-jobs';
-import type { HttpRequest, HttpResponse } from '../http/types';
+import { createDeadline } from '../deadline';
+import type { HttpResponse } from '../http/types';
+import { wakeKey, watchJobs } from '../long-poll/job-wake';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
-import { createDeadline } from '../deadline';
-import type { RequestTrace } from '../trace';
+import type { RouteContext } from './context';
+import { assertSingleJobFound, parseIdSegment } from './job-ids';
 import { lookupJobs } from './job-lookup';
-import { assertSingleJobFound, parseIdSegment } from './jobs-by-path';
 import { jobsResponse } from './jobs-response';
 
 // Half a second of CI queries at first (a running job's Progress moves quickly), easing off to 3 s.
 const BACKOFF = { firstMs: 500, factor: 1.5, maxMs: 3000 };
-/** Left for building and returning the answer before SCF's timeout ends the invocation. */
-const DEADLINE_MARGIN_MS = 500;
+/**
+ * A wait ends this long before SCF's timeout: room for the last lookup's answer to be built and
+ * returned. Larger than a plain request's margin (deadline.ts) because a re-query may still be in
+ * flight when the wait ends.
+ */
+const WAIT_END_MARGIN_MS = 500;
 const MIN_FETCH_BUDGET_MS = 300;
 
-export interface WaitContext {
-  trace: RequestTrace;
-  /** Upstream budget of one lookup (the request deadline of a plain GET). */
-  budgetMs: number;
-  /** When SCF ends the invocation (epoch ms), if the context says. */
-  endsAt: number | undefined;
-}
-
-export async function getJobsWaiting(
-  req: HttpRequest,
-  params: { type: string; ids: string },
-  config: Config,
-  ctx: WaitContext,
-): Promise<HttpResponse> {
+export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
+  const { req, params } = ctx;
   const waitSeconds = parseWaitSeconds(req.query.wait ?? '');
-  const ids = parseIdSegment(params.ids);
+  const ids = parseIdSegment(params.ids ?? '');
   const lookup = { type: params.type, ids, bucket: req.query.bucket, region: req.query.region };
   const started = Date.now();
+  // A verified CI callback for one of these jobs ends the pause early (shared/long-poll/job-wake.ts).
+  const watch = watchJobs(ids.map((id) => wakeKey(params.type ?? '', id)));
   const { value } = await pollUntilChange({
     // Each lookup gets a plain request's deadline, cut short when the poll's own time is up.
     fetch: async (signal) => {
       const deadline = createDeadline(ctx.budgetMs, Date.now(), signal);
       try {
-        return await lookupJobs(lookup, config, { deadline, trace: ctx.trace });
+        return await lookupJobs(lookup, ctx, deadline);
       } finally {
         deadline.dispose();
       }
     },
     fingerprint: (result) => jobsFingerprint(result.envelope),
     isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
-    stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - DEADLINE_MARGIN_MS),
+    stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - WAIT_END_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
-  });
+    sleep: watch.sleep,
+  }).finally(watch.close);
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
 }

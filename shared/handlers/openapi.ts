@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverMisconfigured } from '../http/errors';
-import type { HttpRequest, HttpResponse } from '../http/types';
+import type { HttpResponse } from '../http/types';
+import type { RouteContext } from './context';
 
 let openapiJson: string | undefined;
 function document(): string {
@@ -22,7 +23,7 @@ function document(): string {
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' };
 let parsed: Record<string, unknown> | undefined;
 
-export function getOpenApi(req: HttpRequest): HttpResponse {
+export function getOpenApi({ req }: RouteContext): HttpResponse {
   // Behind a stage or base path the paths only resolve against that prefix, so the server says so.
   const prefix = req.path.replace(/\/+openapi\.json$/, '');
   if (!prefix) return { status: 200, headers: { ...HEADERS }, body: document() };

@@ -6,8 +6,8 @@
 export type OriginPolicy = { kind: 'none' } | { kind: 'any' } | { kind: 'list'; origins: ReadonlySet<string> };
 
 // Retry-After is not CORS-safelisted: without it here, a browser client could not see how long a
-// 503 UpstreamThrottled asks it to wait.
-const EXPOSED = 'x-request-id, x-ci-request-id, retry-after';
+// 503 UpstreamThrottled asks it to wait. Nor could it read how many schema drifts an answer has.
+const EXPOSED = 'x-request-id, x-ci-request-id, retry-after, x-schema-errors';
 export const PREFLIGHT_METHODS = 'GET, POST, OPTIONS';
 export const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key, x-request-id';
 

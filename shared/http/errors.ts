@@ -3,6 +3,8 @@
  * them into the single error envelope `{"Error": {Code, Message, RequestId, …}}`. Messages are
  * written by us: no upstream text, stack or secret ever reaches them.
  */
+import type { CodeWithStatus, ErrorCode, StatusOf } from './error-codes';
+
 export interface UpstreamInfo {
   Status: number;
   Code?: string;
@@ -15,11 +17,12 @@ export interface SchemaIssue {
   message: string;
 }
 
-export class ApiError extends Error {
+/** `new ApiError(403, 'NoSuchJob', …)` does not compile: a code is sent with its one status (error-codes.ts). */
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'ApiError';
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: StatusOf<C>,
+    readonly code: C,
     message: string,
     readonly extra: { details?: SchemaIssue[]; upstream?: UpstreamInfo; headers?: Record<string, string> } = {},
   ) {
@@ -27,10 +30,10 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: SchemaIssue[]) =>
+export const badRequest = (code: CodeWithStatus<400>, message: string, details?: SchemaIssue[]) =>
   new ApiError(400, code, message, details ? { details } : {});
-export const forbidden = (code: string, message: string) => new ApiError(403, code, message);
-export const notFound = (code: string, message: string) => new ApiError(404, code, message);
+export const forbidden = (code: CodeWithStatus<403>, message: string) => new ApiError(403, code, message);
+export const notFound = (code: CodeWithStatus<404>, message: string) => new ApiError(404, code, message);
 export const methodNotAllowed = (allow: string[]) =>
   new ApiError(405, 'MethodNotAllowed', `Use ${allow.join(' or ')} on this route`, { headers: { allow: allow.join(', ') } });
 export const payloadTooLarge = (limit: number) =>

@@ -1,8 +1,7 @@
 /** Converts between SCF's HTTP event shapes and the app's HttpRequest/HttpResponse. */
+import { firstValue } from '../http/header-value';
 import type { HttpRequest, HttpResponse } from '../http/types';
 import type { HeaderMap, ScfHttpEvent, ScfHttpResult } from './event';
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 function lowerCaseHeaders(headers: HeaderMap | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,7 +16,7 @@ function queryOf(event: ScfHttpEvent): Record<string, string> {
   const out: Record<string, string> = {};
   for (const source of [event.queryStringParameters, event.queryString]) {
     for (const [name, value] of Object.entries(source ?? {})) {
-      const v = first(value);
+      const v = firstValue(value);
       if (v !== undefined && !(name in out)) out[name] = String(v);
     }
   }

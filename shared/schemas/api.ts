@@ -31,6 +31,15 @@ const schemaError = Type.Object(
   { additionalProperties: false },
 );
 
+const schemaDrift = Type.Object(
+  {
+    path: Type.String({ description: 'JSON pointer into this answer, e.g. /JobsDetail/0/Progress' }),
+    expected: Type.String({ description: 'What the documented schema has there: number, boolean, string, object, …' }),
+    received: Type.String({ description: 'The JSON kind that came instead (string, object, array, missing, …); the value itself is at path' }),
+  },
+  { additionalProperties: false },
+);
+
 export const jobsEnvelope = Type.Object(
   {
     RequestId: Type.Union([Type.String(), Type.Null()], {
@@ -41,7 +50,10 @@ export const jobsEnvelope = Type.Object(
     }),
     NonExistJobIds: Type.Array(Type.String(), { description: 'Requested ids CI does not know' }),
     SchemaErrors: Type.Optional(
-      Type.Array(schemaError, { description: 'Only with SCHEMA_MODE=report: where CI broke the documented shape' }),
+      Type.Array(schemaDrift, {
+        description:
+          'Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)',
+      }),
     ),
   },
   {

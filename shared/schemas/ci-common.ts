@@ -150,6 +150,7 @@ const outputFileProps = {
   Bucket: Text(),
   Region: Text(),
   ObjectName: doc(List(Text()), 'Names of the files written (relative to ObjectPrefix when that is set)'),
+  ObjectUrl: doc(List(Text()), 'URLs of the files written (modelled as a repeated element by an official SDK)'),
   ObjectPrefix: Text(),
   Md5Info: List(md5Info),
 };
@@ -195,8 +196,8 @@ export const digitalWatermark = doc(
 );
 
 export const removeWatermark = doc(
-  Obj({ Dx: Text(), Dy: Text(), Width: Text(), Height: Text() }),
-  'Area whose watermark is blurred out (a single container in the docs, Go and Java)',
+  List(Obj({ Dx: Text(), Dy: Text(), Width: Text(), Height: Text() })),
+  'Areas whose watermark is blurred out: a single container in the docs and Go, a list in the Java SDK (getRemoveWatermarkList), so always a list',
 );
 
 // ---------------------------------------------------------------------------------------------

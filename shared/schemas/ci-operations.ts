@@ -379,6 +379,9 @@ const vtrItem = <K extends string>(infoKey: K) =>
   List(Obj({ Time: Text(), Url: Text(), [infoKey]: vtrInfo } as TProperties));
 
 const videoTargetRec = Obj({
+  Version: Text(),
+  SnapshotFreq: Text(),
+  TopKRecognition: doc(List(Obj({ Time: Text(), Url: Text(), Score: Text() })), 'A list in the Java SDK'),
   Body: Text(),
   Pet: Text(),
   Car: Text(),
@@ -391,12 +394,24 @@ const videoTargetRec = Obj({
   }),
 });
 
+/** The Java SDK's form of a recognition result: `{FusionScore, ResultDetails[]{Time, Url, ResultInfo[]}}`. */
+const vtrFusionProps = {
+  FusionScore: Text(),
+  ResultDetails: List(Obj({ Time: Text(), Url: Text(), ResultInfo: vtrInfo })),
+};
+const vtrFusion = List(Obj(vtrFusionProps));
+
+/** Go names the results `BodyRecognition` etc., Java `BodyRecognitionResult` etc.; both are accepted. */
 const videoTargetRecResult = Obj({
   BodyRecognition: vtrItem('BodyInfo'),
   PetRecognition: vtrItem('PetInfo'),
   CarRecognition: vtrItem('CarInfo'),
   FaceRecognition: vtrItem('FaceInfo'),
-  LicenseRecognitionResult: vtrItem('PlateInfo'),
+  LicenseRecognitionResult: List(Obj({ Time: Text(), Url: Text(), PlateInfo: vtrInfo, ...vtrFusionProps })),
+  BodyRecognitionResult: vtrFusion,
+  PetRecognitionResult: vtrFusion,
+  CarRecognitionResult: vtrFusion,
+  FaceRecognitionResult: vtrFusion,
   Sensitive: Text(),
 });
 
@@ -501,6 +516,24 @@ const imageOcrDetection = Obj({
   PdfPageSize: Text(),
 });
 
+/** Video DNA result. `Detection` and its `Audio` are repeated elements in the Java SDK. */
+const dnaResult = Obj({
+  VideoId: Text(),
+  Duration: Text(),
+  Detection: List(
+    Obj({
+      VideoId: Text(),
+      Similar: Text(),
+      SimilarDuration: Text(),
+      Duration: Text(),
+      MatchDetail: List(
+        Obj({ MatchStartTime: Text(), MatchEndTime: Text(), SrcStartTime: Text(), SrcEndTime: Text() }),
+      ),
+      Audio: List(Obj({ Similar: Text() })),
+    }),
+  ),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Per-Tag Operation
 // ---------------------------------------------------------------------------------------------
@@ -562,20 +595,8 @@ const tagNodes = {
     SpliceInfo: List(Obj({ Url: Text(), X: Text(), Y: Text(), Width: Text(), Height: Text() })),
   }),
   DnaConfig: Obj({ RuleType: Text(), DnaDbId: Text(), VideoId: Text() }),
-  DnaResult: Obj({
-    VideoId: Text(),
-    Duration: Text(),
-    Detection: Obj({
-      VideoId: Text(),
-      Similar: Text(),
-      SimilarDuration: Text(),
-      Duration: Text(),
-      MatchDetail: List(
-        Obj({ MatchStartTime: Text(), MatchEndTime: Text(), SrcStartTime: Text(), SrcEndTime: Text() }),
-      ),
-      Audio: Obj({ Similar: Text() }),
-    }),
-  }),
+  DnaResult: dnaResult,
+  DNAResult: doc(dnaResult, 'The Java SDK spelling of DnaResult'),
   ImageInspect: Obj({ AutoProcess: Text(), ProcessType: Text() }),
   ImageInspectResult: Obj({
     State: Text(),
@@ -654,7 +675,7 @@ export const operationByTag: Record<string, TObject> = {
   PosterProduction: op('Poster production', 'PosterProduction'),
   FillConcat: op('Fill-and-concatenate', 'FillConcat'),
   VideoSynthesis: op('Video synthesis (picture-in-picture splice)', 'VideoSynthesis'),
-  DNA: op('Video DNA (fingerprint) match', 'DnaConfig', 'DnaResult'),
+  DNA: op('Video DNA (fingerprint) match', 'DnaConfig', 'DnaResult', 'DNAResult'),
   ImageInspect: op('Image inspection (hidden-payload detection)', 'ImageInspect', 'ImageInspectResult'),
   ImageOCR: op('Image OCR', 'ImageOCR', 'Detection'),
 };

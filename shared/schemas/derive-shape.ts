@@ -1,13 +1,14 @@
 /**
  * Build-time: turns a JSON Schema written with dsl.ts into the compact Shape the XML converter
- * walks at run time. Only what changes the JSON is kept (lists, objects, typed leaves); verbatim
- * text leaves are dropped because "no shape" already means "keep the text".
+ * walks at run time: lists, objects, typed leaves, and verbatim text leaves (kept as `s` so the
+ * converter can report a container where text was documented).
  */
 import type { Shape } from '../xml/shape';
 
 type Schema = { [key: string]: unknown };
 
-const LEAF_KINDS: Record<string, Shape> = { time: { k: 't' }, int: { k: 'i' }, num: { k: 'n' }, bool: { k: 'b' } };
+const LEAF_KINDS: Record<string, Shape> = { time: { k: 't' }, int: { k: 'n' }, num: { k: 'n' }, bool: { k: 'b' } };
+const TEXT: Shape = { k: 's' };
 
 export function deriveShape(schema: Schema): Shape | undefined {
   const mark = schema['x-ci'];
@@ -17,6 +18,7 @@ export function deriveShape(schema: Schema): Shape | undefined {
     return item ? { k: 'a', i: item } : { k: 'a' };
   }
   if (schema.type === 'object') return deriveObject(schema);
+  if (schema.type === 'string') return TEXT;
   return undefined;
 }
 

@@ -12,14 +12,18 @@ export const Text = () => Type.String();
 /** A CI timestamp. `-` and empty mean "not set" and become null. */
 export const Time = () => Type.Union([Type.String({ minLength: 1 }), Type.Null()], { 'x-ci': 'time' });
 
-/** Integer text; empty becomes null. Only for fields CI documents and emits as integers. */
-export const Int = () => Type.Union([Type.Integer(), Type.Null()], { 'x-ci': 'int' });
+/**
+ * A count or size (`Progress`, `JobLevel`, `Width`, `SampleRate`, …). CI sends whole numbers, but
+ * the Java and Android SDKs type these fields as String (and Go some as float), so any decimal
+ * form (`45.5`, `44100.0`, `1424687.000000`) is read as the number it writes; empty becomes null.
+ */
+export const Int = () => Type.Union([Type.Number(), Type.Null()], { 'x-ci': 'num' });
 
 /** Decimal text; empty becomes null. */
 export const Num = () => Type.Union([Type.Number(), Type.Null()], { 'x-ci': 'num' });
 
-/** `true` / `false` text. */
-export const Bool = () => Type.Boolean({ 'x-ci': 'bool' });
+/** `true`/`false` in any case, or `1`/`0`; empty becomes null. */
+export const Bool = () => Type.Union([Type.Boolean(), Type.Null()], { 'x-ci': 'bool' });
 
 /** A repeated element: always a JSON array, even when CI sent one element. */
 export const List = <T extends TSchema>(item: T) => Type.Array(item, { 'x-ci': 'list' });

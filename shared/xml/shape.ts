@@ -1,14 +1,14 @@
 /**
  * A Shape is the part of a JSON Schema the XML converter needs, precomputed at build time
  * (scripts/generate-schemas.ts) so the hot path never walks `$ref`s or `allOf`s.
- * Leaves kept verbatim (Text) and unknown elements have no shape at all: absence means "keep as is".
+ * Unknown elements have no shape at all: absence means "keep as is, nothing to check".
  */
 export type Shape =
   | { k: 'o'; p?: Record<string, Shape>; by?: string; v?: Record<string, Record<string, Shape>>; f?: Record<string, Shape> }
   | { k: 'a'; i?: Shape }
+  | { k: 's' } // verbatim text
   | { k: 't' } // timestamp: '-' or '' → null
-  | { k: 'i' } // integer
-  | { k: 'n' } // decimal
+  | { k: 'n' } // number: any decimal form
   | { k: 'b' }; // boolean
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -16,51 +16,139 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** What fast-xml-parser yields with attributes ignored and tag values unparsed. */
 export type XmlValue = string | XmlValue[] | { [key: string]: XmlValue };
 
-const INTEGER = /^-?\d{1,15}$/;
-const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** JSON kinds a drift issue can name. */
+export type JsonKind = 'number' | 'boolean' | 'string' | 'object' | 'array' | 'null' | 'missing';
+
+/** One place where CI's answer does not have the documented shape. `at` is a path of names and indices. */
+export interface DriftIssue {
+  at: (string | number)[];
+  expected: string; // a JsonKind, or what a validator named
+  received: JsonKind;
+}
 
 /**
- * Applies a shape to parsed XML. Text that does not fit the shape (e.g. `abc` where an integer
- * belongs) is left as text on purpose: the schema validator then reports the contract break
- * instead of the converter silently inventing a value.
+ * Collects drift while converting. Recording stops at `limit` issues (a hostile body could hold
+ * tens of thousands); `total` keeps counting so the caller still learns how many there were.
  */
-export function applyShape(value: XmlValue, shape: Shape | undefined): Json {
+export class DriftCollector {
+  readonly issues: DriftIssue[] = [];
+  total = 0;
+  constructor(readonly limit = 1000) {}
+
+  add(at: (string | number)[], expected: JsonKind, received: JsonKind): void {
+    this.total += 1;
+    if (this.issues.length < this.limit) this.issues.push({ at: [...at], expected, received });
+  }
+}
+
+export const kindOf = (value: Json | undefined): JsonKind =>
+  value === undefined ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as JsonKind);
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// A double holds any decimal of up to 15 significant digits exactly as written; beyond that
+// (a 20-digit size) the number would silently change, so such text is kept and reported instead.
+const MAX_SIGNIFICANT_DIGITS = 15;
+
+/** `45`, `45.5`, `44100.0`, `1424687.000000`, `1e3` → number; anything else → undefined. */
+export function decimalValue(text: string): number | undefined {
+  if (!DECIMAL.test(text)) return undefined;
+  const mantissa = text.replace(/^[-+]/, '').split(/[eE]/)[0] as string;
+  const significant = mantissa.replace('.', '').replace(/^0+/, '');
+  const digits = mantissa.includes('.') ? significant.replace(/0+$/, '') : significant.replace(/0+$/, '');
+  if (digits.length > MAX_SIGNIFICANT_DIGITS) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const TRUE_TEXT = new Set(['true', '1']);
+const FALSE_TEXT = new Set(['false', '0']);
+
+/** `true`/`True`/`TRUE`/`1` → true, `false`/`FALSE`/`0` → false; anything else → undefined. */
+export function booleanValue(text: string): boolean | undefined {
+  const lower = text.toLowerCase();
+  return TRUE_TEXT.has(lower) ? true : FALSE_TEXT.has(lower) ? false : undefined;
+}
+
+/**
+ * A field's shape. Plain property access is the hot path; what it may find on Object.prototype
+ * (`constructor`, `toString`, …) has no `k`, so it counts as "no shape" like any unknown element.
+ */
+const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
+  const shape = props?.[key];
+  return shape !== undefined && typeof shape.k === 'string' ? shape : undefined;
+};
+
+const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
+  table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+
+/**
+ * Applies a shape to parsed XML. Every value is kept: text that does not fit its shape (`N/A`
+ * where a number belongs, a container where text belongs) stays as CI sent it and, when a
+ * collector is given, is recorded as drift at its path instead of being dropped or invented.
+ */
+export function applyShape(value: XmlValue, shape: Shape | undefined, drift?: DriftCollector): Json {
+  return convert(value, shape, drift, []);
+}
+
+function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
   if (shape === undefined) return value as Json;
   switch (shape.k) {
     case 'a': {
       const items = Array.isArray(value) ? value : [value];
       // A lone empty element (`<Audio/>`, `<NonExistJobIds></NonExistJobIds>`) is an empty list.
       if (items.length === 1 && items[0] === '') return [];
-      return items.map((item) => applyShape(item, shape.i));
+      return items.map((item, i) => {
+        at.push(i);
+        const out = convert(item, shape.i, drift, at);
+        at.pop();
+        return out;
+      });
     }
     case 'o':
-      return applyObject(value, shape);
+      return convertObject(value, shape, drift, at);
+    case 's':
+      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value as Json));
+      return value as Json;
     case 't':
+      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value as Json));
       return value === '-' || value === '' ? null : (value as Json);
-    case 'i':
+    case 'n': {
       if (value === '') return null;
-      return typeof value === 'string' && INTEGER.test(value) ? Number(value) : (value as Json);
-    case 'n':
+      const number = typeof value === 'string' ? decimalValue(value) : undefined;
+      if (number !== undefined) return number;
+      drift?.add(at, 'number', kindOf(value as Json));
+      return value as Json;
+    }
+    case 'b': {
       if (value === '') return null;
-      return typeof value === 'string' && DECIMAL.test(value) && Number.isFinite(Number(value))
-        ? Number(value)
-        : (value as Json);
-    case 'b':
-      return value === 'true' ? true : value === 'false' ? false : (value as Json);
+      const flag = typeof value === 'string' ? booleanValue(value) : undefined;
+      if (flag !== undefined) return flag;
+      drift?.add(at, 'boolean', kindOf(value as Json));
+      return value as Json;
+    }
   }
 }
 
-function applyObject(value: XmlValue, shape: Extract<Shape, { k: 'o' }>): Json {
+function convertObject(value: XmlValue, shape: Extract<Shape, { k: 'o' }>, drift: DriftCollector | undefined, at: (string | number)[]): Json {
   if (value === '') return {};
-  if (typeof value !== 'object' || Array.isArray(value)) return value as Json;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    drift?.add(at, 'object', kindOf(value as Json));
+    return value as Json;
+  }
   let props = shape.p;
   if (shape.by !== undefined) {
-    const key = value[shape.by];
-    props = (typeof key === 'string' && shape.v?.[key]) || shape.f || props;
+    const key = own(value, shape.by);
+    // Own properties only: a Tag of `constructor` or `__proto__` is just a Tag we do not know.
+    props = (typeof key === 'string' && own(shape.v, key)) || shape.f || props;
   }
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value)) {
-    out[key] = applyShape(value[key] as XmlValue, props?.[key]);
+    at.push(key);
+    const converted = convert(value[key] as XmlValue, shapeOf(props, key), drift, at);
+    at.pop();
+    // `out.__proto__ = x` would set the prototype instead of keeping CI's element.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
+    else out[key] = converted;
   }
   return out;
 }

@@ -45,6 +45,7 @@ export async function startHarness(emulatorKeys: { secretId: string; secretKey: 
     ...['ALLOWED_BUCKETS', 'SCHEMA_MODE', 'UPSTREAM_TIMEOUT_MS', 'TENCENTCLOUD_REGION', 'AUTH_MODE', 'API_KEY_SHA256'],
     ...['JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_CLOCK_TOLERANCE_S'],
     'CACHE_MAX_ENTRIES',
+    ...['CALLBACK_TOKEN', 'WEBHOOK_URLS', 'WEBHOOK_SECRET'],
   ];
   const setEnv = (overrides: Record<string, string | undefined> = {}) => {
     for (const name of managed) delete process.env[name];

@@ -14,7 +14,8 @@ function leafMatches(text: string, value: unknown): boolean {
   if (value === text) return true;
   if (value === null) return text === '' || text === '-';
   if (typeof value === 'number') return text.trim() !== '' && Number(text) === value;
-  if (typeof value === 'boolean') return String(value) === text;
+  // Booleans are read from true/false in any case and from 1/0.
+  if (typeof value === 'boolean') return String(value) === text.toLowerCase() || (value ? '1' : '0') === text;
   if (isObj(value)) return text === '' && Object.keys(value).length === 0; // <Empty/> container → {}
   return false;
 }

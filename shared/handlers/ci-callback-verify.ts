@@ -1,0 +1,65 @@
+/**
+ * Looks up, with our own signed CI call, every job a callback names: fresh (the cache is not read,
+ * since the point is to learn CI's state now) and one id per call, so each answer is exactly what
+ * GET /jobs/{type}/{id} would return. A job no candidate family knows is dropped, silently.
+ */
+import { jobField, jobIdOf } from '../ci/job-state';
+import { type JobsEnvelope, queryJobs } from '../ci/query-jobs';
+import type { JobFamily } from '../ci/families';
+import type { CiTarget } from '../ci/target';
+import { ApiError } from '../http/errors';
+import type { Json } from '../xml/shape';
+import { candidateFamilies } from '../callbacks/job-families';
+import type { CallbackJob } from '../callbacks/parse-callback';
+import type { RouteContext } from './context';
+import { lookupInput } from './job-lookup';
+
+export interface VerifiedJob {
+  family: JobFamily;
+  target: CiTarget;
+  jobId: string;
+  /** CI's State, or '' when CI gave none. */
+  state: string;
+  /** CI's whole answer for this one id, as a GET would return it. */
+  envelope: JobsEnvelope;
+}
+
+export interface Placement {
+  bucket?: string;
+  region?: string;
+}
+
+export async function verifyCallbackJobs(jobs: CallbackJob[], where: Placement, ctx: RouteContext): Promise<VerifiedJob[]> {
+  const verified = await Promise.all(jobs.map((job) => verifyOne(job, where, ctx)));
+  ctx.trace.ids = jobs.length;
+  return verified.filter((v): v is VerifiedJob => v !== undefined);
+}
+
+async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext): Promise<VerifiedJob | undefined> {
+  for (const family of candidateFamilies(job)) {
+    const input = lookupInput({ type: family, ids: [job.id], ...where }, ctx, ctx.deadline);
+    let envelope: JobsEnvelope;
+    try {
+      ({ envelope } = await queryJobs(input));
+    } catch (err) {
+      if (isUnknownToCi(err)) continue;
+      throw err;
+    }
+    const found: Json | undefined = envelope.JobsDetail.find((j) => jobIdOf(j) === job.id);
+    if (found === undefined) continue;
+    const state = jobField(found, 'State');
+    return { family, target: input.target, jobId: job.id, state: typeof state === 'string' ? state : '', envelope };
+  }
+  return undefined;
+}
+
+/**
+ * CI refusing the id itself (400 or 404 for a malformed or foreign id) means the same as
+ * NonExistJobIds here: the callback named nothing CI vouches for. Access, throttling and outages
+ * still fail the callback, so CI can send it again.
+ */
+function isUnknownToCi(err: unknown): boolean {
+  if (!(err instanceof ApiError) || err.code !== 'UpstreamError') return false;
+  const status = err.extra.upstream?.Status;
+  return status === 400 || status === 404;
+}

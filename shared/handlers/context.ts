@@ -1,0 +1,26 @@
+/** What every route handler gets: one typed context, built once per request by the app. */
+import type { Config } from '../config/env';
+import type { Deadline } from '../deadline';
+import type { HttpRequest } from '../http/types';
+import type { ScfContext } from '../scf/event';
+import type { Credentials } from '../signing/credentials';
+import type { RequestTrace } from '../trace';
+
+export interface RouteContext {
+  req: HttpRequest;
+  /** Path segments the route's pattern captured (`:type`, `:ids`). */
+  params: Record<string, string>;
+  /** Read once per request by the app. */
+  config: Config;
+  /** The execution role's keys, read per request (SCF rotates them); undefined without a role. */
+  credentials: Credentials | undefined;
+  /** The upstream deadline of this request: created by the app, disposed after the handler. */
+  deadline: Deadline;
+  /** Budget of one upstream lookup, for handlers that make several in turn (long-poll). */
+  budgetMs: number;
+  /** When SCF ends the invocation (epoch ms), if the platform says. */
+  endsAt: number | undefined;
+  /** What the request did upstream, for its log line. */
+  trace: RequestTrace;
+  scf: ScfContext | undefined;
+}
