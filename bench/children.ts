@@ -8,7 +8,11 @@ const children: ChildProcess[] = [];
 
 /** Forks a bench helper and waits for its first message (its address, or its measurement). */
 export function forkFor<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; message: T }> {
-  const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--require', here('localhost-dns')] });
+  const child = fork(script, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: ['--require', here('localhost-dns')],
+  });
   children.push(child);
   return new Promise((resolveMessage, reject) => {
     child.once('message', (message) => resolveMessage({ child, message: message as T }));

@@ -11,7 +11,7 @@ const [path, family, jobId] = process.argv.slice(2) as [string, string, string];
 const { main_handler } = createRequire(__filename)(path) as { main_handler: (e: unknown, c?: unknown) => Promise<{ statusCode: number }> };
 const loaded = performance.now();
 console.log = () => undefined; // every function's log line goes nowhere, alike
-main_handler(getEvent(jobId, family), { request_id: 'cold' }).then((res) => {
+void main_handler(getEvent(jobId, family), { request_id: 'cold' }).then((res) => {
   const done = performance.now();
   process.send?.({ status: res.statusCode, loadMs: loaded - started, firstRequestMs: done - loaded }, () => process.exit(0));
 });

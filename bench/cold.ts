@@ -21,8 +21,13 @@ export interface ColdResult {
   wall: number[];
 }
 
-export async function coldStarts(variants: ColdVariant[], job: FixtureJob, spawns: number, env: Record<string, string>): Promise<Map<string, ColdResult>> {
-  const results = new Map(variants.map((v) => [v.name, { load: [], first: [], own: [], wall: [] } as ColdResult]));
+export async function coldStarts(
+  variants: ColdVariant[],
+  job: FixtureJob,
+  spawns: number,
+  env: Record<string, string>,
+): Promise<Map<string, ColdResult>> {
+  const results = new Map<string, ColdResult>(variants.map((v) => [v.name, { load: [], first: [], own: [], wall: [] }]));
   for (let i = 0; i < spawns; i++) {
     for (const v of shuffled(variants)) {
       const began = performance.now();

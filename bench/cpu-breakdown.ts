@@ -26,7 +26,7 @@ export interface StageCosts {
   fetchWallUs: number;
 }
 
-async function cpuPerCall(iterations: number, fn: () => unknown | Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> {
+async function cpuPerCall(iterations: number, fn: () => unknown): Promise<{ cpuUs: number; wallUs: number }> {
   for (let i = 0; i < Math.min(500, iterations); i++) await fn(); // warm the JIT first
   const wall = performance.now();
   const cpu = process.cpuUsage();
@@ -52,7 +52,9 @@ export async function stageCosts(port: number, jobId: string, iterations: number
   const result: CachedJobsResult = { envelope, upstreamRequestIds: ['bench'], drift, cache: 'miss', reusableForS: undefined };
   const request = { method: 'GET', path: `/jobs/media/${jobId}`, query: {}, headers: {}, body: undefined };
 
-  const sign = await cpuPerCall(iterations, () => cosAuthorization({ method: 'GET', pathname, headers: signedPart }, BENCH_KEYS, keyTimeAround(Date.now())));
+  const sign = await cpuPerCall(iterations, () =>
+    cosAuthorization({ method: 'GET', pathname, headers: signedPart }, BENCH_KEYS, keyTimeAround(Date.now())),
+  );
   const fetch = await cpuPerCall(iterations, () => httpGet(url, headers, signal, 4 * 1024 * 1024));
   const parse = await cpuPerCall(iterations, () => parseXml(body));
   const convert = await cpuPerCall(iterations, () => applyShape(doc.Response ?? '', familyShape('media')));
@@ -74,15 +76,36 @@ export async function stageCosts(port: number, jobId: string, iterations: number
   const realLog = console.log;
   console.log = (...args: unknown[]) => void writeSync(devNull, `${args.join(' ')}\n`);
   const log = await cpuPerCall(iterations, () =>
-    logRequest({ level: 'info', requestId: '0f8fad5b-d9cb-469f-a165-70867728950e', scfRequestId: 'scf', route: 'jobs-by-path', method: 'GET', status: 200, outcome: 'ok', type: 'media', ids: 1, upstreamStatus: 200, attempts: 1, ciRequestIds: ['NjMxMDJhYTNfMThhYTk0MGFfYmU1OV8zZjc='], durationMs: 1 }),
+    logRequest({
+      level: 'info',
+      requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      scfRequestId: 'scf',
+      route: 'jobs-by-path',
+      method: 'GET',
+      status: 200,
+      outcome: 'ok',
+      type: 'media',
+      ids: 1,
+      upstreamStatus: 200,
+      attempts: 1,
+      ciRequestIds: ['NjMxMDJhYTNfMThhYTk0MGFfYmU1OV8zZjc='],
+      durationMs: 1,
+    }),
   );
   console.log = realLog;
 
   return {
     bytes: Buffer.byteLength(body),
     cpuUs: {
-      sign: sign.cpuUs, fetch: fetch.cpuUs, floorFetch: floorFetch.cpuUs, parse: parse.cpuUs, convert: convert.cpuUs,
-      validate: validation.cpuUs, serialise: serialise.cpuUs, abort: abort.cpuUs, log: log.cpuUs,
+      sign: sign.cpuUs,
+      fetch: fetch.cpuUs,
+      floorFetch: floorFetch.cpuUs,
+      parse: parse.cpuUs,
+      convert: convert.cpuUs,
+      validate: validation.cpuUs,
+      serialise: serialise.cpuUs,
+      abort: abort.cpuUs,
+      log: log.cpuUs,
     },
     fetchWallUs: fetch.wallUs,
   };

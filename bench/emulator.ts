@@ -7,7 +7,7 @@ import { startEmulator } from '../dev/emulator/server';
 import { BENCH_KEYS } from './keys';
 
 // Counting only: the bench sends hundreds of thousands of requests; the request log is for tests.
-startEmulator({ keys: BENCH_KEYS, fixturesDir: process.argv[2] as string, record: false }).then((emulator) => {
+void startEmulator({ keys: BENCH_KEYS, fixturesDir: process.argv[2], record: false }).then((emulator) => {
   process.on('message', (message) => {
     if (message === 'count') process.send?.({ count: emulator.requestCount });
   });

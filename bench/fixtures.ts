@@ -55,12 +55,16 @@ export function prepareBodies(source = join(process.cwd(), 'dev', 'fixtures')): 
 
   const all: FixtureJob[] = [];
   for (const family of FAMILY_DIRS)
-    for (const file of readdirSync(join(dir, family)).filter((f) => f.endsWith('.xml')).sort())
+    for (const file of readdirSync(join(dir, family))
+      .filter((f) => f.endsWith('.xml'))
+      .sort())
       all.push({ family, id: jobIdOf(readFileSync(join(dir, family, file), 'utf8')), file: `${family}/${file}` });
 
   // The media fixture closest to 1 kB.
   const files = readdirSync(media).filter((f) => f.endsWith('.xml'));
-  const small = files.reduce((best, f) => (Math.abs(statSync(join(media, f)).size - 1024) < Math.abs(statSync(join(media, best)).size - 1024) ? f : best));
+  const small = files.reduce((best, f) =>
+    Math.abs(statSync(join(media, f)).size - 1024) < Math.abs(statSync(join(media, best)).size - 1024) ? f : best,
+  );
   const transcode = 'transcode-success.xml';
 
   const seed = readFileSync(join(media, 'videotag-success.xml'), 'utf8');

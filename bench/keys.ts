@@ -1,5 +1,9 @@
 /** Throwaway keys shared by the bench's emulator and every client it measures. */
-export const BENCH_KEYS = { secretId: 'AKIDBENCH000000000001', secretKey: 'bench-secret-key-not-real', sessionToken: 'bench-session-token' };
+export const BENCH_KEYS = {
+  secretId: 'AKIDBENCH000000000001',
+  secretKey: 'bench-secret-key-not-real',
+  sessionToken: 'bench-session-token',
+};
 export const BENCH_BUCKET = 'examplebucket-1250000000';
 export const BENCH_REGION = 'ap-guangzhou';
 
@@ -24,5 +28,12 @@ export function functionEnv(endpoint: string, cache: 'on' | 'off' | 'default'): 
 
 /** A Function URL event for GET /jobs/{family}/{ids}, as the local server would build it. */
 export function getEvent(jobIds: string, family = 'media') {
-  return { httpMethod: 'GET', path: `/jobs/${family}/${jobIds}`, headers: { host: 'bench.local' }, queryString: {}, body: '', isBase64Encoded: false };
+  return {
+    httpMethod: 'GET',
+    path: `/jobs/${family}/${jobIds}`,
+    headers: { host: 'bench.local' },
+    queryString: {},
+    body: '',
+    isBase64Encoded: false,
+  };
 }

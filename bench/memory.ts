@@ -7,9 +7,20 @@ import { getEvent } from './keys';
 
 const [path, ids] = process.argv.slice(2) as [string, string];
 const kb = () => process.resourceUsage().maxRSS; // peak RSS so far, in kB
-const { main_handler } = createRequire(__filename)(path) as { main_handler: (e: unknown, c?: unknown) => Promise<{ statusCode: number; body: string }> };
+const { main_handler } = createRequire(__filename)(path) as {
+  main_handler: (e: unknown, c?: unknown) => Promise<{ statusCode: number; body: string }>;
+};
 const loadedKb = kb();
 console.log = () => undefined; // the function's log line is not what is measured
-main_handler(getEvent(ids), { request_id: 'memory' }).then((res) => {
-  process.send?.({ status: res.statusCode, error: res.statusCode === 200 ? undefined : res.body.slice(0, 300), answerBytes: Buffer.byteLength(res.body), loadedKb, peakKb: kb() }, () => process.exit(0));
+void main_handler(getEvent(ids), { request_id: 'memory' }).then((res) => {
+  process.send?.(
+    {
+      status: res.statusCode,
+      error: res.statusCode === 200 ? undefined : res.body.slice(0, 300),
+      answerBytes: Buffer.byteLength(res.body),
+      loadedKb,
+      peakKb: kb(),
+    },
+    () => process.exit(0),
+  );
 });

@@ -6,6 +6,7 @@
  * every section (for checking the harness, not for numbers).
  */
 import { openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,7 +59,12 @@ async function main() {
   out.push(
     `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (BENCH_QUICK: numbers not meaningful)' : ''}`,
     '',
-    NOISE.replace('LOAD', loadavg().map((l) => l.toFixed(1)).join(', ')),
+    NOISE.replace(
+      'LOAD',
+      loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', '),
+    ),
     '',
   );
 
@@ -71,13 +77,21 @@ async function main() {
   const part = (p: string) => readFileSync(join(lazyDir, p));
   const sdkBundle = readFileSync(SDK_BUNDLED);
   out.push(
-    table('Bundle: what SCF loads eagerly, and what it loads on first use', ['file', 'raw', 'gzip'], [
-      ['dist/job-status/index.js (eager)', kb(bundle.length), kb(gzipSync(bundle).length)],
-      [`dist/job-status/validators/ (${lazyFiles.length} files, each loaded on first use)`, kb(lazyBytes), '—'],
-      ['  first media Transcode answer loads: media/base.js + media/shape.js + media/tags/Transcode.js', kb(part('media/base.js').length + part('media/shape.js').length + part('media/tags/Transcode.js').length), '—'],
-      [`  largest part: ${largestLazy.slice(lazyDir.length + 1)}`, kb(statSync(largestLazy).size), '—'],
-      ['SDK reference, bundled + minified (for scale)', kb(sdkBundle.length), kb(gzipSync(sdkBundle).length)],
-    ]),
+    table(
+      'Bundle: what SCF loads eagerly, and what it loads on first use',
+      ['file', 'raw', 'gzip'],
+      [
+        ['dist/job-status/index.js (eager)', kb(bundle.length), kb(gzipSync(bundle).length)],
+        [`dist/job-status/validators/ (${lazyFiles.length} files, each loaded on first use)`, kb(lazyBytes), '—'],
+        [
+          '  first media Transcode answer loads: media/base.js + media/shape.js + media/tags/Transcode.js',
+          kb(part('media/base.js').length + part('media/shape.js').length + part('media/tags/Transcode.js').length),
+          '—',
+        ],
+        [`  largest part: ${largestLazy.slice(lazyDir.length + 1)}`, kb(statSync(largestLazy).size), '—'],
+        ['SDK reference, bundled + minified (for scale)', kb(sdkBundle.length), kb(gzipSync(sdkBundle).length)],
+      ],
+    ),
   );
   target('eager bundle ≤ 150 kB (issue 9)', bundle.length / 1024, 150, 'max', (v) => `${v.toFixed(1)} kB`);
   target('bundle ≤ 100 kB minified (first brief; eager part)', bundle.length / 1024, 100, 'max', (v) => `${v.toFixed(1)} kB`);
@@ -109,8 +123,20 @@ async function main() {
       coldVariants.map((v, i) => [v.name, ms(c(i).wall), ratio(c(i).wall / floorCold.wall), ratio(c(i).wall / sdkCold.wall)]),
     ),
   );
-  target('cold start in process (load + first) ≤ 1.5× the floor', oursCold.own / floorCold.own, 1.5, 'max', (v) => `${v.toFixed(2)}× the floor`);
-  target('cold init ≤ 1/10 of the SDK reference (node_modules; first brief)', oursCold.own / sdkCold.own, 0.1, 'max', (v) => `${(v * 100).toFixed(0)} % of it`);
+  target(
+    'cold start in process (load + first) ≤ 1.5× the floor',
+    oursCold.own / floorCold.own,
+    1.5,
+    'max',
+    (v) => `${v.toFixed(2)}× the floor`,
+  );
+  target(
+    'cold init ≤ 1/10 of the SDK reference (node_modules; first brief)',
+    oursCold.own / sdkCold.own,
+    0.1,
+    'max',
+    (v) => `${(v * 100).toFixed(0)} % of it`,
+  );
 
   // --- CPU per uncached lookup, in process --------------------------------------------------
   Object.assign(process.env, functionEnv(emulator.endpoint, 'off'));
@@ -118,11 +144,12 @@ async function main() {
   const devNull = openSync('/dev/null', 'w');
   const realLog = console.log;
   console.log = (...args: unknown[]) => void writeSync(devNull, `${args.join(' ')}\n`);
-  const ours = (require(OURS) as { main_handler: Handler }).main_handler;
+  const load = createRequire(__filename);
+  const ours = (load(OURS) as { main_handler: Handler }).main_handler;
   // A second instance for the cache-hit row: the cache-off rows would expire its entries.
-  delete require.cache[OURS];
-  const oursCached = (require(OURS) as { main_handler: Handler }).main_handler;
-  const sdk = (require(SDK) as { main_handler: Handler }).main_handler;
+  delete load.cache[OURS];
+  const oursCached = (load(OURS) as { main_handler: Handler }).main_handler;
+  const sdk = (load(SDK) as { main_handler: Handler }).main_handler;
   const ok = async (call: Promise<{ statusCode: number }>) => {
     const res = await call;
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
@@ -153,12 +180,25 @@ async function main() {
       { name: 'ours: main_handler, cache hit (no CI call)', call: () => cached(event) },
     ];
     const large = job === bodies.large;
-    const costs = await cpuPerLookup(variants, large ? Math.ceil(CPU_ROUNDS / 3) : CPU_ROUNDS, large ? Math.ceil(CPU_BLOCK / 4) : CPU_BLOCK);
+    const costs = await cpuPerLookup(
+      variants,
+      large ? Math.ceil(CPU_ROUNDS / 3) : CPU_ROUNDS,
+      large ? Math.ceil(CPU_BLOCK / 4) : CPU_BLOCK,
+    );
     const floorCost = costs.get(variants[0]!.name)!;
     const sdkCost = costs.get(variants[2]!.name)!;
     for (const v of variants) {
       const r = costs.get(v.name)!;
-      cpuRows.push([`${label} (${kb(bodyBytes(bodies.dir, job))})`, v.name, us(r.cpuUs), us(r.gcUs), ms(median(r.wallMs)), ms(percentile(r.wallMs, 99)), ratio(r.cpuUs / floorCost.cpuUs), ratio(r.cpuUs / sdkCost.cpuUs)]);
+      cpuRows.push([
+        `${label} (${kb(bodyBytes(bodies.dir, job))})`,
+        v.name,
+        us(r.cpuUs),
+        us(r.gcUs),
+        ms(median(r.wallMs)),
+        ms(percentile(r.wallMs, 99)),
+        ratio(r.cpuUs / floorCost.cpuUs),
+        ratio(r.cpuUs / sdkCost.cpuUs),
+      ]);
     }
     if (job === bodies.transcode) {
       oursCpu5k = costs.get(variants[1]!.name)!.cpuUs;
@@ -177,18 +217,41 @@ async function main() {
   target('CPU per uncached lookup ≤ 0.8 ms (5 kB)', oursCpu5k / 1000, 0.8, 'max', (v) => `${v.toFixed(3)} ms`);
   target('CPU per uncached lookup ≤ 2.2× the floor (5 kB)', oursCpu5k / floorCpu5k, 2.2, 'max', (v) => `${v.toFixed(2)}× the floor`);
   const p = (name: string, q: number) => percentile(latency[name]!, q);
-  target('added latency p50 ≤ 0.3 ms (cache off, 5 kB; first brief)', p('ours: main_handler, cache off', 50) - p('floor: bare signed GET', 50), 0.3, 'max', (v) => `${v.toFixed(3)} ms over the floor`);
-  target('added latency p99 ≤ 1 ms (cache off, 5 kB; first brief)', p('ours: main_handler, cache off', 99) - p('floor: bare signed GET', 99), 1, 'max', (v) => `${v.toFixed(3)} ms over the floor`);
+  target(
+    'added latency p50 ≤ 0.3 ms (cache off, 5 kB; first brief)',
+    p('ours: main_handler, cache off', 50) - p('floor: bare signed GET', 50),
+    0.3,
+    'max',
+    (v) => `${v.toFixed(3)} ms over the floor`,
+  );
+  target(
+    'added latency p99 ≤ 1 ms (cache off, 5 kB; first brief)',
+    p('ours: main_handler, cache off', 99) - p('floor: bare signed GET', 99),
+    1,
+    'max',
+    (v) => `${v.toFixed(3)} ms over the floor`,
+  );
 
   // --- Throughput over HTTP -----------------------------------------------------------------
-  const serve = async (path: string, cache: 'on' | 'off') => (await forkFor<{ url: string }>(here('serve'), [path], functionEnv(emulator.endpoint, cache))).message.url;
+  const serve = async (path: string, cache: 'on' | 'off') =>
+    (await forkFor<{ url: string }>(here('serve'), [path], functionEnv(emulator.endpoint, cache))).message.url;
   const fnPath = (j: FixtureJob) => `/jobs/${j.family}/${j.id}`;
   const ciPath = (j: FixtureJob) => `${CI_PATHS[j.family]}/${j.id}`;
   // Signed once per path: the signatures stay valid for the run, and the emulator checks each one.
   const ciHeaders = new Map(bodies.all.map((j) => [ciPath(j), signedHeaders(emulator.port, ciPath(j))]));
-  const [floorUrl, oursOffUrl, oursOnUrl, sdkUrl] = [await serve(FLOOR, 'off'), await serve(OURS, 'off'), await serve(OURS, 'on'), await serve(SDK, 'off')];
+  const [floorUrl, oursOffUrl, oursOnUrl, sdkUrl] = [
+    await serve(FLOOR, 'off'),
+    await serve(OURS, 'off'),
+    await serve(OURS, 'on'),
+    await serve(SDK, 'off'),
+  ];
   const loads: LoadTarget[] = [
-    { name: 'straight at the emulator (ceiling)', origin: `http://127.0.0.1:${emulator.port}`, next: rotation(bodies.all, ciPath), headersFor: (path) => ciHeaders.get(path) ?? {} },
+    {
+      name: 'straight at the emulator (ceiling)',
+      origin: `http://127.0.0.1:${emulator.port}`,
+      next: rotation(bodies.all, ciPath),
+      headersFor: (path) => ciHeaders.get(path) ?? {},
+    },
     { name: 'floor via local server, uncached', origin: floorUrl, next: rotation(bodies.all, fnPath) },
     { name: 'ours via local server, uncached (cache off, ids rotate)', origin: oursOffUrl, next: rotation(bodies.all, fnPath) },
     { name: 'SDK reference via local server, uncached', origin: sdkUrl, next: rotation(bodies.all, fnPath) },
@@ -204,19 +267,44 @@ async function main() {
       ['target', 'req/s', 'p50 ms', 'p99 ms', 'CI calls per request', 'failed', 'this ÷ SDK', 'this ÷ floor'],
       loads.map((t) => {
         const r = rps.get(t.name)!;
-        return [t.name, r.rps.toFixed(0), String(r.p50), String(r.p99), r.ciCallsPerRequest.toFixed(2), String(r.failures), ratio(r.rps / sdkRps), ratio(r.rps / floorRps)];
+        return [
+          t.name,
+          r.rps.toFixed(0),
+          String(r.p50),
+          String(r.p99),
+          r.ciCallsPerRequest.toFixed(2),
+          String(r.failures),
+          ratio(r.rps / sdkRps),
+          ratio(r.rps / floorRps),
+        ];
       }),
     ),
   );
-  target('uncached throughput ≥ 1.4× the SDK reference', rps.get(loads[2]!.name)!.rps / sdkRps, 1.4, 'min', (v) => `${v.toFixed(2)}× the SDK`);
-  target('uncached throughput ≥ 2× the SDK reference (first brief)', rps.get(loads[2]!.name)!.rps / sdkRps, 2, 'min', (v) => `${v.toFixed(2)}× the SDK`);
+  target(
+    'uncached throughput ≥ 1.4× the SDK reference',
+    rps.get(loads[2]!.name)!.rps / sdkRps,
+    1.4,
+    'min',
+    (v) => `${v.toFixed(2)}× the SDK`,
+  );
+  target(
+    'uncached throughput ≥ 2× the SDK reference (first brief)',
+    rps.get(loads[2]!.name)!.rps / sdkRps,
+    2,
+    'min',
+    (v) => `${v.toFixed(2)}× the SDK`,
+  );
 
   // --- Memory -------------------------------------------------------------------------------
-  const { message: mem } = await forkFor<{ status: number; error?: string; answerBytes: number; loadedKb: number; peakKb: number }>(here('memory'), [OURS, bodies.worst.ids.join(',')], {
-    ...functionEnv(emulator.endpoint, 'default'),
-    // Memory is measured here, not time: on a loaded machine 10 MiB of XML may outlast the 5 s default.
-    UPSTREAM_TIMEOUT_MS: '60000',
-  });
+  const { message: mem } = await forkFor<{ status: number; error?: string; answerBytes: number; loadedKb: number; peakKb: number }>(
+    here('memory'),
+    [OURS, bodies.worst.ids.join(',')],
+    {
+      ...functionEnv(emulator.endpoint, 'default'),
+      // Memory is measured here, not time: on a loaded machine 10 MiB of XML may outlast the 5 s default.
+      UPSTREAM_TIMEOUT_MS: '60000',
+    },
+  );
   if (mem.status !== 200) throw new Error(`memory row answered ${mem.status}: ${mem.error}`);
   const mb = (k: number) => `${(k / 1024).toFixed(1)} MB`;
   out.push(
@@ -238,7 +326,21 @@ async function main() {
   for (const [label, job] of sizes) {
     const s = await stageCosts(emulator.port, job.id, job === bodies.large ? Math.ceil(STAGE_ITERATIONS / 5) : STAGE_ITERATIONS);
     const own = s.cpuUs.sign + s.cpuUs.parse + s.cpuUs.convert + s.cpuUs.validate + s.cpuUs.serialise + s.cpuUs.abort + s.cpuUs.log;
-    stageRows.push([`${label} (${kb(s.bytes)})`, ...[s.cpuUs.sign, s.cpuUs.fetch, s.cpuUs.floorFetch, s.cpuUs.parse, s.cpuUs.convert, s.cpuUs.validate, s.cpuUs.serialise, s.cpuUs.abort, s.cpuUs.log, own].map(us)]);
+    stageRows.push([
+      `${label} (${kb(s.bytes)})`,
+      ...[
+        s.cpuUs.sign,
+        s.cpuUs.fetch,
+        s.cpuUs.floorFetch,
+        s.cpuUs.parse,
+        s.cpuUs.convert,
+        s.cpuUs.validate,
+        s.cpuUs.serialise,
+        s.cpuUs.abort,
+        s.cpuUs.log,
+        own,
+      ].map(us),
+    ]);
   }
   out.push(
     table(
@@ -257,7 +359,9 @@ async function main() {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
 }
 
 function bodyBytes(dir: string, job: FixtureJob): number {
@@ -269,16 +373,33 @@ function bodyBytes(dir: string, job: FixtureJob): number {
 async function bundleParts(top: number): Promise<string[][]> {
   const { metafile } = await build({
     entryPoints: ['functions/job-status/index.ts'],
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, legalComments: 'none',
-    write: false, metafile: true, outfile: 'bundle-parts.js', logLevel: 'silent', plugins: [lazyValidators(undefined)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    write: false,
+    metafile: true,
+    outfile: 'bundle-parts.js',
+    logLevel: 'silent',
+    plugins: [lazyValidators(undefined)],
   });
   const parts = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {})) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
-    const name = pkg ? `${pkg} (package)` : input.startsWith('shared/') || input.startsWith('functions/') ? 'our code (shared/, functions/)' : input;
+    const name = pkg
+      ? `${pkg} (package)`
+      : input.startsWith('shared/') || input.startsWith('functions/')
+        ? 'our code (shared/, functions/)'
+        : input;
     parts.set(name, (parts.get(name) ?? 0) + bytesInOutput);
   }
-  return [...parts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, bytes]) => [name, kb(bytes)]);
+  return [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, bytes]) => [name, kb(bytes)]);
 }
 
 main().catch(async (err: unknown) => {

@@ -42,14 +42,23 @@ async function once(target: LoadTarget, seconds: number) {
     ],
   });
   // A few failures on a loaded machine are reported; more than 1 % means the row measures failures.
-  if ((result.non2xx + result.errors) * 100 > result.requests.total) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if ((result.non2xx + result.errors) * 100 > result.requests.total)
+    throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
 }
 
-export async function throughput(targets: LoadTarget[], rounds: number, seconds: number, warmUpSeconds: number, ciCalls: () => Promise<number>): Promise<Map<string, LoadResult>> {
+export async function throughput(
+  targets: LoadTarget[],
+  rounds: number,
+  seconds: number,
+  warmUpSeconds: number,
+  ciCalls: () => Promise<number>,
+): Promise<Map<string, LoadResult>> {
   // Warm-up, discarded: each server is a fresh process whose first second runs unoptimised code.
   for (const t of targets) await once(t, warmUpSeconds);
-  const runs = new Map(targets.map((t) => [t.name, { requests: 0, sent: 0, seconds: 0, calls: 0, failures: 0, p50: [] as number[], p99: [] as number[] }]));
+  const runs = new Map(
+    targets.map((t) => [t.name, { requests: 0, sent: 0, seconds: 0, calls: 0, failures: 0, p50: [] as number[], p99: [] as number[] }]),
+  );
   for (let round = 0; round < rounds; round++) {
     for (const t of shuffled(targets)) {
       const before = await ciCalls();
@@ -70,7 +79,16 @@ export async function throughput(targets: LoadTarget[], rounds: number, seconds:
   return new Map(
     targets.map((t) => {
       const run = runs.get(t.name)!;
-      return [t.name, { rps: run.requests / run.seconds, p50: median(run.p50), p99: median(run.p99), ciCallsPerRequest: run.calls / run.sent, failures: run.failures }];
+      return [
+        t.name,
+        {
+          rps: run.requests / run.seconds,
+          p50: median(run.p50),
+          p99: median(run.p99),
+          ciCallsPerRequest: run.calls / run.sent,
+          failures: run.failures,
+        },
+      ];
     }),
   );
 }

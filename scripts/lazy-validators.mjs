@@ -37,7 +37,9 @@ export function lazyValidators(dir) {
   return {
     name: 'lazy-validators',
     setup(b) {
-      b.onResolve({ filter: /^\.\/validators\// }, (args) => (args.importer.endsWith(IMPORTER) ? { path: args.path, external: true } : undefined));
+      b.onResolve({ filter: /^\.\/validators\// }, (args) =>
+        args.importer.endsWith(IMPORTER) ? { path: args.path, external: true } : undefined,
+      );
       b.onEnd(async (result) => {
         if (dir !== undefined && result.errors.length === 0) await emitLazyValidators(dir);
       });

@@ -51,7 +51,11 @@ const fromDist = (family: JobFamily): Validator => {
 const documents = FAMILY_NAMES.flatMap((family) =>
   readdirSync(join(FIXTURES, family))
     .filter((f) => f.endsWith('.xml'))
-    .map((file) => ({ family, file, json: applyShape(parseXml(readFileSync(join(FIXTURES, family, file), 'utf8')).Response ?? '', familyShape(family)) })),
+    .map((file) => ({
+      family,
+      file,
+      json: applyShape(parseXml(readFileSync(join(FIXTURES, family, file), 'utf8')).Response ?? '', familyShape(family)),
+    })),
 );
 
 /** Every leaf replaced by a value of the wrong kind, every container by a string; and each job's key changed. */
@@ -84,7 +88,7 @@ function* variants(doc: Json, key: string | null, known: string[]): Generator<Js
       const copy = structuredClone(doc) as Node;
       const job = (copy.JobsDetail as Node[])[i] as Node;
       if (value === undefined) delete job[key];
-      else job[key] = value as Json;
+      else job[key] = value;
       yield copy as Json;
     }
 }
@@ -152,7 +156,10 @@ describe('the built function', () => {
     try {
       cpSync(DIST, copy, { recursive: true });
       rmSync(join(copy, 'validators', 'media', 'tags'), { recursive: true });
-      const { main_handler } = require(join(copy, 'index.js')) as { main_handler: (e: unknown) => Promise<{ statusCode: number; body: string }> }; // eslint-disable-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { main_handler } = require(join(copy, 'index.js')) as {
+        main_handler: (e: unknown) => Promise<{ statusCode: number; body: string }>;
+      };
       const res = await main_handler(functionUrlEvent({ method: 'GET', path: '/jobs/media/j9c0a4726f6ac11ec96aaa9b64ab18d00' }));
       expect(res.statusCode).toBe(500);
       const body = JSON.parse(res.body) as { Error: { Code: string; Message: string } };

@@ -69,7 +69,8 @@ export function splitItemBranches(family: string, root: Node): SplitFamily {
   let known: string[] | undefined;
   let fallback: Node | undefined;
   for (const branch of item.allOf as unknown[]) {
-    if (!isNode(branch) || Object.keys(branch).sort().join() !== 'if,then' || !isNode(branch.then)) return fail('a branch is not a plain if/then');
+    if (!isNode(branch) || Object.keys(branch).sort().join() !== 'if,then' || !isNode(branch.then))
+      return fail('a branch is not a plain if/then');
     const value = knownValue(branch.if, key);
     const others = value === undefined ? fallbackValues(branch.if, key) : undefined;
     if (value !== undefined) {
