@@ -4,16 +4,20 @@
  *
  *   const api = createJobStatusClient({ baseUrl: 'https://…' });
  *   const job = await api.waitForJob('media', id, { onProgress: (j) => console.log(j.State, j.Progress) });
+ *   for await (const j of api.watchJob('media', id)) console.log(j.State, j.Progress);
  */
 import { JobStatusUnexpectedResponseError } from './errors';
 import { type HeadersOption, type Transport, callApi } from './request';
 import type { JobFamily, JobOf, JobQueryRequest, JobsEnvelopeByFamily } from './types';
 import { type WaitForJobOptions, waitUntilTerminal } from './wait-for-job';
+import { type WatchJobOptions, watchJobStates } from './watch-job';
 
 export * from './errors';
 export type * from './types';
 export { TERMINAL_STATES, isTransient, type WaitForJobOptions } from './wait-for-job';
 export type { HeadersOption } from './request';
+export type { WatchJobOptions } from './watch-job';
+export { createSseParser, type ServerSentEvent, type SseParser } from './sse-parser';
 
 export interface JobStatusClientOptions {
   /** Where the function answers, including any stage prefix: `https://…/release`. */
@@ -46,6 +50,11 @@ export interface JobStatusClient {
   queryJobs<F extends JobFamily>(body: JobQueryRequest & { type: F }, options?: { signal?: AbortSignal }): Promise<JobsEnvelopeByFamily[F]>;
   /** Resolves with the job once it is Success, Failed or Cancel (check `State`). */
   waitForJob<F extends JobFamily>(type: F, id: string, options?: WaitForJobOptions<JobOf<F>> & Omit<LookupOptions, 'signal'>): Promise<JobOf<F>>;
+  /**
+   * The job's states as they change, ending after the terminal one: a Server-Sent Events stream
+   * (GET /jobs/{type}/{id}/events) where the API runs as a Web function, long-polling elsewhere.
+   */
+  watchJob<F extends JobFamily>(type: F, id: string, options?: WatchJobOptions & Omit<LookupOptions, 'signal'>): AsyncGenerator<JobOf<F>, void, undefined>;
 }
 
 export function createJobStatusClient(options: JobStatusClientOptions): JobStatusClient {
@@ -79,5 +88,24 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
     }, waitOptions);
   };
 
-  return { getJobs, queryJobs, waitForJob };
+  // Learned by the first watch that meets an API without a stream, so later watches skip the 501.
+  const streams = { unavailable: false };
+  const watchJob: JobStatusClient['watchJob'] = (type, id, opts = {}) => {
+    const { bucket, region, ...watchOptions } = opts;
+    const query = new URLSearchParams();
+    if (bucket) query.set('bucket', bucket);
+    if (region) query.set('region', region);
+    const qs = query.toString() ? `?${query.toString()}` : '';
+    return watchJobStates(
+      {
+        transport,
+        eventsPath: `/jobs/${encodeURIComponent(type)}/${encodeURIComponent(id)}/events${qs}`,
+        poll: (pollOptions) => waitForJob(type, id, { ...pollOptions, ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) }),
+        streams,
+      },
+      watchOptions,
+    );
+  };
+
+  return { getJobs, queryJobs, waitForJob, watchJob };
 }

@@ -20,10 +20,16 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * The `headers` option as sent: called afresh for every request when it is a function (a fresh JWT
+ * each time). A failing function (say, a token refresh) rejects with its own error, untouched.
+ */
+export async function resolveHeaders(transport: Transport): Promise<Record<string, string>> {
+  return typeof transport.headers === 'function' ? await transport.headers() : transport.headers;
+}
+
 export async function callApi<T>(transport: Transport, path: string, options: CallOptions = {}): Promise<T> {
-  // A failing headers function (say, a token refresh) rejects with its own error, untouched.
-  const extra = typeof transport.headers === 'function' ? await transport.headers() : transport.headers;
-  const headers: Record<string, string> = { accept: 'application/json', ...extra };
+  const headers: Record<string, string> = { accept: 'application/json', ...(await resolveHeaders(transport)) };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

@@ -1,5 +1,6 @@
 /**
- * `npm start`: the function locally. By default it starts the CI emulator with throwaway keys and
+ * `npm start`: the function locally, in web mode (the SCF Web function's server, so Server-Sent
+ * Events work), with the demo page at /. By default it starts the CI emulator with throwaway keys and
  * points the function at it. With real role keys, CI_BUCKET and no CI_ENDPOINT in the environment,
  * it talks to real CI instead.
  */
@@ -7,7 +8,7 @@ import { resolve } from 'node:path';
 import { startEmulator } from './emulator/server';
 import { serveDemo } from './demo/serve-demo';
 import { StartError, portFromEnv, portProblem } from './listen';
-import { type MainHandler, startLocalServer } from './local-server';
+import type { WebServerOptions } from '../functions/job-status-web/server';
 
 const DEMO_KEYS = { secretId: 'AKIDLOCALEMULATOR0000', secretKey: 'local-emulator-secret-key', sessionToken: 'local-emulator-session-token' };
 const DEMO_BUCKET = 'examplebucket-1250000000';
@@ -40,10 +41,12 @@ async function main() {
     console.log(`Real CI: bucket ${env.CI_BUCKET}, region ${env.CI_REGION ?? env.TENCENTCLOUD_REGION ?? '(unset)'}`);
   }
 
-  // The same bundle SCF runs: dist/job-status/index.js.
+  // The same bundle an SCF Web function runs: dist/job-status-web/index.js (scf_bootstrap starts it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main_handler } = require(resolve('dist/job-status/index.js')) as { main_handler: MainHandler };
-  const { url } = await startLocalServer(main_handler, port, host, (req, res) => serveDemo(req, res)).catch((err: unknown) => {
+  const { startWebServer } = require(resolve('dist/job-status-web/index.js')) as {
+    startWebServer: (o: WebServerOptions) => Promise<{ url: string }>;
+  };
+  const { url } = await startWebServer({ port, host, intercept: (req, res) => serveDemo(req, res) }).catch((err: unknown) => {
     const problem = portProblem(err, 'PORT', port, host);
     throw problem ? new StartError(problem, { cause: err }) : err;
   });
@@ -59,6 +62,7 @@ async function main() {
     `  curl -s ${url}/openapi.json -o openapi.json`,
     ...Object.entries(exampleIds).map(([type, id]) => `  curl -s ${url}/jobs/${type}/${id}`),
     ...(realCi ? [] : [`  curl -s '${url}/jobs/media/move-success-6000ms-curl?wait=20'`]),
+    ...(realCi ? [] : [`  curl -sN ${url}/jobs/media/move-success-3000ms-sse/events`]),
     `  curl -s -X POST ${url}/jobs/query -H 'content-type: application/json' -d '{"type":"media","jobIds":["${exampleIds.media ?? 'j1'}","jnotthere"]}'`,
     '',
     'Ctrl-C to stop.',

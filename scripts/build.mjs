@@ -3,8 +3,20 @@
 // (3) the dev tools (emulator, local server).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { lazyValidators } from './lazy-validators.mjs';
+
+// SCF Web function start command. SCF runs it as the instance's start command: a bash script with
+// the runtime's node at its absolute path (/var/lang/node20/bin/node for Nodejs20.x), listening on
+// 0.0.0.0:9000 (index.js's defaults). exec hands SIGTERM straight to node, which ends streams cleanly.
+export const SCF_BOOTSTRAP = [
+  '#!/bin/bash',
+  '# ci-job-status, SCF Web function (web mode): see docs/web-function.md',
+  'export PORT=9000',
+  'export HOST=0.0.0.0',
+  'exec /var/lang/node20/bin/node "$(dirname "$0")/index.js"',
+  '',
+].join('\n');
 
 const node = { platform: 'node', target: 'node20', bundle: true, format: 'cjs', logLevel: 'warning', legalComments: 'none' };
 
@@ -22,16 +34,21 @@ execFileSync(process.execPath, ['dist/.build/generate-types.js', 'generated', 'c
 
 const fn = await build({
   ...node,
-  entryPoints: { 'job-status/index': 'functions/job-status/index.ts' },
+  entryPoints: { 'job-status/index': 'functions/job-status/index.ts', 'job-status-web/index': 'functions/job-status-web/index.ts' },
   outdir: 'dist',
   minify: true,
   keepNames: true,
   metafile: true,
-  // Family validators and shapes go beside the bundle, one file each, loaded on first use.
-  plugins: [lazyValidators('dist/job-status')],
+  // Family validators and shapes go beside each bundle, one file each, loaded on first use.
+  plugins: [lazyValidators(['dist/job-status', 'dist/job-status-web'])],
 });
 const bytes = Object.entries(fn.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
-console.log(`bundle: ${bytes.join(', ')} (+ validators/, loaded on first use)`);
+console.log(`bundle: ${bytes.join(', ')} (each + validators/, loaded on first use)`);
+copyFileSync('dist/openapi.json', 'dist/job-status-web/openapi.json');
+// The Web function's start command (docs/web-function.md). SCF runs it from the code root with the
+// runtime's node at an absolute path; it must be executable and end lines with LF.
+writeFileSync('dist/job-status-web/scf_bootstrap', SCF_BOOTSTRAP, { mode: 0o755 });
+chmodSync('dist/job-status-web/scf_bootstrap', 0o755); // mode above is masked by the umask
 
 // Dev tools and the deploy CLI keep node_modules external: they run from a checkout, never on SCF.
 await build({

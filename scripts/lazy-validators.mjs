@@ -28,7 +28,8 @@ export async function emitLazyValidators(dir) {
 }
 
 /**
- * esbuild plugin for a CommonJS bundle written to `dir`: generated/validators.js's
+ * esbuild plugin for CommonJS bundles written to `dir` (one directory, or a list when one build
+ * writes several bundles): generated/validators.js's
  * `require("./validators/…")` calls stay in the bundle as they are (Node resolves them beside it at
  * run time), and the files they name are written there when the bundle is (not when `dir` is
  * undefined: an in-memory build that only measures the bundle).
@@ -41,7 +42,7 @@ export function lazyValidators(dir) {
         args.importer.endsWith(IMPORTER) ? { path: args.path, external: true } : undefined,
       );
       b.onEnd(async (result) => {
-        if (dir !== undefined && result.errors.length === 0) await emitLazyValidators(dir);
+        if (dir !== undefined && result.errors.length === 0) for (const d of [dir].flat()) await emitLazyValidators(d);
       });
     },
   };

@@ -76,6 +76,7 @@ const STATUS_TEXT: Record<string, string> = {
   '413': 'Payload too large',
   '415': 'Unsupported media type',
   '500': 'Function misconfigured or failed',
+  '501': 'Not available in this deployment',
   '502': 'CI failed or answered something unacceptable',
   '503': 'CI is rate-limiting the function',
   '504': 'CI did not answer in time',
@@ -167,6 +168,42 @@ function familyPath(family: string): Json {
   };
 }
 
+/** GET …/events: Server-Sent Events, web mode only (docs/web-function.md). */
+function familyEventsPath(family: string): Json {
+  return {
+    get: {
+      operationId: `watch${componentName(family)}Jobs`,
+      security: JOB_SECURITY,
+      summary: `Follow ${family} jobs as Server-Sent Events (web mode)`,
+      description:
+        'A text/event-stream. Each unnamed event carries the same JSON envelope a GET answers, with an `id` that ' +
+        'digests the jobs\' State and Progress; one is sent per change. Comment lines keep the stream alive. ' +
+        '`event: end` follows once every job is terminal; `event: failure` carries an error envelope when CI fails ' +
+        'mid-stream; otherwise the stream ends shortly before the function\'s timeout with a `retry:` hint, and the ' +
+        'client reconnects with Last-Event-ID. Errors before the first event are ordinary JSON errors. An SCF event ' +
+        'function cannot stream and answers 501 StreamingNotSupported: use GET with `wait` there.',
+      parameters: [
+        { $ref: '#/components/parameters/JobIds' },
+        { $ref: '#/components/parameters/Bucket' },
+        { $ref: '#/components/parameters/Region' },
+        { $ref: '#/components/parameters/LastEventId' },
+        { $ref: '#/components/parameters/CallerRequestId' },
+      ],
+      responses: {
+        '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        '204': { description: 'Last-Event-ID already names the final state: nothing more will come (an EventSource stops reconnecting)' },
+        ...errorResponses({
+          '400': ['InvalidJobId', 'MissingJobIds', 'TooManyJobIds', ...BAD_TARGET],
+          '404': ['NoSuchJob (exactly one id was asked for and CI does not know it)'],
+          '501': ['StreamingNotSupported (SCF event function: use GET with wait)'],
+          ...CI_LOOKUP,
+        }),
+      },
+    },
+    options: preflight,
+  };
+}
+
 export function buildOpenApiDocument(schemas: Record<string, Json>, version: string): Json {
   const components = schemaComponents(schemas);
   for (const family of FAMILY_NAMES) {
@@ -214,6 +251,7 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
       },
     },
     ...Object.fromEntries(FAMILY_NAMES.map((family) => [`/jobs/${family}/{jobIds}`, familyPath(family)])),
+    ...Object.fromEntries(FAMILY_NAMES.map((family) => [`/jobs/${family}/{jobIds}/events`, familyEventsPath(family)])),
     '/jobs/query': {
       post: {
         operationId: 'queryJobs',
@@ -306,6 +344,12 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           in: 'header',
           description: 'Kept as our request id when it is 1-128 characters of A-Z a-z 0-9 . _ : = -',
           schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$' },
+        },
+        LastEventId: {
+          name: 'last-event-id',
+          in: 'header',
+          description: 'The id of the last event received: the stream resumes without repeating that state (also accepted as ?lastEventId=)',
+          schema: { type: 'string' },
         },
         IfNoneMatch: {
           name: 'if-none-match',

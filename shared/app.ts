@@ -20,6 +20,10 @@ import { type RequestTrace, newTrace } from './trace';
 export interface Invocation {
   context?: ScfContext;
   invokedAt?: number; // when SCF handed us the event; defaults to now
+  /** The platform can send a body in chunks (web mode); an event function cannot. */
+  canStream?: boolean;
+  /** Fires when the caller goes away (web mode), so a stream stops waiting for it. */
+  signal?: AbortSignal;
 }
 
 const CALLER_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/;
@@ -49,7 +53,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     } else {
       const match = matchRoute(ROUTES, req.method, req.path);
       route = match.route?.name ?? 'unknown';
-      res = await dispatch(req, config, match, invocation, started, trace);
+      res = await dispatch(req, config, match, invocation, started, trace, requestId);
     }
   } catch (err) {
     const apiError = toApiError(err);
@@ -87,6 +91,7 @@ async function dispatch(
   invocation: Invocation,
   started: number,
   trace: RequestTrace,
+  requestId: string,
 ): Promise<HttpResponse> {
   if (!route) throw allow.length ? methodNotAllowed([...allow]) : notFound('NoSuchRoute', 'No such route');
   if (!route.public) await authenticate(req, config.auth);
@@ -102,7 +107,10 @@ async function dispatch(
       budgetMs,
       endsAt: invocationEndsAt(invocation.context, started),
       trace,
+      requestId,
       scf: invocation.context,
+      canStream: invocation.canStream === true,
+      signal: invocation.signal,
     });
   } finally {
     deadline.dispose();

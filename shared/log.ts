@@ -25,3 +25,16 @@ export interface RequestLog {
 export function logRequest(entry: RequestLog): void {
   console.log(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...entry }));
 }
+
+/** The close of a Server-Sent Events stream; the request line was logged when its headers went out. */
+export interface StreamEndLog {
+  requestId: string;
+  outcome: 'terminal' | 'timeout' | 'gone' | 'failure';
+  events: number;
+  heartbeats: number;
+  durationMs: number;
+}
+
+export function logStreamEnd(entry: StreamEndLog): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: entry.outcome === 'failure' ? 'warn' : 'info', msg: 'stream-end', ...entry }));
+}

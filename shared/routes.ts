@@ -4,6 +4,7 @@
  */
 import { postCiCallback } from './handlers/ci-callback';
 import type { RouteContext } from './handlers/context';
+import { getJobEvents } from './handlers/jobs-events';
 import { getHealth } from './handlers/health';
 import { getJobsByPath } from './handlers/jobs-by-path';
 import { postJobsQuery } from './handlers/jobs-query';
@@ -30,4 +31,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   { name: 'jobs-query', methods: ['POST'], pattern: ['jobs', 'query'], public: false, handler: postJobsQuery },
   { name: 'ci-callback', methods: ['POST'], pattern: ['callbacks', 'ci'], public: true, handler: postCiCallback },
   { name: 'jobs-by-path', methods: ['GET', 'HEAD'], pattern: ['jobs', ':type', ':ids'], public: false, handler: getJobsByPath },
+  // Server-Sent Events: web mode only (an event function answers 501 StreamingNotSupported).
+  { name: 'jobs-events', methods: ['GET'], pattern: ['jobs', ':type', ':ids', 'events'], public: false, handler: getJobEvents },
 ];

@@ -1,9 +1,11 @@
 /**
- * A real browser (Chromium, driven by playwright-core) opens the demo page from one origin and
- * follows an emulator job through the function on another origin. An allowed origin gets to
- * 100 %; a disallowed origin is stopped by the browser's own CORS check; a credential typed into
- * the page gets through AUTH_MODE=apikey; a Failed job looks failed; an error never sits beside an
- * old job; a phone-width screen has no sideways scrolling. Screenshots go to test-artifacts/.
+ * A real browser (Debian's Chromium, driven by playwright-core) opens the demo page from one origin
+ * and follows an emulator job through the function on another origin: the web-mode server (as
+ * npm start runs it), where the page follows the job through one Server-Sent Events stream, and an
+ * event function, where it falls back to long-polling. An allowed origin gets to 100 %; a disallowed
+ * origin is stopped by the browser's own CORS check. A credential typed into the page gets through
+ * AUTH_MODE=apikey; a Failed job looks failed; an error never sits beside an old job; a phone-width
+ * screen has no sideways scrolling. Screenshots go to test-artifacts/.
  *
  * The browser is CHROMIUM_PATH or one of the common install paths (helpers/chromium.ts). Without
  * one, these tests are skipped with a message locally and fail in CI (CI=true).
@@ -17,6 +19,7 @@ import { startDemoServer } from '../dev/demo/serve-demo';
 import { findChromium } from './helpers/chromium';
 import { closeServer, startLocalStack } from './helpers/local-stack';
 import { MEDIA_SUCCESS } from './helpers/seed-jobs';
+import { startWebStack } from './helpers/web-stack';
 
 const lookup = findChromium();
 const CHROMIUM = 'path' in lookup ? lookup.path : undefined;
@@ -35,7 +38,8 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let stack: Awaited<ReturnType<typeof startWebStack>>;
+let eventMode: Awaited<ReturnType<typeof startLocalStack>>;
 let allowed: Awaited<ReturnType<typeof startDemoServer>>;
 let disallowed: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: BrowserContext;
@@ -46,7 +50,8 @@ describeBrowser('the demo page in Chromium', () => {
 beforeAll(async () => {
   if (!CHROMIUM) throw new Error(`the browser test needs Chromium: ${'missing' in lookup ? lookup.missing : ''}`);
   logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  stack = await startLocalStack();
+  stack = await startWebStack();
+  eventMode = await startLocalStack();
   allowed = await startDemoServer();
   disallowed = await startDemoServer();
   // Env is read per invocation, so the page's origin can be allowed once its port is known.
@@ -62,19 +67,16 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
   await Promise.all([allowed && closeServer(allowed.server), disallowed && closeServer(disallowed.server)]);
   await stack?.close();
+  await eventMode?.close();
   logSpy?.mockRestore();
 });
 
-const demoUrl = (origin: string, job: string) =>
-  `${origin}/?${new URLSearchParams({ api: stack.url, type: 'media', job, follow: '1' })}`;
+const demoUrl = (origin: string, job: string, api = stack.url) =>
+  `${origin}/?${new URLSearchParams({ api, type: 'media', job, follow: '1' })}`;
 
-test('from an allowed origin the page follows a job to 100 %', async () => {
-  const page = await browser.newPage();
+/** Samples the progress bar until the page shows Success; returns the values seen on the way. */
+async function followToSuccess(page: Page): Promise<Set<number>> {
   const progressSeen = new Set<number>();
-  const job = `move-success-4000ms-browser${Date.now()}`;
-  await page.goto(demoUrl(allowed.url, job));
-  expect(allowed.url).not.toBe(stack.url); // really cross-origin: the API is on another port
-
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     progressSeen.add(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value));
@@ -82,6 +84,16 @@ test('from an allowed origin the page follows a job to 100 %', async () => {
     await page.waitForTimeout(100);
   }
   await page.locator('#state[data-state="Success"]').waitFor({ timeout: 5000 });
+  return progressSeen;
+}
+
+test('from an allowed origin the page follows a job through the event stream to 100 %', async () => {
+  const page = await browser.newPage();
+  const job = `move-success-4000ms-browser${Date.now()}`;
+  await page.goto(demoUrl(allowed.url, job));
+  expect(allowed.url).not.toBe(stack.url); // really cross-origin: the API is on another port
+
+  const progressSeen = await followToSuccess(page);
   expect(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
   expect(await page.locator('#percent').textContent()).toBe('100 %');
   // It moved through the middle, not straight from nothing to done.
@@ -99,10 +111,26 @@ test('from an allowed origin the page follows a job to 100 %', async () => {
   expect(history.every((h) => / UTC /.test(h))).toBe(true);
   expect(await page.locator('#outputs').textContent()).toContain(`written: output/${job}.mp4`);
   expect(JSON.parse((await page.locator('#raw').textContent()) ?? '')).toMatchObject({ JobId: job, State: 'Success' });
-  // Long-poll: a handful of calls for a four-second job.
-  expect(Number(await page.locator('#calls').textContent())).toBeLessThanOrEqual(8);
+  // One call: the whole run came through a single Server-Sent Events stream.
+  expect(Number(await page.locator('#calls').textContent())).toBe(1);
+  expect(await page.locator('#transport').textContent()).toBe('event stream (SSE)');
   expect(await page.locator('#error').isVisible()).toBe(false);
   await page.screenshot({ path: join(ARTIFACTS, 'demo-success.png'), fullPage: true });
+  await page.close();
+}, 30_000);
+
+test('against an event function (no stream: 501) the page falls back to long-polling and still gets to 100 %', async () => {
+  // Both servers run in this process and read the same environment, set up by stack.setEnv.
+  const page = await browser.newPage();
+  const job = `move-success-3000ms-fallback${Date.now()}`;
+  await page.goto(demoUrl(allowed.url, job, eventMode.url));
+  const progressSeen = await followToSuccess(page);
+  expect(await page.locator('#percent').textContent()).toBe('100 %');
+  expect([...progressSeen].some((p) => p > 0 && p < 100)).toBe(true);
+  expect(await page.locator('#transport').textContent()).toBe('long-poll');
+  // The stream was asked for once, then long-polls: a handful of calls for a three-second job.
+  expect(Number(await page.locator('#calls').textContent())).toBeLessThanOrEqual(8);
+  expect(await page.locator('#error').isVisible()).toBe(false);
   await page.close();
 }, 30_000);
 

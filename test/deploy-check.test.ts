@@ -163,3 +163,8 @@ test('with the shipped settings, a browser on an allowed origin gets its credent
     quiet.mockRestore();
   }
 });
+
+test("a Web function's FUNCTION_TIMEOUT_S must equal its timeout: it has no other way to know it", () => {
+  const r = checkVariant('serverless.web.yml', (t) => t.replace('  timeout: 60', '  timeout: 30'));
+  expect(r.errors).toEqual([expect.stringContaining("FUNCTION_TIMEOUT_S must be '30', the function's timeout")]);
+});

@@ -89,7 +89,11 @@ describe('the document', () => {
 
   test('has every route, and a JobsDetail schema with a branch per Tag for every family', () => {
     expect(Object.keys(built.paths).sort()).toEqual(
-      ['/health', '/openapi.json', '/jobs/query', '/callbacks/ci', ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`)].sort(),
+      [
+        ...['/health', '/openapi.json', '/jobs/query', '/callbacks/ci'],
+        ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}`),
+        ...FAMILY_NAMES.map((f) => `/jobs/${f}/{jobIds}/events`),
+      ].sort(),
     );
     for (const family of FAMILY_NAMES) {
       const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
@@ -201,6 +205,7 @@ describe("the function's answers match what the document declares", () => {
     expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { bucket: 'otherbucket-1250000000' }));
     expectDeclared('/jobs/media/{jobIds}', 'get', await get('/jobs/media/jnotthere'));
     expectDeclared('/jobs/media/{jobIds}', 'get', await get(`/jobs/media/${running}`, { wait: '1' }));
+    expectDeclared('/jobs/media/{jobIds}/events', 'get', await get(`/jobs/media/${running}/events`));
     expectDeclared('/jobs/query', 'post', await post('{not json'));
     expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: 'video', jobIds: ['j1'] })));
     expectDeclared('/jobs/query', 'post', await post('{}', { 'content-type': 'text/plain' }));

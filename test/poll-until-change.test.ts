@@ -118,3 +118,41 @@ test('a re-fetch cut short by the deadline answers with the previous value', asy
   expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   expect(Date.now() - started).toBeLessThan(1500);
 });
+
+describe('seeded with a known value (how an event stream waits between events)', () => {
+  test('starts with a pause, not a fetch, and answers the first value that differs from the known one', async () => {
+    const { opts, fetch, clock } = options([running(10), running(12)], { known: { value: running(10), fingerprint: 'Running/10' } });
+    expect(await pollUntilChange(opts)).toEqual({ value: running(12), outcome: 'changed', fetches: 2 });
+    expect(clock.sleeps).toEqual([500, 750]);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  test('a known fingerprint the first fetch does not match is a change at once', async () => {
+    const { opts } = options([running(40)], { known: { value: running(10), fingerprint: 'something older' } });
+    expect(await pollUntilChange(opts)).toEqual({ value: running(40), outcome: 'changed', fetches: 1 });
+  });
+
+  test('nothing new until stopAt: the known value comes back as a timeout', async () => {
+    const { opts } = options([running(10)], { known: { value: running(10), fingerprint: 'Running/10' }, stopAt: 2000 });
+    expect(await pollUntilChange(opts)).toMatchObject({ value: running(10), outcome: 'timeout' });
+  });
+});
+
+test('an aborted signal ends the wait with the latest value, without another fetch', async () => {
+  const controller = new AbortController();
+  const { opts, fetch } = options([running(10)], {
+    signal: controller.signal,
+    sleep: async () => controller.abort(),
+  });
+  expect(await pollUntilChange(opts)).toEqual({ value: running(10), outcome: 'timeout', fetches: 1 });
+  expect(fetch).toHaveBeenCalledTimes(1);
+});
+
+test('the default sleep wakes up as soon as the signal fires', async () => {
+  const controller = new AbortController();
+  const { opts } = options([running(10)], { signal: controller.signal, sleep: undefined, now: Date.now, stopAt: Date.now() + 60_000, backoff: { firstMs: 30_000, factor: 1, maxMs: 30_000 } });
+  const done = pollUntilChange(opts);
+  setTimeout(() => controller.abort(), 50);
+  // Without the wake-up this would sleep 30 s and fail on jest's timeout.
+  expect(await done).toMatchObject({ outcome: 'timeout', fetches: 1 });
+});

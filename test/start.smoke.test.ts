@@ -35,11 +35,20 @@ test('prints the URL and curl examples that work', async () => {
     const body = /-d '([^']+)'/.exec(line)?.[1];
     const res = await fetch(url, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body } : {});
     expect([line, res.status]).toEqual([line, 200]);
+    if (url.endsWith('/events')) {
+      // npm start runs web mode: the stream follows the moving job to its end and closes.
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const text = await res.text();
+      expect(text).toContain('"State":"Success"');
+      expect(text.trimEnd().endsWith('event: end\ndata: {"reason":"terminal"}')).toBe(true);
+      continue;
+    }
     const json = await res.json();
     if (url.endsWith('/openapi.json')) expect(json.openapi).toBe('3.1.0');
     else if (!url.endsWith('/health')) expect(json.JobsDetail.length).toBeGreaterThanOrEqual(1);
   }
   expect(curls.some((l) => l.includes('?wait=20'))).toBe(true);
+  expect(curls.some((l) => l.endsWith('/events'))).toBe(true);
 });
 
 test('serves the demo page and its script at the printed address', async () => {

@@ -28,6 +28,10 @@ function client() {
   const counting: typeof fetch = (input, init) => {
     calls += 1;
     $('calls').textContent = String(calls);
+    // Which way watchJob follows: the event stream (web mode), or long-polls where none is deployed.
+    const url = String(input);
+    if (url.includes('/events')) $('transport').textContent = 'event stream (SSE)';
+    else if (url.includes('wait=')) $('transport').textContent = 'long-poll';
     return fetch(input, init);
   };
   return createJobStatusClient({ baseUrl: form.api.value, fetch: counting, headers: credentialHeaders });
@@ -45,6 +49,7 @@ function start(): AbortSignal {
   controller = new AbortController();
   calls = 0;
   $('calls').textContent = '0';
+  $('transport').textContent = '—';
   $('history').replaceChildren();
   clearJob();
   showError(undefined);
@@ -59,12 +64,8 @@ function finish() {
 async function follow() {
   const signal = start();
   try {
-    // The terminal state is news too, so onProgress has already shown the final job.
-    await client().waitForJob(form.type.value as JobFamily, form.job.value.trim(), {
-      signal,
-      retries: 2,
-      onProgress: (j) => showJob(j, undefined),
-    });
+    // Every state as it changes, the terminal one last.
+    for await (const j of client().watchJob(form.type.value as JobFamily, form.job.value.trim(), { signal, retries: 2 })) showJob(j, undefined);
   } catch (err) {
     if (!signal.aborted) showError(err);
   } finally {

@@ -170,6 +170,11 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   errors.push(...checkEnvironment(environment).map((p) => `inputs.environment: ${p}`));
   checkFunctionConfig(environment, region, errors);
 
+  // A Web function gets no invocation context, so it learns its timeout from FUNCTION_TIMEOUT_S
+  // (shared/config/web-env.ts): the two must agree, or streams and waits end at the wrong time.
+  if (type === 'web' && environment.FUNCTION_TIMEOUT_S !== String(timeout))
+    errors.push(`inputs.environment: FUNCTION_TIMEOUT_S must be '${timeout}', the function's timeout (a Web function has no other way to know it)`);
+
   const vpc = readVpc(inputs.vpcConfig, errors);
   const instanceConcurrency = readConcurrency(inputs.instanceConcurrencyConfig, type, errors);
 

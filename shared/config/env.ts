@@ -23,6 +23,9 @@ export interface Config {
   cache: CachePolicy;
 }
 
+/** Largest request body accepted; the web-mode server stops reading a body past it. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
 const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const nonEmpty = (raw: string | undefined) => (raw && raw.trim() ? raw.trim() : undefined);
 
@@ -59,7 +62,7 @@ export function readConfig(env: Env = process.env): Config {
     origins: parseOriginPolicy(env.ALLOWED_ORIGINS),
     schemaMode,
     upstreamTimeoutMs: positiveInt(env, 'UPSTREAM_TIMEOUT_MS', 5000, 120_000),
-    maxBodyBytes: 16 * 1024,
+    maxBodyBytes: MAX_BODY_BYTES,
     cache: readCachePolicy(env),
   };
 }

@@ -22,5 +22,11 @@ export interface RouteContext {
   endsAt: number | undefined;
   /** What the request did upstream, for its log line. */
   trace: RequestTrace;
+  /** This request's id (ours or the caller's), for answers built outside the app's envelope. */
+  requestId: string;
   scf: ScfContext | undefined;
+  /** The platform can send a body in chunks (web mode); an event function cannot. */
+  canStream: boolean;
+  /** Fires when the caller goes away (web mode), so waits stop instead of polling CI for nobody. */
+  signal: AbortSignal | undefined;
 }

@@ -51,6 +51,7 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
     sleep: watch.sleep,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   }).finally(watch.close);
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);

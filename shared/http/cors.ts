@@ -9,7 +9,8 @@ export type OriginPolicy = { kind: 'none' } | { kind: 'any' } | { kind: 'list'; 
 // 503 UpstreamThrottled asks it to wait. Nor could it read how many schema drifts an answer has.
 const EXPOSED = 'x-request-id, x-ci-request-id, retry-after, x-schema-errors';
 export const PREFLIGHT_METHODS = 'GET, POST, OPTIONS';
-export const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key, x-request-id';
+// last-event-id: a fetch-based SSE client resuming a stream sends it, and it is not CORS-safelisted.
+export const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key, x-request-id, last-event-id';
 
 export function parseOriginPolicy(raw: string | undefined): OriginPolicy {
   const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   MissingCredentials: { status: 500, summary: 'The function has no role keys' },
   ServerMisconfigured: { status: 500, summary: 'An environment variable is invalid' },
   InternalError: { status: 500, summary: 'The function failed unexpectedly' },
+  StreamingNotSupported: { status: 501, summary: 'The events stream asked of an event function, which cannot stream' },
   UpstreamAccessDenied: { status: 502, summary: "CI refused the function's role" },
   UpstreamError: { status: 502, summary: 'CI answered with another error' },
   UpstreamInvalidResponse: { status: 502, summary: "CI's answer is not acceptable" },

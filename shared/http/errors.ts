@@ -48,4 +48,11 @@ export const unauthorized = (message: string, error: 'invalid_request' | 'invali
   new ApiError(401, 'Unauthorized', message, {
     headers: { 'www-authenticate': `Bearer realm="ci-job-status", error="${error}"` },
   });
+/** An event function answers in one piece, so it cannot hold a stream open. */
+export const streamingNotSupported = () =>
+  new ApiError(
+    501,
+    'StreamingNotSupported',
+    'This deployment is an SCF event function and cannot stream events: follow jobs with GET /jobs/{type}/{ids}?wait=20 instead',
+  );
 export const upstreamTimeout = () => new ApiError(504, 'UpstreamTimeout', 'CI did not answer in time');

@@ -10,5 +10,9 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /**
+   * The whole body, or chunks to write as they come (Server-Sent Events). A stream is only ever
+   * answered when the platform said it can send one (Invocation.canStream: the web-mode server).
+   */
+  body: string | AsyncIterable<string>;
 }
