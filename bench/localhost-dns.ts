@@ -11,7 +11,8 @@ const original: Lookup = dns.lookup;
 
 const patched = ((hostname: string, options: unknown, callback?: unknown) => {
   const done = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
-  if (hostname !== 'localhost' && !hostname.endsWith('.localhost')) return (original as (...a: unknown[]) => void)(hostname, options, callback);
+  if (hostname !== 'localhost' && !hostname.endsWith('.localhost'))
+    return (original as (...a: unknown[]) => void)(hostname, options, callback);
   const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
   process.nextTick(() => (all ? done(null, [{ address: '127.0.0.1', family: 4 }]) : done(null, '127.0.0.1', 4)));
 }) as unknown as Lookup;

@@ -43,6 +43,10 @@ export async function main_handler(event: Event): Promise<{ statusCode: number; 
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...response, JobsDetail: jobs }) };
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode ?? 502;
-    return { statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Error: { Code: 'UpstreamError', Status: status } }) };
+    return {
+      statusCode: 502,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Error: { Code: 'UpstreamError', Status: status } }),
+    };
   }
 }

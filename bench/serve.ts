@@ -3,4 +3,4 @@ import { createRequire } from 'node:module';
 import { type MainHandler, startLocalServer } from '../dev/local-server';
 
 const { main_handler } = createRequire(__filename)(process.argv[2] as string) as { main_handler: MainHandler };
-startLocalServer(main_handler).then(({ url }) => process.send?.({ url }));
+void startLocalServer(main_handler).then(({ url }) => process.send?.({ url }));

@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lazyValidators } from './lazy-validators.mjs';
 
 // SCF Web function start command. SCF runs it as the instance's start command: a bash script with
 // the runtime's node at its absolute path (/var/lang/node20/bin/node for Nodejs20.x), listening on
@@ -41,14 +42,19 @@ const fn = await build({
   minify: true,
   keepNames: true,
   metafile: true,
-  external: ['ioredis'],
+  external: ['ioredis', 'jose'],
+  // Family validators and shapes go beside each bundle, one file each, loaded on first use.
+  plugins: [lazyValidators(['dist/job-status', 'dist/job-status-web'])],
 });
 const redis = await build({
   ...node,
   // One copy beside each function: each is deployed as its own directory.
+  // jose likewise: only AUTH_MODE=jwt loads it (shared/auth/jwt.ts).
   entryPoints: {
     'job-status/node_modules/ioredis/index': 'node_modules/ioredis/built/index.js',
     'job-status-web/node_modules/ioredis/index': 'node_modules/ioredis/built/index.js',
+    'job-status/node_modules/jose/index': 'node_modules/jose/dist/webapi/index.js',
+    'job-status-web/node_modules/jose/index': 'node_modules/jose/dist/webapi/index.js',
   },
   outdir: 'dist',
   minify: true,
@@ -57,7 +63,7 @@ const redis = await build({
 });
 const outputs = { ...fn.metafile.outputs, ...redis.metafile.outputs };
 const bytes = Object.entries(outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
-console.log(`bundle: ${bytes.join(', ')}`);
+console.log(`bundle: ${bytes.join(', ')} (validators/ beside each, loaded on first use)`);
 copyFileSync('dist/openapi.json', 'dist/job-status-web/openapi.json');
 // The Web function's start command (docs/web-function.md). SCF runs it from the code root with the
 // runtime's node at an absolute path; it must be executable and end lines with LF.

@@ -21,14 +21,20 @@ test('scf_bootstrap: bash, executable, LF only, the runtime node by absolute pat
   expect(text).toMatch(/^exec \/var\/lang\/node20\/bin\/node "\$\(dirname "\$0"\)\/index\.js"$/m);
 });
 
-test('the package is self-contained: index.js and openapi.json beside the bootstrap', () => {
+test('the package is self-contained: index.js, openapi.json and validators/ beside the bootstrap', () => {
   expect(statSync(join(DIR, 'index.js')).size).toBeGreaterThan(0);
   expect(JSON.parse(readFileSync(join(DIR, 'openapi.json'), 'utf8')).openapi).toBe('3.1.0');
   // Nothing required from node_modules (not deployed): node's own modules only. (A require inside a
   // string literal, as ajv keeps for its code generator, is not a call.)
-  const requires = [...readFileSync(join(DIR, 'index.js'), 'utf8').matchAll(/(?<!['"])require\("([^"]+)"\)/g)].map((m) => m[1]!);
+  // The validators it loads on first use are files inside the package (./validators/…): each must
+  // be there and itself need nothing but node's modules.
+  const requiresOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?<!['"])require\("([^"]+)"\)/g)].map((m) => m[1]!);
+  const requires = requiresOf(join(DIR, 'index.js'));
   expect(requires.length).toBeGreaterThan(0);
-  expect(requires.filter((r) => !r.startsWith('node:'))).toEqual([]);
+  const local = requires.filter((r) => r.startsWith('./validators/'));
+  expect(local.length).toBeGreaterThan(0);
+  for (const r of local) expect(requiresOf(join(DIR, r)).filter((x) => !x.startsWith('node:'))).toEqual([]);
+  expect(requires.filter((r) => !r.startsWith('node:') && !r.startsWith('./validators/'))).toEqual([]);
 });
 
 describe('index.js run as a process', () => {

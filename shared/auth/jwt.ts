@@ -4,7 +4,11 @@
  * checked; `exp` is required (a token that never expires is a password); an `iat` in the future
  * is refused. A little clock tolerance absorbs drift between the issuer and SCF.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+
+// jose is loaded on the first JWT, not at cold start: only AUTH_MODE=jwt needs it. The build keeps
+// it out of the bundle and ships it beside it (scripts/build.mjs), as it does ioredis.
+const loadJose = () => import('jose');
 
 export interface JwtSettings {
   secret?: Uint8Array;
@@ -18,9 +22,10 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA
 // One key set per URL for the life of the warm instance: jose caches keys and rate-limits refetches.
 const keySets = new Map<string, JWTVerifyGetKey>();
 
-function keySetFor(url: URL): JWTVerifyGetKey {
+async function keySetFor(url: URL): Promise<JWTVerifyGetKey> {
   let keySet = keySets.get(url.href);
   if (!keySet) {
+    const { createRemoteJWKSet } = await loadJose();
     keySet = createRemoteJWKSet(url, { timeoutDuration: 2000, cooldownDuration: 30_000 });
     keySets.set(url.href, keySet);
   }
@@ -36,9 +41,10 @@ export async function verifyJwt(token: string, settings: JwtSettings, nowS = Dat
     requiredClaims: ['exp'],
     currentDate: new Date(nowS * 1000),
   };
+  const { jwtVerify } = await loadJose();
   let payload;
   if (settings.secret) ({ payload } = await jwtVerify(token, settings.secret, { ...options, algorithms: ['HS256'] }));
-  else if (settings.jwksUrl) ({ payload } = await jwtVerify(token, keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
+  else if (settings.jwksUrl) ({ payload } = await jwtVerify(token, await keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
   else throw new Error('no JWT key configured');
   // jose checks `iat` only together with a maximum age; a token "issued" in the future is forged or
   // from a broken clock either way.

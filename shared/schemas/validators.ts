@@ -1,21 +1,43 @@
-/** Run-time access to the build's precompiled validators and converter shapes (no ajv compile here). */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+/**
+ * Run-time access to the build's precompiled validators and converter shapes (no ajv compile here).
+ * The request check is in the bundle; each family's answer check and shape are separate files
+ * beside it (dist/job-status/validators/), loaded the first time an answer needs them, so the
+ * bundle stays small however many families and Tags the schemas know.
+ */
+import type { ErrorObject } from 'ajv';
 import * as generated from '../../generated/validators';
-import shapes from '../../generated/shapes';
 import type { JobFamily } from '../ci/families';
-import type { SchemaIssue } from '../http/errors';
+import { type SchemaIssue, serverMisconfigured } from '../http/errors';
 import type { Shape } from '../xml/shape';
+import { type Validator, lazyFamilyValidator } from './lazy-family';
 
-const familyValidators: Record<JobFamily, ValidateFunction> = {
-  media: generated.validate_media,
-  pic: generated.validate_pic,
-  ai: generated.validate_ai,
-  batch: generated.validate_batch,
-};
+export type { Validator } from './lazy-family';
+
+function load<T>(part: () => T): T {
+  try {
+    return part();
+  } catch {
+    // The require's own message names local paths; the caller only needs to know what to fix.
+    throw serverMisconfigured('A validator file is missing beside the function code: deploy the whole dist/job-status folder');
+  }
+}
+
+const validators = new Map<JobFamily, Validator>();
+const shapes = new Map<JobFamily, Shape>();
 
 export const validateJobQueryRequest = generated.validateJobQueryRequest;
-export const familyValidator = (family: JobFamily): ValidateFunction => familyValidators[family];
-export const familyShape = (family: JobFamily): Shape => (shapes as Record<JobFamily, Shape>)[family];
+
+export function familyValidator(family: JobFamily): Validator {
+  let validate = validators.get(family);
+  if (!validate) validators.set(family, (validate = lazyFamilyValidator(generated.families[family]!, load)));
+  return validate;
+}
+
+export function familyShape(family: JobFamily): Shape {
+  let shape = shapes.get(family);
+  if (!shape) shapes.set(family, (shape = load(generated.families[family]!.shape).shape));
+  return shape;
+}
 
 export function toIssues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
   return (errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? e.keyword }));
