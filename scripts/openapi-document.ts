@@ -5,7 +5,8 @@
  */
 import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
 import { MAX_WAIT_SECONDS } from '../shared/long-poll/wait-param';
-import { MAX_CALLBACK_BYTES } from '../shared/handlers/ci-callback';
+// Leaf modules only: this runs at build time, before generated/ (which the handlers need) exists.
+import { MAX_CALLBACK_BYTES } from '../shared/callbacks/limits';
 
 type Json = Record<string, unknown>;
 const DEFS_ID = 'ci-defs';

@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { storeVerifiedJob } from '../cache/store-verified-job';
+import { MAX_CALLBACK_BYTES } from '../callbacks/limits';
 import { parseCallback } from '../callbacks/parse-callback';
 import { type CallbackConfig, readCallbackConfig } from '../config/callback-env';
 import type { Deadline } from '../deadline';
@@ -18,8 +19,6 @@ import { webhookId } from '../webhooks/sign';
 import { type VerifiedJob, verifyCallbackJobs } from './ci-callback-verify';
 import type { RouteContext } from './context';
 
-/** CI callbacks carry whole job results (MediaInfo, every output object name), far above a query's 16 KiB. */
-export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 export async function postCiCallback(ctx: RouteContext): Promise<HttpResponse> {
   const { req } = ctx;
