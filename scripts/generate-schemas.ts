@@ -6,11 +6,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
-import { familySchemas } from '../shared/schemas/ci-families';
-import { errorEnvelope, jobQueryRequest, jobsEnvelope } from '../shared/schemas/api';
-import { deriveShape } from '../shared/schemas/derive-shape';
-import { factorSchemas, sharedConstModule } from '../shared/schemas/hoist';
-import { splitItemBranches } from '../shared/schemas/split-branches';
+import { familySchemas } from '../schemas/ci-families';
+import { errorEnvelope, jobQueryRequest, jobsEnvelope } from '../schemas/api';
+import { deriveShape } from '../schemas/derive-shape';
+import { factorSchemas, sharedConstModule } from '../schemas/dedupe';
+import { splitItemBranches } from '../schemas/split-branches';
 
 const outDir = process.argv[2] ?? 'generated';
 const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -21,10 +21,10 @@ for (const [family, schema] of Object.entries(familySchemas)) families[`${family
 const shapes = Object.fromEntries(Object.entries(families).map(([id, schema]) => [id.replace(/-response$/, ''), deriveShape(schema)]));
 // The documented form (schemas.json → OpenAPI, client types) keeps every Tag branch whole; the
 // validators the function runs are compiled from the same schemas with each branch cut to its
-// residue (branch-residue.ts), which accepts exactly the same documents with far less code.
+// residue (prune-branch-repeats.ts), which accepts exactly the same documents with far less code.
 const factored = factorSchemas(families, 'ci-defs');
 // Each family's answer check is split (split-branches.ts): a base check of the envelope and common
-// job fields, and one branch per Tag (or batch Type), each cut to its residue (branch-residue.ts),
+// job fields, and one branch per Tag (or batch Type), each cut to its residue (prune-branch-repeats.ts),
 // which accepts exactly the same documents with far less code. The function loads each part from
 // its own file the first time it needs it, so the bundle does not grow with families and Tags.
 const split = Object.fromEntries(Object.entries(familySchemas).map(([family, schema]) => [family, splitItemBranches(family, plain(schema))]));

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../shared/schemas/dsl';
-import { deriveShape } from '../shared/schemas/derive-shape';
+import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../schemas/dsl';
+import { deriveShape } from '../schemas/derive-shape';
 import { parseXml, XmlRejected } from '../shared/xml/parse';
 import { DriftCollector, type Shape, applyShape } from '../shared/xml/shape';
 

@@ -2,14 +2,14 @@
  * Which lookup families may know a job named in a callback, most likely first. A callback does not
  * say which endpoint the job was submitted through, and some Tags live in two: PicProcess jobs
  * submitted to /pic_jobs are read there, while the SDKs now submit the same Tag to /jobs; the AI
- * Tags likewise (shared/reference/ci-jobs.md §0.2). So such a job is asked of its own endpoint
+ * Tags likewise (CI's API docs list both endpoints for them). So such a job is asked of its own endpoint
  * first and of /jobs when that one does not know it. Guessing wrong costs one CI call, never a
  * wrong answer: whatever family answers, it is CI that answers.
  */
 import type { JobFamily } from '../ci/families';
 import type { CallbackJob } from './parse-callback';
 
-// The Tags /pic_jobs and /ai_jobs serve (as in shared/schemas/ci-families.ts, which is build-time only).
+// The Tags /pic_jobs and /ai_jobs serve (as in schemas/ci-families.ts, which is build-time only).
 const PIC_TAGS = new Set(['PicProcess', 'PosterProduction']);
 const AI_TAGS = new Set(['Translation', 'WordsGeneralize', 'SpeechRecognition']);
 // Batch jobs (/inventorytriggerjob) carry a Type instead of a top-level Tag.

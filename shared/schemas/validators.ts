@@ -6,7 +6,6 @@
  */
 import type { ErrorObject } from 'ajv';
 import * as generated from '../../generated/validators';
-import type { JobFamily } from '../ci/families';
 import { type SchemaIssue, serverMisconfigured } from '../http/errors';
 import type { Shape } from '../xml/shape';
 import { type Validator, lazyFamilyValidator } from './lazy-family';
@@ -22,18 +21,24 @@ function load<T>(part: () => T): T {
   }
 }
 
-const validators = new Map<JobFamily, Validator>();
-const shapes = new Map<JobFamily, Shape>();
+/**
+ * A family's name as the build generated its files (ci/families.ts's JobFamily). Kept as a plain
+ * string so this loader does not depend on ci/, which depends on it.
+ */
+type FamilyName = string;
+
+const validators = new Map<FamilyName, Validator>();
+const shapes = new Map<FamilyName, Shape>();
 
 export const validateJobQueryRequest = generated.validateJobQueryRequest;
 
-export function familyValidator(family: JobFamily): Validator {
+export function familyValidator(family: FamilyName): Validator {
   let validate = validators.get(family);
   if (!validate) validators.set(family, (validate = lazyFamilyValidator(generated.families[family]!, load)));
   return validate;
 }
 
-export function familyShape(family: JobFamily): Shape {
+export function familyShape(family: FamilyName): Shape {
   let shape = shapes.get(family);
   if (!shape) shapes.set(family, (shape = load(generated.families[family]!.shape).shape));
   return shape;

@@ -3,8 +3,9 @@
  * job Input, Output, Workflow, MediaInfo, MediaResult, watermarks, the Operation children most Tags
  * share, and the common JobsDetail fields. Written only with the dsl.ts vocabulary, so the leaf kind
  * chosen here decides the JSON type (see dsl.ts). Sources: Go SDK structs (cos-go-sdk-v5 ci_media.go),
- * the CI API docs (IntlDocs / cloud.tencent.com product 460) and their sample bodies; see
- * shared/reference/ci-jobs.md §3, §5.1, §7, §8.
+ * the Java and Android SDK models (cos-java-sdk-v5 model/ciModel/job, qcloud-sdk-android model/ci),
+ * and the CI API docs (cloud.tencent.com/document/product/460, tencentyun/intlcloud-documents) with
+ * their sample bodies.
  *
  * Rules applied throughout:
  * - every element CI may repeat is a `List`, even where samples only ever show one;
@@ -69,7 +70,7 @@ export const workflowItem = doc(
 );
 
 // ---------------------------------------------------------------------------------------------
-// MediaInfo (§5.1) and MediaResult
+// MediaInfo (the result node many media Tags share) and MediaResult
 // ---------------------------------------------------------------------------------------------
 
 export const mediaInfoFormat = Obj({

@@ -3,7 +3,7 @@
  * like the CI schemas: the request validator is precompiled, the rest feed tests and docs.
  */
 import { Type } from '@sinclair/typebox';
-import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../ci/families';
+import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
 
 export const jobQueryRequest = Type.Object(
   {

@@ -3,7 +3,7 @@
  * walks at run time: lists, objects, typed leaves, and verbatim text leaves (kept as `s` so the
  * converter can report a container where text was documented).
  */
-import type { Shape } from '../xml/shape';
+import type { Shape } from '../shared/xml/shape';
 
 type Schema = { [key: string]: unknown };
 

@@ -1,12 +1,12 @@
 /**
  * One `Operation` schema per job Tag: the common Operation children (ci-common.ts) plus the Tag's
  * parameter echo and result nodes. Field inventory: Go SDK `MediaProcessJobOperation` and the types
- * it references (shared/reference/ci-jobs.md §5, Appendix A), cross-checked with the CI doc tables
- * and samples. Spellings are CI's own (Rhythem, WordsGeneralizeLable, Angel).
+ * it references (cos-go-sdk-v5 ci_media.go), cross-checked with the CI API docs' tables and
+ * samples. Spellings are CI's own (Rhythem, WordsGeneralizeLable, Angel).
  *
- * Coercion is deliberately conservative (ci-jobs.md §8): besides the common Int fields only
+ * Coercion is deliberately conservative: besides the common Int fields only
  * VideoTag `Confidence` and SpeechRecognition `AudioTime` are numbers, PicProcess image
- * sizes are integers, and the §8 `true`/`false` flags are booleans. Everything else, even when
+ * sizes are integers, and the flags CI documents as `true`/`false` are booleans. Everything else, even when
  * the Go SDK types it as int/float, stays verbatim text.
  */
 import type { TObject, TProperties } from '@sinclair/typebox';
@@ -438,7 +438,7 @@ const imageInfo = Obj({
 });
 
 /**
- * Two shapes are documented (ci-jobs.md §10.5) and both are accepted: the doc callback's
+ * Two shapes are documented (the CI docs' PicProcess callback sample, and the Go SDK) and both are accepted: the doc callback's
  * {ObjectName, OriginalInfo{Etag,ImageInfo}, ProcessResult{…}} and the Go SDK's
  * {UploadResult{OriginalInfo{Key,Location,ETag,ImageInfo}, ProcessResults{Object[]}}}.
  */
@@ -663,7 +663,7 @@ export const operationByTag: Record<string, TObject> = {
   SplitVideoParts: op('Video scene splitting', 'SplitVideoParts', 'SplitVideoInfoResult'),
   Tts: doc(
     Obj({ ...commonOperationProps, TtsTpl: tagNodes.TtsTpl, TtsConfig: tagNodes.TtsConfig, Input: jobInput }),
-    'Text to speech (the workflow callback sample nests Input{CosHeaders} inside Operation, ci-jobs.md §10.8)',
+    "Text to speech (the workflow callback sample in CI's docs nests Input{CosHeaders} inside Operation)",
   ),
   NoiseReduction: op('Audio noise reduction', 'NoiseReduction'),
   SpeechRecognition: op('Speech recognition', 'SpeechRecognition', 'SpeechRecognitionResult'),
@@ -681,7 +681,7 @@ export const operationByTag: Record<string, TObject> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Batch jobs (/inventorytriggerjob, ci-jobs.md §6)
+// Batch jobs (/inventorytriggerjob: the CI docs' batch-job query page and the Go SDK's ci_inventory types)
 // ---------------------------------------------------------------------------------------------
 
 export const batchInput = doc(

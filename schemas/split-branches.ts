@@ -9,11 +9,10 @@
  * holds. Anything but the exact two condition forms ByKey emits fails the build, so a schema this
  * module does not understand can never be checked more weakly than before.
  */
-import { pruneBranchRepeats, residue } from './branch-residue';
+import { type Node, isNode, sameJson } from './json-node';
+import { pruneBranchRepeats, residue } from './prune-branch-repeats';
 
-type Node = { [key: string]: unknown };
 
-const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export interface SplitFamily {
   /** The family schema with the item branches removed: checked on every answer. */
@@ -34,7 +33,7 @@ export const SPLIT_LIST = 'JobsDetail';
 function knownValue(condition: unknown, key: string): string | undefined {
   if (!isNode(condition) || Object.keys(condition).sort().join() !== 'properties,required') return undefined;
   const { properties, required } = condition;
-  if (!isNode(properties) || Object.keys(properties).join() !== key || JSON.stringify(required) !== JSON.stringify([key])) return undefined;
+  if (!isNode(properties) || Object.keys(properties).join() !== key || !sameJson(required, [key])) return undefined;
   const test = properties[key];
   return isNode(test) && Object.keys(test).join() === 'const' && typeof test.const === 'string' ? test.const : undefined;
 }
@@ -43,7 +42,7 @@ function fallbackValues(condition: unknown, key: string): string[] | undefined {
   if (!isNode(condition) || Object.keys(condition).join() !== 'not' || !isNode(condition.not)) return undefined;
   const { properties, required, ...other } = condition.not;
   if (Object.keys(other).length || !isNode(properties) || Object.keys(properties).join() !== key) return undefined;
-  if (JSON.stringify(required) !== JSON.stringify([key])) return undefined;
+  if (!sameJson(required, [key])) return undefined;
   const test = properties[key];
   if (!isNode(test) || Object.keys(test).join() !== 'enum' || !Array.isArray(test.enum)) return undefined;
   return test.enum.every((v): v is string => typeof v === 'string') ? test.enum : undefined;
@@ -51,7 +50,7 @@ function fallbackValues(condition: unknown, key: string): string[] | undefined {
 
 /**
  * Splits a family schema as written (every branch whole, the fallback included) and cuts each part
- * to what branch-residue.ts would have left of it, so the parts check exactly what the pruned
+ * to what prune-branch-repeats.ts would have left of it, so the parts check exactly what the pruned
  * whole schema checked.
  */
 export function splitItemBranches(family: string, root: Node): SplitFamily {

@@ -5,6 +5,7 @@
  * place that decides whether a CI text node becomes a string, number, boolean, null or array.
  */
 import { Type, type TSchema, type TProperties, type TObject } from '@sinclair/typebox';
+import { sameJson } from './json-node';
 
 /** Verbatim text. CI's default: most leaves, even numeric-looking ones (`Bitrate`, `CodecTag`, ids). */
 export const Text = () => Type.String();
@@ -71,9 +72,8 @@ export function ByKey(
  * generated validator for nothing, so a branch keeps only what the variant changes or adds.
  */
 function onlyDifferences(variant: TObject, common: TObject): TSchema {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const properties = Object.fromEntries(
-    Object.entries(variant.properties ?? {}).filter(([name, schema]) => !same(schema, common.properties?.[name])),
+    Object.entries(variant.properties ?? {}).filter(([name, schema]) => !sameJson(schema, common.properties?.[name])),
   );
   const required = (variant.required ?? []).filter((name) => !(common.required ?? []).includes(name));
   return Type.Unsafe({ type: 'object', properties, ...(required.length ? { required } : {}) });

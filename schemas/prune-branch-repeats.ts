@@ -9,10 +9,7 @@
  * understand is kept whole, so the worst case is a bigger validator, never a weaker one.
  * The documented schemas (schemas.json, shapes) keep the full per-Tag form.
  */
-type Node = { [key: string]: unknown };
-
-const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+import { type Node, isNode, sameJson } from './json-node';
 
 // Keywords a residue may be computed through; `description` is an annotation and can go.
 const REDUCIBLE = new Set(['type', 'properties', 'required', 'additionalProperties', 'description']);
@@ -27,7 +24,7 @@ function isOpenObject(schema: Node): boolean {
 
 /** What `variant` checks beyond `base`; undefined when `base` already checks all of it. */
 export function residue(variant: unknown, base: unknown): unknown {
-  if (same(variant, base)) return undefined;
+  if (sameJson(variant, base)) return undefined;
   if (!isNode(variant) || !isNode(base) || !isOpenObject(variant) || base.type !== 'object') return variant;
   const baseProps = isNode(base.properties) ? base.properties : {};
   const properties: Node = {};

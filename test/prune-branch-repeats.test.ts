@@ -1,15 +1,15 @@
 /**
  * The validators are built from schemas whose Tag branches were cut down to their residue
- * (shared/schemas/branch-residue.ts). Here the cut-down and the full schemas are compiled side by
+ * (schemas/prune-branch-repeats.ts). Here the cut-down and the full schemas are compiled side by
  * side and must agree on every fixture and on thousands of broken variants of them.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
-import { familySchemas } from '../shared/schemas/ci-families';
-import { factorSchemas } from '../shared/schemas/hoist';
-import { pruneBranchRepeats, residue } from '../shared/schemas/branch-residue';
+import { familySchemas } from '../schemas/ci-families';
+import { factorSchemas } from '../schemas/dedupe';
+import { pruneBranchRepeats, residue } from '../schemas/prune-branch-repeats';
 import { familyShape } from '../shared/schemas/validators';
 import { parseXml } from '../shared/xml/parse';
 import { applyShape, type Json } from '../shared/xml/shape';
