@@ -21,14 +21,20 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read parsed JSON answers field by field; typing each one would be noise, not safety.
-    files: ['test/**/*.ts'],
+    // Tests read parsed JSON answers field by field and build test doubles of async interfaces;
+    // build scripts walk untyped JSON Schemas. Typing each step would be noise, not safety. Shipped
+    // code (shared/, functions/, client/) and the schema sources keep every rule.
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
     },
   },
 );

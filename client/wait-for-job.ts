@@ -53,7 +53,7 @@ export async function waitUntilTerminal<J extends JobLike>(
   let lastKey: string | undefined;
   let quietAnswers = 0;
   let failures = 0;
-  const stopped = () => (signal?.aborted ? signal.reason : new JobStatusTimeoutError(timeoutMs ?? 0, last));
+  const stopped = (): unknown => (signal?.aborted ? signal.reason : new JobStatusTimeoutError(timeoutMs ?? 0, last));
   const pause = (ms: number) => sleep(ms, stop).catch(() => Promise.reject(stopped()));
 
   for (;;) {

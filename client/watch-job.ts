@@ -45,7 +45,7 @@ export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, opt
   const stop = anySignal([signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]);
   let last: J | undefined;
   let lastKey: string | undefined;
-  const stopped = () => (signal?.aborted ? signal.reason : new JobStatusTimeoutError(timeoutMs ?? 0, last));
+  const stopped = (): unknown => (signal?.aborted ? signal.reason : new JobStatusTimeoutError(timeoutMs ?? 0, last));
   /** True when `job` is news (first, or a different State/Progress), and remembers it. */
   const isNews = (job: J) => {
     const key = `${job.State}/${job.Progress ?? ''}`;

@@ -31,7 +31,8 @@ export async function startLocalServer(
       size += c.length;
       if (size <= MAX_LOCAL_BODY) chunks.push(c);
     });
-    req.on('end', async () => {
+    // The listener runs the async handler and answers from it; nothing waits on the returned promise.
+    req.on('end', () => void (async () => {
       const url = new URL(req.url ?? '/', 'http://local');
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
@@ -62,7 +63,7 @@ export async function startLocalServer(
         res.writeHead(502, { 'content-type': 'application/json' });
         res.end('{"Error":{"Code":"FunctionError","Message":"the handler threw","RequestId":"local"}}');
       }
-    });
+    })());
   });
   await listen(server, port, host);
   const { port: actual } = server.address() as AddressInfo;

@@ -11,10 +11,10 @@ const LENIENT = new Set(['num', 'bool']);
 const KEPT_TEXT = { type: 'string', description: "CI's text, when it was not a readable value (listed in SchemaErrors)" };
 
 export function asReceived<T>(schema: T): T {
-  if (Array.isArray(schema)) return schema.map((s) => asReceived(s)) as T;
+  if (Array.isArray(schema)) return (schema as unknown[]).map((s) => asReceived(s)) as T;
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Node = {};
   for (const [k, v] of Object.entries(schema as Node)) out[k] = asReceived(v);
-  if (typeof out['x-ci'] === 'string' && LENIENT.has(out['x-ci']) && Array.isArray(out.anyOf)) out.anyOf = [...out.anyOf, KEPT_TEXT];
+  if (typeof out['x-ci'] === 'string' && LENIENT.has(out['x-ci']) && Array.isArray(out.anyOf)) out.anyOf = [...(out.anyOf as unknown[]), KEPT_TEXT];
   return out as T;
 }

@@ -376,7 +376,7 @@ const vtrInfo = List(
   }),
 );
 const vtrItem = <K extends string>(infoKey: K) =>
-  List(Obj({ Time: Text(), Url: Text(), [infoKey]: vtrInfo } as TProperties));
+  List(Obj({ Time: Text(), Url: Text(), [infoKey]: vtrInfo }));
 
 const videoTargetRec = Obj({
   Version: Text(),

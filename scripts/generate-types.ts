@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { asReceived } from '../schemas/as-received';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 const FAMILIES = { media: 'Media', pic: 'Pic', ai: 'Ai', batch: 'Batch' } as const;
 
 const BANNER = `/**
@@ -25,7 +25,7 @@ const BANNER = `/**
 const local = (value: unknown): Json => JSON.parse(JSON.stringify(value).replace(/"ci-defs#\/\$defs\//g, '"#/$defs/'));
 const refTo = (name: string) => ({ $ref: `#/$defs/${name}` });
 const refName = (schema: Json | undefined): string | undefined =>
-  typeof schema?.$ref === 'string' ? (schema.$ref as string).replace('#/$defs/', '') : undefined;
+  typeof schema?.$ref === 'string' ? (schema.$ref).replace('#/$defs/', '') : undefined;
 
 /** The job type every media, pic and ai job shares (their schemas use one common JobsDetail). */
 const JOB_BASE = 'JobBase';
@@ -125,7 +125,7 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
 function refsIn(schema: unknown, via = '', out: Array<[string, string]> = []): Array<[string, string]> {
   if (Array.isArray(schema)) schema.forEach((s) => refsIn(s, via, out));
   else if (schema && typeof schema === 'object') {
-    const name = refName(schema as Json);
+    const name = refName(schema);
     if (name) out.push([name, via]);
     for (const [k, v] of Object.entries(schema as Json)) {
       if (k === '$defs') continue;
@@ -219,7 +219,7 @@ function indexTypes(tagsByFamily: Record<string, string[]>): string {
 export async function generateTypes(schemas: Record<string, Json>): Promise<string> {
   // What a caller can really receive: lenient leaves may also hold CI's text (as-received.ts).
   const { root, tagsByFamily } = typesSchema(asReceived(schemas));
-  const ts = await compile(root as Parameters<typeof compile>[0], 'JobQueryRequest', {
+  const ts = await compile(root, 'JobQueryRequest', {
     bannerComment: BANNER,
     unreachableDefinitions: true,
     additionalProperties: false,

@@ -9,7 +9,7 @@ import { type Config, readConfig, readCredentials } from './config/env';
 import { AttemptBudget } from './ci/upstream-budget';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
 import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
-import { ApiError, methodNotAllowed, notFound } from './http/errors';
+import { ApiError, isApiError, methodNotAllowed, notFound } from './http/errors';
 import { errorResponse } from './http/response';
 import { type RouteMatch, matchRoute } from './http/router';
 import type { HttpRequest, HttpResponse } from './http/types';
@@ -130,7 +130,7 @@ function preflight(req: HttpRequest, config: Config): HttpResponse {
 }
 
 function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
+  if (isApiError(err)) return err;
   // Unknown failures are reported by name only: their text may hold anything.
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err instanceof Error ? err.name : typeof err }));
   return new ApiError(500, 'InternalError', 'The function failed unexpectedly');

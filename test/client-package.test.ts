@@ -91,5 +91,5 @@ console.log(state, t, p);
   // Without the package's typings the same file is an implicit-any import: the check above used them.
   rmSync(join(app, 'node_modules', packed.name, 'index.d.mts'));
   const bare = await run(process.execPath, [tsc, ...args], { cwd: app }).catch((e: { stdout: string }) => e);
-  expect((bare as { stdout: string }).stdout).toContain('TS7016');
+  expect((bare).stdout).toContain('TS7016');
 }, 180_000);

@@ -203,10 +203,17 @@ describe('waitForJob', () => {
 describe('headers', () => {
   const SECRET = 'a-jwt-secret-for-the-client-test-32b+';
   const signToken = (n: number) =>
-    new SignJWT({ n }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1m').sign(new TextEncoder().encode(SECRET));
+    new SignJWT({ n })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://idp.example')
+      .setAudience('ci-job-status')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode(SECRET));
 
   test('an async headers function runs before every call: each long-poll round carries a fresh JWT', async () => {
-    stack.setEnv({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET });
+    // jwt mode requires an issuer and an audience (a shared key set would otherwise take any app's tokens).
+    stack.setEnv({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET, JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ci-job-status' });
     const sent: string[] = [];
     const recording: typeof fetch = (input, init) => {
       sent.push(new Headers(init?.headers).get('authorization') ?? '');

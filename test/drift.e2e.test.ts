@@ -187,8 +187,8 @@ test('a drifted job is served from the instance cache with its SchemaErrors, but
   const v = { name: 'cache', job, fragment: job.fragment.replace(/<NumStream>[^<]*<\/NumStream>/, '<NumStream>N/A</NumStream>'), drift: [] };
   const [first, second] = await serving(v, async () => [await lookup(v), await lookup(v)]);
   expect(h.emulator.requests).toHaveLength(1);
-  expect([first!.headers['x-cache'], second!.headers['x-cache']]).toEqual(['miss', 'hit']);
-  for (const res of [first!, second!]) {
+  expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['miss', 'hit']);
+  for (const res of [first, second]) {
     expect(res.json.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Operation/MediaInfo/Format/NumStream', expected: 'number', received: 'string' }]);
     expect(res.headers['x-schema-errors']).toBe('1');
     expect(res.headers['cache-control']).toBe('no-cache');

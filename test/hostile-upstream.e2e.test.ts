@@ -41,14 +41,17 @@ const events = (msg: string) => logged.filter((line) => line.includes(`"msg":"${
 function jobXml(id: string, padBytes = 0, valueChars = 2): string {
   const item = (i: number) => `<Extra><Key>k${i}</Key><Value>${String(i).padStart(valueChars, 'v')}</Value></Extra>`;
   const pad: string[] = [];
-  for (let i = 0, size = 0; size < padBytes; i++) pad.push(item(i)), (size += item(i).length);
+  for (let i = 0, size = 0; size < padBytes; i++) {
+    pad.push(item(i));
+    size += item(i).length;
+  }
   return `<JobsDetail><Code>Success</Code><Message/><JobId>${id}</JobId><State>Running</State><Tag>Translation</Tag><Operation><UserData>u</UserData>${pad.join('')}</Operation></JobsDetail>`;
 }
 const response = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 /** Answers every call with one job per asked id, padded to about `padBytes` each. */
 const jobsFor = (padBytes: number, valueChars = 200): NonNullable<typeof h.emulator.fault> => {
   const cache = new Map<string, string>();
-  const job = (id: string) => cache.get(id) ?? (cache.set(id, jobXml(id, padBytes, valueChars)), cache.get(id) as string);
+  const job = (id: string) => cache.get(id) ?? (cache.set(id, jobXml(id, padBytes, valueChars)), cache.get(id));
   return (req) => ({ body: response(idsOf(req.path).map(job).join('')) });
 };
 const aiIds = (n: number, prefix = 'a') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}hostile`);

@@ -224,7 +224,7 @@ describe('cached query over loopback', () => {
     const first = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
     expect(first.envelope.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);
     expect(first.reusableForS).toBeUndefined(); // drifted answers are not handed to shared HTTP caches
-    const later = await queryJobsCached({ ...input([other as string, done as string]), schemaMode: 'report' }, POLICY, deps);
+    const later = await queryJobsCached({ ...input([other, done]), schemaMode: 'report' }, POLICY, deps);
     expect(later.cache).toBe('partial');
     expect(asked()).toEqual([`/jobs/${done}`, `/jobs/${other}`]);
     expect(jobIds(later)).toEqual([other, done]);

@@ -14,7 +14,7 @@ import type { Answer } from './helpers/harness';
 import { useQuietHarness } from './helpers/quiet-harness';
 import { MEDIA_RUNNING } from './helpers/seed-jobs';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 const ROOT = join(__dirname, '..');
 const built: Json = JSON.parse(readFileSync(join(ROOT, 'dist', 'openapi.json'), 'utf8'));
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));

@@ -22,7 +22,7 @@ import { functionUrlEvent } from './helpers/events';
 import { useQuietHarness } from './helpers/quiet-harness';
 import { MEDIA_SUCCESS, PIC } from './helpers/seed-jobs';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 const ROOT = join(__dirname, '..');
 const source = readFileSync(join(ROOT, 'client', 'types.ts'), 'utf8');
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));

@@ -29,7 +29,7 @@ function client() {
     calls += 1;
     $('calls').textContent = String(calls);
     // Which way watchJob follows: the event stream (web mode), or long-polls where none is deployed.
-    const url = String(input);
+    const url = input instanceof Request ? input.url : String(input);
     if (url.includes('/events')) $('transport').textContent = 'event stream (SSE)';
     else if (url.includes('wait=')) $('transport').textContent = 'long-poll';
     return fetch(input, init);
@@ -103,7 +103,8 @@ function showJob(job: Job, raw: unknown) {
   const progress = typeof job.Progress === 'number' ? job.Progress : job.State === 'Success' ? 100 : 0;
   $<HTMLProgressElement>('progress').value = progress;
   $('percent').textContent = `${progress} %`;
-  $('tag').textContent = String(job.Tag ?? ('Type' in job ? job.Type : undefined) ?? '—');
+  const tag: unknown = job.Tag ?? ('Type' in job ? job.Type : undefined);
+  $('tag').textContent = typeof tag === 'string' ? tag : '—';
   showTime('created', job.CreationTime);
   showTime('started', job.StartTime);
   showTime('ended', job.EndTime);
@@ -148,7 +149,7 @@ function showError(err: unknown) {
   const name = err instanceof Error ? err.name : 'Error';
   title.textContent = err instanceof JobStatusApiError ? `${name}: ${err.status} ${err.code}` : name;
   const text = document.createElement('div');
-  text.textContent = err instanceof Error ? err.message : String(err);
+  text.textContent = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unexpected error';
   box.replaceChildren(title, text);
   if (err instanceof JobStatusNetworkError && new URL(form.api.value, location.href).origin !== location.origin) {
     const hint = document.createElement('div');

@@ -1,7 +1,7 @@
 /** Runs the CI emulator alone: `node dist/dev/emulator-cli.js` (keys from EMULATOR_SECRET_ID/KEY/TOKEN). */
 import { startEmulator } from './server';
 
-startEmulator({
+void startEmulator({
   keys: {
     secretId: process.env.EMULATOR_SECRET_ID ?? 'AKIDLOCALEMULATOR0000',
     secretKey: process.env.EMULATOR_SECRET_KEY ?? 'local-emulator-secret-key',

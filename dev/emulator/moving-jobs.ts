@@ -58,7 +58,7 @@ export function movingJob(emulator: object, family: Family, id: string, now: num
   const spec = parseMovingJobId(id);
   if (!spec) return undefined;
   let seen = createdAt.get(emulator);
-  if (!seen) createdAt.set(emulator, (seen = new Map()));
+  if (!seen) createdAt.set(emulator, (seen = new Map<string, number>()));
   const created = seen.get(id) ?? now;
   seen.set(id, created);
   const at = movingJobAt(spec, now - created);

@@ -90,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   await listen(server, options.port ?? 0, '127.0.0.1');
   emulator.port = (server.address() as AddressInfo).port;
   emulator.endpoint = `http://{bucket}.ci.{region}.localhost:${emulator.port}`;
-  const close = emulator.close;
+  const close = emulator.close.bind(emulator);
   emulator.close = () => {
     server.closeAllConnections();
     return close();

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { handle } from '../../shared/app';
 import { MAX_BODY_BYTES } from '../../shared/config/env';
 import { readFunctionTimeoutMs } from '../../shared/config/web-env';
-import { ApiError, payloadTooLarge } from '../../shared/http/errors';
+import { ApiError, isApiError, payloadTooLarge } from '../../shared/http/errors';
 import { errorResponse } from '../../shared/http/response';
 import type { HttpRequest, HttpResponse } from '../../shared/http/types';
 import type { ScfContext } from '../../shared/scf/event';
@@ -92,7 +92,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, signal: AbortSig
     body = await readBody(req, MAX_BODY_BYTES);
     timeLimitMs = readFunctionTimeoutMs();
   } catch (err) {
-    const apiError = err instanceof ApiError ? err : new ApiError(400, 'InvalidRequest', 'The request body could not be read');
+    const apiError = isApiError(err) ? err : new ApiError(400, 'InvalidRequest', 'The request body could not be read');
     // The rest of an oversize body is not read: the connection cannot be reused.
     res.shouldKeepAlive = false;
     return writeResponse(res, errorResponse(apiError, randomUUID()), signal);

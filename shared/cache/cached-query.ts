@@ -16,7 +16,6 @@ import { emitJobStored, onRemoteStore, recordLookups } from '../fleet/job-events
 import { redisLink } from '../fleet/redis-link';
 import { SharedJobs } from './shared-jobs';
 import { upstreamTimeout } from '../http/errors';
-import type { Json } from '../xml/shape';
 import { type CacheScope, type CachedJob, JobCache, type KnownJob, UNKNOWN_JOB, cachedJob, keyOf, ttlOf } from './job-cache';
 import { isTerminal, jobIdOf } from '../ci/job-state';
 

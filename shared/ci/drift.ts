@@ -82,5 +82,5 @@ export function driftFromValidator(error: ErrorObject, document: Json): DriftIss
   for (const segment of at) value = value !== null && typeof value === 'object' ? (value as Record<string, Json>)[segment] : undefined;
   const expected = typeof error.params.type === 'string' ? error.params.type : error.keyword;
   if (error.keyword === 'required') return { at: [...at, String(error.params.missingProperty)], expected: 'string', received: 'missing' };
-  return { at: at.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), expected: expected as DriftIssue['expected'], received: kindOf(value) };
+  return { at: at.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), expected: expected, received: kindOf(value) };
 }

@@ -34,8 +34,8 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 };
 
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, lookup } as http.AgentOptions),
-  'https:': new https.Agent({ keepAlive: true, lookup } as https.AgentOptions),
+  'http:': new http.Agent({ keepAlive: true, lookup }),
+  'https:': new https.Agent({ keepAlive: true, lookup }),
 };
 
 /** Where streamed bytes are charged; false means "over budget, stop reading". */

@@ -11,6 +11,7 @@ import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import {
   ApiError,
+  isApiError,
   type SchemaIssue,
   type UpstreamInfo,
   responseTooLarge,
@@ -103,7 +104,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
       throw err;
     }),
   );
-  return assembleAnswer(input, bodies as ChunkBody[]);
+  return assembleAnswer(input, bodies);
 }
 
 /**
@@ -198,7 +199,7 @@ function notXmlReason(contentType: string | undefined, body: string): string | u
 }
 
 function toApiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): ApiError {
-  if (err instanceof ApiError) return err;
+  if (isApiError(err)) return err;
   if (err instanceof HttpGetError) {
     if (err.kind === 'too-large') return responseTooLarge(idCount);
     if (err.kind === 'timeout' && deadlineSignal.aborted) return upstreamTimeout();

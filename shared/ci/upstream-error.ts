@@ -29,7 +29,7 @@ export interface CiErrorBody {
  * are short base64-ish tokens, so anything longer, quoted or non-ASCII is dropped, not echoed.
  */
 export function safeCiId(value: unknown): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+  const v: unknown = Array.isArray(value) ? value[0] : value;
   return typeof v === 'string' && ID_RE.test(v) ? v : undefined;
 }
 

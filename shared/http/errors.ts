@@ -48,6 +48,9 @@ export const unauthorized = (message: string, error: 'invalid_request' | 'invali
   new ApiError(401, 'Unauthorized', message, {
     headers: { 'www-authenticate': `Bearer realm="ci-job-status", error="${error}"` },
   });
+/** `instanceof ApiError` narrows to ApiError<any>; this keeps the code typed as one of the table's. */
+export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
+
 /** An event function answers in one piece, so it cannot hold a stream open. */
 export const streamingNotSupported = () =>
   new ApiError(

@@ -65,7 +65,7 @@ function canonicalize(
   const keys = Object.keys(obj);
   const n = keys.length;
   if (n === 0) return EMPTY;
-  const entries: Array<[string, string]> = new Array(n);
+  const entries = new Array<[string, string]>(n);
   for (let i = 0; i < n; i++) {
     const k = keys[i] as string;
     const v = obj[k];

@@ -91,7 +91,7 @@ export function applyShape(value: XmlValue, shape: Shape | undefined, drift?: Dr
 }
 
 function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
-  if (shape === undefined) return value as Json;
+  if (shape === undefined) return value;
   switch (shape.k) {
     case 'a': {
       const items = Array.isArray(value) ? value : [value];
@@ -107,24 +107,24 @@ function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollecto
     case 'o':
       return convertObject(value, shape, drift, at);
     case 's':
-      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value as Json));
-      return value as Json;
+      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value));
+      return value;
     case 't':
-      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value as Json));
-      return value === '-' || value === '' ? null : (value as Json);
+      if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value));
+      return value === '-' || value === '' ? null : (value);
     case 'n': {
       if (value === '') return null;
       const number = typeof value === 'string' ? decimalValue(value) : undefined;
       if (number !== undefined) return number;
-      drift?.add(at, 'number', kindOf(value as Json));
-      return value as Json;
+      drift?.add(at, 'number', kindOf(value));
+      return value;
     }
     case 'b': {
       if (value === '') return null;
       const flag = typeof value === 'string' ? booleanValue(value) : undefined;
       if (flag !== undefined) return flag;
-      drift?.add(at, 'boolean', kindOf(value as Json));
-      return value as Json;
+      drift?.add(at, 'boolean', kindOf(value));
+      return value;
     }
   }
 }
@@ -132,8 +132,8 @@ function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollecto
 function convertObject(value: XmlValue, shape: Extract<Shape, { k: 'o' }>, drift: DriftCollector | undefined, at: (string | number)[]): Json {
   if (value === '') return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    drift?.add(at, 'object', kindOf(value as Json));
-    return value as Json;
+    drift?.add(at, 'object', kindOf(value));
+    return value;
   }
   let props = shape.p;
   if (shape.by !== undefined) {

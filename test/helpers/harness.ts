@@ -21,7 +21,7 @@ export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;  
 }
 
 export async function startHarness(emulatorKeys: { secretId: string; secretKey: string; sessionToken?: string } = TEST_KEYS) {

@@ -78,7 +78,7 @@ function verifySignature(req: IncomingMessage, body: Buffer, o: StandInOptions):
   const canonicalHeaders = names.map((n) => `${n}:${n === 'host' ? hostname : header(n)}\n`).join('');
   const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256(body)].join('\n');
   const stringToSign = ['TC3-HMAC-SHA256', String(timestamp), `${date}/${service}/tc3_request`, sha256(canonicalRequest)].join('\n');
-  const key = hmac(hmac(hmac(`TC3${o.secretKey}`, date!), service!), 'tc3_request');
+  const key = hmac(hmac(hmac(`TC3${o.secretKey}`, date), service), 'tc3_request');
   if (createHmac('sha256', key).update(stringToSign).digest('hex') !== signature) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated');
   }
