@@ -140,21 +140,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main() {
   const emulator = await startEmulator({ keys: BENCH_KEYS, record: false });
   const redis = await startRedis();
-  const finished = [...emulator.jobs.values()].filter((j) => j.family === 'media' && j.state === 'Success').map((j) => j.jobId).slice(0, JOBS / 2);
+  const finished = [...emulator.jobs.values()]
+    .filter((j) => j.family === 'media' && j.state === 'Success')
+    .map((j) => j.jobId)
+    .slice(0, JOBS / 2);
   const buckets = SCENARIOS.map((_, i) => `fleetbench${i}-1250000000`);
-  const env = { ...functionEnv(emulator.endpoint, 'on'), ALLOWED_BUCKETS: [...buckets, WARMUP_BUCKET].join(','), CACHE_ACTIVE_TTL_MS: String(ACTIVE_TTL_MS) };
+  const env = {
+    ...functionEnv(emulator.endpoint, 'on'),
+    ALLOWED_BUCKETS: [...buckets, WARMUP_BUCKET].join(','),
+    CACHE_ACTIVE_TTL_MS: String(ACTIVE_TTL_MS),
+  };
   const largest = Math.max(...SCENARIOS.map((s) => s.instances));
   console.log(`starting ${largest} instances without Redis and ${largest} with Redis…`);
   const spawnPool = async (extra: Record<string, string>) => {
     const pool: Instance[] = [];
     // A few at a time: 2 cores start node processes slowly.
-    for (let i = 0; i < largest; i += 8) pool.push(...(await Promise.all(Array.from({ length: Math.min(8, largest - i) }, () => spawnInstance({ ...env, ...extra })))));
+    for (let i = 0; i < largest; i += 8)
+      pool.push(...(await Promise.all(Array.from({ length: Math.min(8, largest - i) }, () => spawnInstance({ ...env, ...extra })))));
     return pool;
   };
   const plain = await spawnPool({});
   // Timeouts for this machine: two cores running 128 instances (and whatever else runs) can stall a
   // process for longer than the 250 ms default, which is meant for Redis in the function's VPC.
-  const shared = await spawnPool({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'fleetbench:', REDIS_COMMAND_TIMEOUT_MS: '1000', REDIS_CONNECT_TIMEOUT_MS: '2000' });
+  const shared = await spawnPool({
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: 'fleetbench:',
+    REDIS_COMMAND_TIMEOUT_MS: '1000',
+    REDIS_CONNECT_TIMEOUT_MS: '2000',
+  });
   // Warm instances, as SCF keeps them between requests: each has served one request (and, with
   // REDIS_URL, loaded the client and connected) before anything is measured.
   await Promise.all(
@@ -205,7 +218,10 @@ async function main() {
     const calls = emulator.requestCount - callsBefore;
     // Short polls: the same requests replayed through one cache. Long polls re-fetch inside the
     // function where no one outside can see it, so their ideal is one call per running job per TTL.
-    const ideal = scenario.mode === 'short-poll' ? replayOneCache(starts, new Set(finished)) : finished.length + running.length * Math.ceil(elapsedMs / ACTIVE_TTL_MS);
+    const ideal =
+      scenario.mode === 'short-poll'
+        ? replayOneCache(starts, new Set(finished))
+        : finished.length + running.length * Math.ceil(elapsedMs / ACTIVE_TTL_MS);
     if (failures.size) console.log(`  failures: ${[...failures].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
     const instanceSeconds = dispatcher.busyMs / 1000;
     const per1000 = (instanceSeconds / latencies.length) * 1000;
@@ -238,7 +254,23 @@ async function main() {
   console.log(
     table(
       `Fleet: ${JOBS} jobs (half finished, half running), ${SECONDS} s per row, CACHE_ACTIVE_TTL_MS=${ACTIVE_TTL_MS}`,
-      ['setup', 'mode', 'instances', 'pollers', 'requests', 'failed', 'CI calls', 'ideal', 'amplification', '"redis down" log lines', 'p50 ms', 'p99 ms', 'instance-s / 1,000 requests', 'GB-s / 1,000 job-minutes', 'CI calls / 1,000 job-minutes'],
+      [
+        'setup',
+        'mode',
+        'instances',
+        'pollers',
+        'requests',
+        'failed',
+        'CI calls',
+        'ideal',
+        'amplification',
+        '"redis down" log lines',
+        'p50 ms',
+        'p99 ms',
+        'instance-s / 1,000 requests',
+        'GB-s / 1,000 job-minutes',
+        'CI calls / 1,000 job-minutes',
+      ],
       rows,
     ),
   );
@@ -246,7 +278,9 @@ async function main() {
   const ampOk = figures.filter(target).every((f) => (f.amplification as number) <= 1.1);
   const killOk = figures.filter((f) => f.killRedis).every((f) => f.failed === 0);
   const noFailures = figures.every((f) => f.failed === 0);
-  console.log(`\ntargets: amplification ≤ 1.1 with Redis at ${SMALL} and ${LARGE} instances: ${ampOk ? 'met' : 'NOT met'}; 0 failed requests with Redis killed mid-run: ${killOk ? 'met' : 'NOT met'}; no failed request in any row: ${noFailures ? 'yes' : 'no'}`);
+  console.log(
+    `\ntargets: amplification ≤ 1.1 with Redis at ${SMALL} and ${LARGE} instances: ${ampOk ? 'met' : 'NOT met'}; 0 failed requests with Redis killed mid-run: ${killOk ? 'met' : 'NOT met'}; no failed request in any row: ${noFailures ? 'yes' : 'no'}`,
+  );
   await emulator.close();
   await redis.stop();
   process.exitCode = ampOk && killOk ? 0 : 1;

@@ -85,7 +85,10 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
-const res = await main_handler({ httpMethod: 'GET', path: `/jobs/${family}/${ids.join(',')}`, headers: {}, queryString: {} }, { request_id: 'bench' });
+const res = await main_handler(
+  { httpMethod: 'GET', path: `/jobs/${family}/${ids.join(',')}`, headers: {}, queryString: {} },
+  { request_id: 'bench' },
+);
 const elapsedMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 loop.disable();

@@ -49,12 +49,20 @@ export interface JobStatusClient {
   /** POST /jobs/query. Unknown ids come back in NonExistJobIds, never as 404. */
   queryJobs<F extends JobFamily>(body: JobQueryRequest & { type: F }, options?: { signal?: AbortSignal }): Promise<JobsEnvelopeByFamily[F]>;
   /** Resolves with the job once it is Success, Failed or Cancel (check `State`). */
-  waitForJob<F extends JobFamily>(type: F, id: string, options?: WaitForJobOptions<JobOf<F>> & Omit<LookupOptions, 'signal'>): Promise<JobOf<F>>;
+  waitForJob<F extends JobFamily>(
+    type: F,
+    id: string,
+    options?: WaitForJobOptions<JobOf<F>> & Omit<LookupOptions, 'signal'>,
+  ): Promise<JobOf<F>>;
   /**
    * The job's states as they change, ending after the terminal one: a Server-Sent Events stream
    * (GET /jobs/{type}/{id}/events) where the API runs as a Web function, long-polling elsewhere.
    */
-  watchJob<F extends JobFamily>(type: F, id: string, options?: WatchJobOptions & Omit<LookupOptions, 'signal'>): AsyncGenerator<JobOf<F>, void, undefined>;
+  watchJob<F extends JobFamily>(
+    type: F,
+    id: string,
+    options?: WatchJobOptions & Omit<LookupOptions, 'signal'>,
+  ): AsyncGenerator<JobOf<F>, void, undefined>;
 }
 
 export function createJobStatusClient(options: JobStatusClientOptions): JobStatusClient {

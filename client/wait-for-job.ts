@@ -92,8 +92,7 @@ export async function waitUntilTerminal<J extends JobLike>(
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof JobStatusNetworkError) return true;
-  if (err instanceof JobStatusApiError || err instanceof JobStatusUnexpectedResponseError)
-    return [429, 502, 503, 504].includes(err.status);
+  if (err instanceof JobStatusApiError || err instanceof JobStatusUnexpectedResponseError) return [429, 502, 503, 504].includes(err.status);
   // Our own per-call guard fired: the connection hung.
   return (err as { name?: unknown } | null)?.name === 'TimeoutError';
 }

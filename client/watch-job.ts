@@ -40,7 +40,10 @@ export interface WatchDeps<J> {
 const DEFAULT_RECONNECT_MS = 1000;
 const MAX_BACKOFF_MS = 15_000;
 
-export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, options: WatchJobOptions = {}): AsyncGenerator<J, void, undefined> {
+export async function* watchJobStates<J extends JobLike>(
+  deps: WatchDeps<J>,
+  options: WatchJobOptions = {},
+): AsyncGenerator<J, void, undefined> {
   const { signal, timeoutMs, transport = 'auto', retries = 3 } = options;
   const stop = anySignal([signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]);
   let last: J | undefined;
@@ -71,7 +74,10 @@ export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, opt
         });
       } catch (err) {
         if (stop?.aborted) throw stopped();
-        await retryOrThrow(new JobStatusNetworkError('The job-status API could not be reached (network failure, or blocked by CORS)', err), ++failures);
+        await retryOrThrow(
+          new JobStatusNetworkError('The job-status API could not be reached (network failure, or blocked by CORS)', err),
+          ++failures,
+        );
         continue;
       }
       // 204: the server says this stream has nothing more to send (we hold the final state).
@@ -87,7 +93,10 @@ export async function* watchJobStates<J extends JobLike>(deps: WatchDeps<J>, opt
       }
 
       const events: ServerSentEvent[] = [];
-      const parser = createSseParser((e) => events.push(e), (ms) => (reconnectMs = ms));
+      const parser = createSseParser(
+        (e) => events.push(e),
+        (ms) => (reconnectMs = ms),
+      );
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();
       try {
@@ -162,16 +171,15 @@ async function* pollStates<J extends JobLike>(
   const queue: J[] = [];
   let wake: (() => void) | undefined;
   let outcome: { error: unknown } | 'done' | undefined;
-  run(
-    (job) => {
-      if (isNews(job)) queue.push(job);
-      wake?.();
-    },
-    controller.signal,
-  ).then(
-    () => (outcome = 'done'),
-    (error: unknown) => (outcome = { error }),
-  ).finally(() => wake?.());
+  run((job) => {
+    if (isNews(job)) queue.push(job);
+    wake?.();
+  }, controller.signal)
+    .then(
+      () => (outcome = 'done'),
+      (error: unknown) => (outcome = { error }),
+    )
+    .finally(() => wake?.());
   try {
     for (;;) {
       while (queue.length > 0) yield queue.shift() as J;

@@ -24,7 +24,8 @@ export function portProblem(err: unknown, variable: string, port: number, host: 
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'EADDRINUSE')
     return `port ${port} on ${host} is already in use (another npm start?): set ${variable} to a free port, e.g. ${variable}=${port < 65535 ? port + 1 : 3000} npm start (${variable}=0 picks any free port)`;
-  if (code === 'EACCES') return `port ${port} on ${host} needs privileges this user lacks: set ${variable} to a port above 1023, or 0 for any free port`;
+  if (code === 'EACCES')
+    return `port ${port} on ${host} needs privileges this user lacks: set ${variable} to a port above 1023, or 0 for any free port`;
   if (code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine: set HOST to 127.0.0.1 or 0.0.0.0`;
   return undefined;
 }
@@ -33,7 +34,8 @@ export function portProblem(err: unknown, variable: string, port: number, host: 
 export function portFromEnv(env: Record<string, string | undefined>, variable: string, fallback: number): number {
   const raw = env[variable]?.trim();
   if (!raw) return fallback;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new StartError(`${variable}=${raw} is not a port: use 0–65535 (0 picks any free port)`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new StartError(`${variable}=${raw} is not a port: use 0–65535 (0 picks any free port)`);
   return Number(raw);
 }
 

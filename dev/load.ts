@@ -63,7 +63,7 @@ async function main() {
 
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
   const lines = [
-    `load: ${result.requests.total} requests, ${connections} connections, ${paths.length + 1} request shapes, ${(result.duration).toFixed(1)} s`,
+    `load: ${result.requests.total} requests, ${connections} connections, ${paths.length + 1} request shapes, ${result.duration.toFixed(1)} s`,
     `  requests/s   mean ${result.requests.average.toFixed(0)}  (p50 ${result.requests.p50}, min ${result.requests.min})`,
     `  latency ms   p50 ${result.latency.p50}  p90 ${result.latency.p90}  p99 ${result.latency.p99}  max ${result.latency.max}`,
     `  non-2xx      ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`,

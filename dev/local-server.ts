@@ -32,38 +32,42 @@ export async function startLocalServer(
       if (size <= MAX_LOCAL_BODY) chunks.push(c);
     });
     // The listener runs the async handler and answers from it; nothing waits on the returned promise.
-    req.on('end', () => void (async () => {
-      const url = new URL(req.url ?? '/', 'http://local');
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const event: ScfHttpEvent = {
-        httpMethod: req.method ?? 'GET',
-        path: url.pathname,
-        headers: { ...headers, 'x-scf-remote-addr': req.socket.remoteAddress ?? '' },
-        queryString: query,
-        body: Buffer.concat(chunks).toString('utf8'),
-        isBase64Encoded: false,
-      };
-      invocation += 1;
-      const started = Date.now();
-      const context: ScfContext = {
-        request_id: `local-${process.pid}-${invocation}`,
-        time_limit_in_ms: TIME_LIMIT_MS,
-        memory_limit_in_mb: 128,
-        getRemainingTimeInMillis: () => TIME_LIMIT_MS - (Date.now() - started),
-      };
-      try {
-        const result = await handler(event, context);
-        res.writeHead(result.statusCode, result.headers);
-        res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-      } catch {
-        // The handler is built never to throw; if it ever does, say so like SCF would.
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end('{"Error":{"Code":"FunctionError","Message":"the handler threw","RequestId":"local"}}');
-      }
-    })());
+    req.on(
+      'end',
+      () =>
+        void (async () => {
+          const url = new URL(req.url ?? '/', 'http://local');
+          const query: Record<string, string> = {};
+          for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          const event: ScfHttpEvent = {
+            httpMethod: req.method ?? 'GET',
+            path: url.pathname,
+            headers: { ...headers, 'x-scf-remote-addr': req.socket.remoteAddress ?? '' },
+            queryString: query,
+            body: Buffer.concat(chunks).toString('utf8'),
+            isBase64Encoded: false,
+          };
+          invocation += 1;
+          const started = Date.now();
+          const context: ScfContext = {
+            request_id: `local-${process.pid}-${invocation}`,
+            time_limit_in_ms: TIME_LIMIT_MS,
+            memory_limit_in_mb: 128,
+            getRemainingTimeInMillis: () => TIME_LIMIT_MS - (Date.now() - started),
+          };
+          try {
+            const result = await handler(event, context);
+            res.writeHead(result.statusCode, result.headers);
+            res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+          } catch {
+            // The handler is built never to throw; if it ever does, say so like SCF would.
+            res.writeHead(502, { 'content-type': 'application/json' });
+            res.end('{"Error":{"Code":"FunctionError","Message":"the handler threw","RequestId":"local"}}');
+          }
+        })(),
+    );
   });
   await listen(server, port, host);
   const { port: actual } = server.address() as AddressInfo;

@@ -10,7 +10,11 @@ import { serveDemo } from './demo/serve-demo';
 import { StartError, portFromEnv, portProblem } from './listen';
 import type { WebServerOptions } from '../functions/job-status-web/server';
 
-const DEMO_KEYS = { secretId: 'AKIDLOCALEMULATOR0000', secretKey: 'local-emulator-secret-key', sessionToken: 'local-emulator-session-token' };
+const DEMO_KEYS = {
+  secretId: 'AKIDLOCALEMULATOR0000',
+  secretKey: 'local-emulator-secret-key',
+  sessionToken: 'local-emulator-session-token',
+};
 const DEMO_BUCKET = 'examplebucket-1250000000';
 const DEMO_REGION = 'ap-guangzhou';
 

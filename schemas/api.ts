@@ -7,17 +7,18 @@ import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families
 
 export const jobQueryRequest = Type.Object(
   {
-    type: Type.Union(FAMILY_NAMES.map((f) => Type.Literal(f)), {
-      description: 'Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob',
-    }),
+    type: Type.Union(
+      FAMILY_NAMES.map((f) => Type.Literal(f)),
+      {
+        description: 'Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob',
+      },
+    ),
     jobIds: Type.Array(Type.String({ pattern: JOB_ID_PATTERN }), {
       minItems: 1,
       maxItems: MAX_JOB_IDS,
       description: `CI job ids, at most ${MAX_JOB_IDS}; answered in this order`,
     }),
-    bucket: Type.Optional(
-      Type.String({ maxLength: 64, description: 'Bucket-APPID; must be CI_BUCKET or listed in ALLOWED_BUCKETS' }),
-    ),
+    bucket: Type.Optional(Type.String({ maxLength: 64, description: 'Bucket-APPID; must be CI_BUCKET or listed in ALLOWED_BUCKETS' })),
     region: Type.Optional(Type.String({ maxLength: 32, description: 'CI region, e.g. ap-guangzhou' })),
   },
   { additionalProperties: false },
@@ -35,7 +36,9 @@ const schemaDrift = Type.Object(
   {
     path: Type.String({ description: 'JSON pointer into this answer, e.g. /JobsDetail/0/Progress' }),
     expected: Type.String({ description: 'What the documented schema has there: number, boolean, string, object, …' }),
-    received: Type.String({ description: 'The JSON kind that came instead (string, object, array, missing, …); the value itself is at path' }),
+    received: Type.String({
+      description: 'The JSON kind that came instead (string, object, array, missing, …); the value itself is at path',
+    }),
   },
   { additionalProperties: false },
 );

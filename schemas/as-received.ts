@@ -15,6 +15,7 @@ export function asReceived<T>(schema: T): T {
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Node = {};
   for (const [k, v] of Object.entries(schema as Node)) out[k] = asReceived(v);
-  if (typeof out['x-ci'] === 'string' && LENIENT.has(out['x-ci']) && Array.isArray(out.anyOf)) out.anyOf = [...(out.anyOf as unknown[]), KEPT_TEXT];
+  if (typeof out['x-ci'] === 'string' && LENIENT.has(out['x-ci']) && Array.isArray(out.anyOf))
+    out.anyOf = [...(out.anyOf as unknown[]), KEPT_TEXT];
   return out as T;
 }

@@ -142,7 +142,7 @@ export const mediaInfo = doc(
       Subtitle: doc(List(Obj({})), 'Subtitle streams; always empty in the samples'),
     }),
   }),
-  "Media information of the output file (or of the input for Tag MediaInfo); present once the job finished",
+  'Media information of the output file (or of the input for Tag MediaInfo); present once the job finished',
 );
 
 export const md5Info = Obj({ Md5: Text(), ObjectName: Text() });

@@ -64,15 +64,17 @@ const batchDetailProps = {
   Operation: batchOperation,
 };
 
-export const batchCommon = doc(
-  Obj(batchDetailProps, ['JobId', 'State']),
-  'One batch (inventory-triggered) job',
-);
+export const batchCommon = doc(Obj(batchDetailProps, ['JobId', 'State']), 'One batch (inventory-triggered) job');
 
-const batchItem = ByKey('Type', batchCommon, {
-  Workflow: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs workflows (Operation.WorkflowIds)'),
-  Job: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs one job Tag (Operation.Tag, JobParam)'),
-}, batchCommon);
+const batchItem = ByKey(
+  'Type',
+  batchCommon,
+  {
+    Workflow: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs workflows (Operation.WorkflowIds)'),
+    Job: doc(Obj(batchDetailProps, ['JobId', 'State']), 'Batch job that runs one job Tag (Operation.Tag, JobParam)'),
+  },
+  batchCommon,
+);
 
 /** GET /inventorytriggerjob/{id}. */
 export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');

@@ -375,8 +375,7 @@ const vtrInfo = List(
     Location: Obj({ X: Text(), Y: Text(), Width: Text(), Height: Text() }),
   }),
 );
-const vtrItem = <K extends string>(infoKey: K) =>
-  List(Obj({ Time: Text(), Url: Text(), [infoKey]: vtrInfo }));
+const vtrItem = <K extends string>(infoKey: K) => List(Obj({ Time: Text(), Url: Text(), [infoKey]: vtrInfo }));
 
 const videoTargetRec = Obj({
   Version: Text(),
@@ -526,9 +525,7 @@ const dnaResult = Obj({
       Similar: Text(),
       SimilarDuration: Text(),
       Duration: Text(),
-      MatchDetail: List(
-        Obj({ MatchStartTime: Text(), MatchEndTime: Text(), SrcStartTime: Text(), SrcEndTime: Text() }),
-      ),
+      MatchDetail: List(Obj({ MatchStartTime: Text(), MatchEndTime: Text(), SrcStartTime: Text(), SrcEndTime: Text() })),
       Audio: List(Obj({ Similar: Text() })),
     }),
   ),
@@ -691,10 +688,7 @@ export const batchInput = doc(
 
 export const batchOperation = doc(
   Obj({
-    TimeInterval: doc(
-      Obj({ Start: Time(), End: Time() }),
-      'Only objects uploaded in this window (timestamps)',
-    ),
+    TimeInterval: doc(Obj({ Start: Time(), End: Time() }), 'Only objects uploaded in this window (timestamps)'),
     WorkflowIds: doc(Text(), 'Workflow id(s) run on each object (a single element; may be comma-joined)'),
     QueueId: Text(),
     UserData: Text(),

@@ -20,11 +20,7 @@ function countSubtrees(value: unknown, counts: Map<string, number>): void {
  * Moves every object subschema that occurs at least twice (and is worth a name) into one shared
  * `$defs` schema, replacing each use with a `$ref`. Names come from the property that first held it.
  */
-export function factorSchemas(
-  roots: Record<string, Node>,
-  defsId: string,
-  minChars = 120,
-): { roots: Record<string, Node>; defs: Node } {
+export function factorSchemas(roots: Record<string, Node>, defsId: string, minChars = 120): { roots: Record<string, Node>; defs: Node } {
   const counts = new Map<string, number>();
   for (const root of Object.values(roots)) countSubtrees(root, counts);
   const names = new Map<string, string>();
@@ -55,9 +51,10 @@ export function factorSchemas(
         out[k] = v;
         continue;
       }
-      out[k] = k === 'properties' && isObject(v)
-        ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, transform(s, p)]))
-        : transform(v, childHint);
+      out[k] =
+        k === 'properties' && isObject(v)
+          ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, transform(s, p)]))
+          : transform(v, childHint);
     }
     if (!hoist) return out;
     defs[name] = out;
@@ -80,7 +77,9 @@ export function sharedConstModule(exportsValue: Record<string, unknown>, minChar
     const key = JSON.stringify(value);
     const known = names.get(key);
     if (known) return known;
-    const body = `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${emit(v)}`).join(',')}}`;
+    const body = `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${emit(v)}`)
+      .join(',')}}`;
     if ((counts.get(key) ?? 0) < 2 || key.length < minChars) return body;
     const name = `s${names.size}`;
     names.set(key, name);

@@ -41,7 +41,7 @@ function deriveObject(schema: Schema): Shape {
   for (const branch of (schema.allOf ?? []) as Schema[]) {
     const cond = branch.if as Schema;
     const then = branch.then as Schema;
-    const constValue = ((cond.properties as Record<string, Schema> | undefined)?.[key])?.const;
+    const constValue = (cond.properties as Record<string, Schema> | undefined)?.[key]?.const;
     const merged = { ...common, ...deriveProps(then) };
     if (typeof constValue === 'string') variants[constValue] = merged;
     else fallback = merged;

@@ -34,12 +34,9 @@ export const List = <T extends TSchema>(item: T) => Type.Array(item, { 'x-ci': '
  * fields pass through (forward compatible). An empty element (`<OutputFile/>`) becomes `{}`.
  */
 export const Obj = <P extends TProperties>(props: P, required: (keyof P & string)[] = []) =>
-  Type.Object(
-    Object.fromEntries(
-      Object.entries(props).map(([k, v]) => [k, required.includes(k) ? v : Type.Optional(v)]),
-    ) as P,
-    { additionalProperties: true },
-  );
+  Type.Object(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, required.includes(k) ? v : Type.Optional(v)])) as P, {
+    additionalProperties: true,
+  });
 
 /**
  * A container whose shape depends on the text of one child (`Tag` for media jobs, `Type` for batch

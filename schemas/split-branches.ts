@@ -12,8 +12,6 @@
 import { type Node, isNode, sameJson } from './json-node';
 import { pruneBranchRepeats, residue } from './prune-branch-repeats';
 
-
-
 export interface SplitFamily {
   /** The family schema with the item branches removed: checked on every answer. */
   base: Node;

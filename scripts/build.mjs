@@ -62,7 +62,9 @@ const redis = await build({
   metafile: true,
 });
 const outputs = { ...fn.metafile.outputs, ...redis.metafile.outputs };
-const bytes = Object.entries(outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
+const bytes = Object.entries(outputs)
+  .filter(([f]) => f.endsWith('.js'))
+  .map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
 console.log(`bundle: ${bytes.join(', ')} (validators/ beside each, loaded on first use)`);
 copyFileSync('dist/openapi.json', 'dist/job-status-web/openapi.json');
 // The Web function's start command (docs/web-function.md). SCF runs it from the code root with the

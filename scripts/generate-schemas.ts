@@ -27,7 +27,9 @@ const factored = factorSchemas(families, 'ci-defs');
 // job fields, and one branch per Tag (or batch Type), each cut to its residue (prune-branch-repeats.ts),
 // which accepts exactly the same documents with far less code. The function loads each part from
 // its own file the first time it needs it, so the bundle does not grow with families and Tags.
-const split = Object.fromEntries(Object.entries(familySchemas).map(([family, schema]) => [family, splitItemBranches(family, plain(schema))]));
+const split = Object.fromEntries(
+  Object.entries(familySchemas).map(([family, schema]) => [family, splitItemBranches(family, plain(schema))]),
+);
 const checkRoots: Record<string, Record<string, unknown>> = {};
 const partIds: Record<string, { base: string; branches: Record<string, string>; fallback: string | undefined }> = {};
 for (const [family, parts] of Object.entries(split)) {
@@ -35,7 +37,8 @@ for (const [family, parts] of Object.entries(split)) {
   const branches: Record<string, string> = {};
   for (const [value, schema] of Object.entries(parts.branches)) {
     // The value becomes a file name: only plain identifiers, so no Tag can name a path.
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value)) throw new Error(`${family}: ${parts.key} value ${JSON.stringify(value)} cannot be a file name`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value))
+      throw new Error(`${family}: ${parts.key} value ${JSON.stringify(value)} cannot be a file name`);
     checkRoots[`${family}-check-${value}`] = schema;
     branches[value] = `${family}-check-${value}`;
   }
@@ -86,7 +89,9 @@ const writeLazy = (file: string, source: string): string => {
 const table: string[] = [];
 for (const [family, ids] of Object.entries(partIds)) {
   const parts = split[family]!;
-  const branchLoaders = Object.entries(ids.branches).map(([value, id]) => `${JSON.stringify(value)}: ${writeLazy(`${family}/tags/${value}.js`, standaloneCode(ajv, { validate: id }))}`);
+  const branchLoaders = Object.entries(ids.branches).map(
+    ([value, id]) => `${JSON.stringify(value)}: ${writeLazy(`${family}/tags/${value}.js`, standaloneCode(ajv, { validate: id }))}`,
+  );
   table.push(
     `  ${JSON.stringify(family)}: {`,
     `    key: ${JSON.stringify(parts.key ?? null)},`,
@@ -114,4 +119,6 @@ writeFileSync(
 // The list the build turns into one CommonJS file each beside the bundle (scripts/lazy-validators.mjs).
 writeFileSync(join(lazyDir, 'files.json'), JSON.stringify(lazyFiles, null, 1));
 writeFileSync(join(outDir, 'schemas.json'), JSON.stringify(schemas, null, 1));
-console.log(`schemas: ${Object.keys(schemas).length} → ${outDir}/ (validators.js, validators/ with ${lazyFiles.length} lazily loaded parts, schemas.json)`);
+console.log(
+  `schemas: ${Object.keys(schemas).length} → ${outDir}/ (validators.js, validators/ with ${lazyFiles.length} lazily loaded parts, schemas.json)`,
+);

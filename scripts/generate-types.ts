@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { asReceived } from '../schemas/as-received';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 const FAMILIES = { media: 'Media', pic: 'Pic', ai: 'Ai', batch: 'Batch' } as const;
 
 const BANNER = `/**
@@ -25,7 +25,7 @@ const BANNER = `/**
 const local = (value: unknown): Json => JSON.parse(JSON.stringify(value).replace(/"ci-defs#\/\$defs\//g, '"#/$defs/'));
 const refTo = (name: string) => ({ $ref: `#/$defs/${name}` });
 const refName = (schema: Json | undefined): string | undefined =>
-  typeof schema?.$ref === 'string' ? (schema.$ref).replace('#/$defs/', '') : undefined;
+  typeof schema?.$ref === 'string' ? schema.$ref.replace('#/$defs/', '') : undefined;
 
 /** The job type every media, pic and ai job shares (their schemas use one common JobsDetail). */
 const JOB_BASE = 'JobBase';
@@ -50,7 +50,10 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
     // One base type for every family whose common fields are the same schema (media, pic, ai).
     const base = key === 'Tag' ? JOB_BASE : `${Family}JobBase`;
     if (!(base in defs)) define(base, { ...common, description: `${common.description ?? ''} (the fields every job has)`.trim() });
-    else if (JSON.stringify({ ...defs[base], title: undefined, description: undefined }) !== JSON.stringify({ ...common, title: undefined, description: undefined }))
+    else if (
+      JSON.stringify({ ...defs[base], title: undefined, description: undefined }) !==
+      JSON.stringify({ ...common, title: undefined, description: undefined })
+    )
       throw new Error(`${family} jobs have other common fields than ${base}: give them their own base type`);
     const tags: string[] = [];
     /** Per branch property (Operation), the fields some Tag adds to it. */
@@ -81,7 +84,14 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
       }
       define(`${Family}${tag}Job`, {
         description: `A ${family} job with ${key} ${tag}`,
-        allOf: [refTo(base), { type: 'object', properties: { [key]: { const: tag }, ...properties }, required: [key, ...(resolve(branch.then).required ?? [])] }],
+        allOf: [
+          refTo(base),
+          {
+            type: 'object',
+            properties: { [key]: { const: tag }, ...properties },
+            required: [key, ...(resolve(branch.then).required ?? [])],
+          },
+        ],
       });
     }
     tagsByFamily[family] = tags;
@@ -96,7 +106,10 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
           {
             type: 'object',
             properties: Object.fromEntries(
-              [...byField].map(([field, owners]) => [field, { tsType: 'never', description: `Only on jobs with ${key} ${owners.join(', ')}: narrow on ${key} to read it` }]),
+              [...byField].map(([field, owners]) => [
+                field,
+                { tsType: 'never', description: `Only on jobs with ${key} ${owners.join(', ')}: narrow on ${key} to read it` },
+              ]),
             ),
           },
         ],
@@ -144,9 +157,10 @@ function refsIn(schema: unknown, via = '', out: Array<[string, string]> = []): A
 function nameNumberedDefs(root: Json, renamed: Map<string, string>): void {
   const defs = root.$defs as Json;
   const holders = new Map<string, Array<[string, string]>>();
-  for (const [holder, schema] of Object.entries(defs)) for (const [name, via] of refsIn(schema)) {
-    if (name !== holder) holders.set(name, [...(holders.get(name) ?? []), [holder, via]]);
-  }
+  for (const [holder, schema] of Object.entries(defs))
+    for (const [name, via] of refsIn(schema)) {
+      if (name !== holder) holders.set(name, [...(holders.get(name) ?? []), [holder, via]]);
+    }
   const numbered = (name: string) => /\D\d+$/.test(name) && name.replace(/\d+$/, '') in defs;
   const finalName = (name: string, seen: Set<string>): string => {
     if (renamed.has(name)) return renamed.get(name) as string;
@@ -156,7 +170,8 @@ function nameNumberedDefs(root: Json, renamed: Map<string, string>): void {
     if (!holder) throw new Error(`cannot name ${name}: nothing refers to it`);
     const holderName = finalName(holder, seen);
     const base = name.replace(/\d+$/, '');
-    const candidates = via === '[]' ? [`${holderName}Item`] : [`${holderName.replace(/(Operation|Item)$/, '')}${base}`, `${holderName}${base}`];
+    const candidates =
+      via === '[]' ? [`${holderName}Item`] : [`${holderName.replace(/(Operation|Item)$/, '')}${base}`, `${holderName}${base}`];
     const free = (n: string) => !(n in defs) && ![...renamed.values()].includes(n);
     const real = candidates.find(free);
     if (!real) throw new Error(`cannot name ${name}: ${candidates.join(' and ')} are taken`);
@@ -181,7 +196,9 @@ function pruneUnused(root: Json): Json {
 }
 
 function applyNames(root: Json, renamed: Map<string, string>): Json {
-  const text = JSON.stringify(root).replace(/"#\/\$defs\/([A-Za-z0-9_]+)"/g, (m, name: string) => (renamed.has(name) ? `"#/$defs/${renamed.get(name)}"` : m));
+  const text = JSON.stringify(root).replace(/"#\/\$defs\/([A-Za-z0-9_]+)"/g, (m, name: string) =>
+    renamed.has(name) ? `"#/$defs/${renamed.get(name)}"` : m,
+  );
   const out = JSON.parse(text) as Json;
   out.$defs = Object.fromEntries(
     Object.entries(out.$defs as Json).map(([name, schema]) => {
@@ -208,11 +225,7 @@ function indexTypes(tagsByFamily: Record<string, string[]>): string {
     for (const tag of tagsByFamily[family] ?? []) lines.push(`  ${tag}: ${Family}${tag}Job;`);
     lines.push('}');
   }
-  lines.push(
-    'export interface JobByFamilyAndTag {',
-    ...Object.entries(FAMILIES).map(([f, F]) => `  ${f}: ${F}JobByTag;`),
-    '}',
-  );
+  lines.push('export interface JobByFamilyAndTag {', ...Object.entries(FAMILIES).map(([f, F]) => `  ${f}: ${F}JobByTag;`), '}');
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,8 +13,7 @@ const DEFS_ID = 'ci-defs';
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** `media-response` → `MediaResponse`: component names follow the schema ids mechanically. */
-export const componentName = (schemaId: string) =>
-  schemaId.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+export const componentName = (schemaId: string) => schemaId.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 const familyEnvelope = (family: string) => `${componentName(family)}JobsEnvelope`;
 
@@ -61,7 +60,12 @@ const CI_LOOKUP: Record<string, string[]> = {
 };
 // Headers some error statuses carry besides x-request-id.
 const ERROR_HEADERS: Record<string, Json> = {
-  '401': { 'www-authenticate': { description: 'Bearer realm="ci-job-status", error="invalid_request" | "invalid_token"', schema: { type: 'string' } } },
+  '401': {
+    'www-authenticate': {
+      description: 'Bearer realm="ci-job-status", error="invalid_request" | "invalid_token"',
+      schema: { type: 'string' },
+    },
+  },
   '405': { allow: { description: 'The methods this path accepts', schema: { type: 'string' } } },
   '503': { 'retry-after': { description: 'Seconds to wait before asking again', schema: { type: 'string' } } },
 };
@@ -178,9 +182,9 @@ function familyEventsPath(family: string): Json {
       summary: `Follow ${family} jobs as Server-Sent Events (web mode)`,
       description:
         'A text/event-stream. Each unnamed event carries the same JSON envelope a GET answers, with an `id` that ' +
-        'digests the jobs\' State and Progress; one is sent per change. Comment lines keep the stream alive. ' +
+        "digests the jobs' State and Progress; one is sent per change. Comment lines keep the stream alive. " +
         '`event: end` follows once every job is terminal; `event: failure` carries an error envelope when CI fails ' +
-        'mid-stream; otherwise the stream ends shortly before the function\'s timeout with a `retry:` hint, and the ' +
+        "mid-stream; otherwise the stream ends shortly before the function's timeout with a `retry:` hint, and the " +
         'client reconnects with Last-Event-ID. Errors before the first event are ordinary JSON errors. An SCF event ' +
         'function cannot stream and answers 501 StreamingNotSupported: use GET with `wait` there.',
       parameters: [
@@ -216,7 +220,10 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
         'sent in a form that cannot be read is kept as its text.',
       allOf: [
         ref('JobsEnvelope'),
-        { type: 'object', properties: { JobsDetail: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/JobsDetail` } } },
+        {
+          type: 'object',
+          properties: { JobsDetail: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/JobsDetail` } },
+        },
       ],
     };
   }
@@ -312,8 +319,8 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
       version,
       license: { name: 'MIT', identifier: 'MIT' },
       description:
-        'Status of Tencent Cloud Infinite (CI) jobs as JSON, signed with the function role\'s keys. Field names are ' +
-        'CI\'s own (PascalCase). Every route also works behind a deployment prefix such as an API Gateway stage.',
+        "Status of Tencent Cloud Infinite (CI) jobs as JSON, signed with the function role's keys. Field names are " +
+        "CI's own (PascalCase). Every route also works behind a deployment prefix such as an API Gateway stage.",
     },
     servers: [{ url: '/' }],
     paths,
@@ -333,7 +340,12 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           description: 'Bucket-APPID; must be CI_BUCKET or listed in ALLOWED_BUCKETS. Defaults to CI_BUCKET',
           schema: { type: 'string', maxLength: 64 },
         },
-        Region: { name: 'region', in: 'query', description: 'CI region, e.g. ap-guangzhou. Defaults to CI_REGION', schema: { type: 'string', maxLength: 32 } },
+        Region: {
+          name: 'region',
+          in: 'query',
+          description: 'CI region, e.g. ap-guangzhou. Defaults to CI_REGION',
+          schema: { type: 'string', maxLength: 32 },
+        },
         Wait: {
           name: 'wait',
           in: 'query',
@@ -349,7 +361,8 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
         LastEventId: {
           name: 'last-event-id',
           in: 'header',
-          description: 'The id of the last event received: the stream resumes without repeating that state (also accepted as ?lastEventId=)',
+          description:
+            'The id of the last event received: the stream resumes without repeating that state (also accepted as ?lastEventId=)',
           schema: { type: 'string' },
         },
         IfNoneMatch: {
@@ -372,9 +385,13 @@ export function buildOpenApiDocument(schemas: Record<string, Json>, version: str
           description: '`public, max-age=<CACHE_TERMINAL_TTL_S>` when every job is final (`private` with credentials), else `no-cache`',
           schema: { type: 'string' },
         },
-        XCache: { description: "Where the jobs came from: this instance's cache (hit), partly (partial), or CI (miss)", schema: { enum: ['hit', 'partial', 'miss'] } },
+        XCache: {
+          description: "Where the jobs came from: this instance's cache (hit), partly (partial), or CI (miss)",
+          schema: { enum: ['hit', 'partial', 'miss'] },
+        },
         SchemaErrorCount: {
-          description: 'How many places in the answer differ from the documented schema (SchemaErrors lists them, at most 1000); absent when none',
+          description:
+            'How many places in the answer differ from the documented schema (SchemaErrors lists them, at most 1000); absent when none',
           schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
         },
       },

@@ -124,8 +124,7 @@ function preflight(req: HttpRequest, config: Config): HttpResponse {
   const origin = req.headers.origin;
   // A plain OPTIONS (no Origin) is not a CORS question: answer what the API supports.
   if (!origin) return { status: 204, headers: { allow: 'GET, POST, OPTIONS' }, body: '' };
-  if (!isOriginAllowed(config.origins, origin))
-    throw new ApiError(403, 'OriginNotAllowed', 'This origin is not in ALLOWED_ORIGINS');
+  if (!isOriginAllowed(config.origins, origin)) throw new ApiError(403, 'OriginNotAllowed', 'This origin is not in ALLOWED_ORIGINS');
   return { status: 204, headers: { ...preflightHeaders(config.origins, origin), 'cache-control': 'no-store' }, body: '' };
 }
 

@@ -36,7 +36,9 @@ export interface StreamEndLog {
 }
 
 export function logStreamEnd(entry: StreamEndLog): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: entry.outcome === 'failure' ? 'warn' : 'info', msg: 'stream-end', ...entry }));
+  console.log(
+    JSON.stringify({ time: new Date().toISOString(), level: entry.outcome === 'failure' ? 'warn' : 'info', msg: 'stream-end', ...entry }),
+  );
 }
 
 /**

@@ -60,7 +60,9 @@ describe('AUTH_MODE=apikey', () => {
 
   test('preflight and /health need no key', async () => {
     h.setEnv({ AUTH_MODE: 'apikey', API_KEY_SHA256: sha256('first-key'), ALLOWED_ORIGINS: ORIGIN });
-    const pre = await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/query', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } }));
+    const pre = await h.call(
+      functionUrlEvent({ method: 'OPTIONS', path: '/jobs/query', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } }),
+    );
     expect(pre.status).toBe(204);
     expect((await h.call(functionUrlEvent({ method: 'GET', path: '/health' }))).status).toBe(200);
   });
@@ -81,9 +83,17 @@ describe('AUTH_MODE=apikey', () => {
 describe('AUTH_MODE=jwt with a shared secret (HS256)', () => {
   const key = new TextEncoder().encode(SECRET);
   const token = (claims: Record<string, unknown> = {}, exp: string | number = '5m', secret = key) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://login.example.com').setAudience('ci-job-status').setIssuedAt().setExpirationTime(exp).sign(secret);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://login.example.com')
+      .setAudience('ci-job-status')
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(secret);
 
-  beforeEach(() => h.setEnv({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET, JWT_ISSUER: 'https://login.example.com', JWT_AUDIENCE: 'ci-job-status' }));
+  beforeEach(() =>
+    h.setEnv({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET, JWT_ISSUER: 'https://login.example.com', JWT_AUDIENCE: 'ci-job-status' }),
+  );
 
   test('a valid token is accepted', async () => {
     expect((await lookup({ authorization: `Bearer ${await token()}` })).status).toBe(200);
@@ -97,8 +107,18 @@ describe('AUTH_MODE=jwt with a shared secret (HS256)', () => {
   });
 
   test('wrong issuer, wrong audience, wrong secret, alg none, garbage → 401', async () => {
-    const wrongIss = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://evil.example').setAudience('ci-job-status').setExpirationTime('5m').sign(key);
-    const wrongAud = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://login.example.com').setAudience('other').setExpirationTime('5m').sign(key);
+    const wrongIss = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://evil.example')
+      .setAudience('ci-job-status')
+      .setExpirationTime('5m')
+      .sign(key);
+    const wrongAud = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://login.example.com')
+      .setAudience('other')
+      .setExpirationTime('5m')
+      .sign(key);
     const wrongKey = await token({}, '5m', new TextEncoder().encode('another-secret-that-is-32-bytes-or-more!'));
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"iss":"https://login.example.com","aud":"ci-job-status"}').toString('base64url')}.`;
     for (const t of [wrongIss, wrongAud, wrongKey, unsigned, 'not.a.jwt']) expect401(await lookup({ authorization: `Bearer ${t}` }));
@@ -136,7 +156,12 @@ describe('AUTH_MODE=jwt with a JWKS URL', () => {
   beforeEach(() => h.setEnv({ AUTH_MODE: 'jwt', JWT_JWKS_URL: url, JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'ci-job-status' }));
 
   const es256 = (key: CryptoKey) =>
-    new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('ci-job-status').setExpirationTime('5m').sign(key);
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://idp.example.com')
+      .setAudience('ci-job-status')
+      .setExpirationTime('5m')
+      .sign(key);
 
   test('a token signed by a key in the set is accepted', async () => {
     expect((await lookup({ authorization: `Bearer ${await es256(signingKey)}` })).status).toBe(200);
@@ -147,7 +172,12 @@ describe('AUTH_MODE=jwt with a JWKS URL', () => {
   });
 
   test('an HS256 token (algorithm confusion) is refused', async () => {
-    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('ci-job-status').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuer('https://idp.example.com')
+      .setAudience('ci-job-status')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
     expect401(await lookup({ authorization: `Bearer ${hs}` }));
   });
 

@@ -33,11 +33,15 @@ const code = (fn: () => unknown) => {
 
 describe('parseCallback', () => {
   test('XML TaskFinish with one JobsDetail, and with several', () => {
-    expect(parseCallback('<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>j1</JobId><Tag>Transcode</Tag></JobsDetail></Response>')).toEqual({
+    expect(
+      parseCallback('<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>j1</JobId><Tag>Transcode</Tag></JobsDetail></Response>'),
+    ).toEqual({
       event: 'TaskFinish',
       jobs: [{ id: 'j1', tag: 'Transcode', batchType: undefined }],
     });
-    const two = parseCallback('<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>j1</JobId></JobsDetail><JobsDetail><JobId>j2</JobId></JobsDetail></Response>');
+    const two = parseCallback(
+      '<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>j1</JobId></JobsDetail><JobsDetail><JobId>j2</JobId></JobsDetail></Response>',
+    );
     expect(two.jobs.map((j) => j.id)).toEqual(['j1', 'j2']);
   });
 
@@ -81,18 +85,35 @@ describe('parseCallback', () => {
       '["EventName"]',
       `{"EventName":"TaskFinish","JobsDetail":[${Array.from({ length: 51 }, (_, i) => `{"JobId":"j${i}"}`).join(',')}]}`,
     ];
-    for (const body of bad) expect([body.slice(0, 40), code(() => parseCallback(body))]).toEqual([body.slice(0, 40), '400 InvalidCallback']);
+    for (const body of bad)
+      expect([body.slice(0, 40), code(() => parseCallback(body))]).toEqual([body.slice(0, 40), '400 InvalidCallback']);
   });
 
   test('whatever the body, the answer is ids that are CI ids, or 400 InvalidCallback: never another failure', () => {
-    const idish = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string({ maxLength: 70 }), fc.constantFrom('../x', '%2e', 'a,b', '<x>', '__proto__'));
-    const entry = fc.record({ JobId: fc.oneof(idish, fc.integer(), fc.constant(null)), Tag: fc.oneof(fc.string({ maxLength: 12 }), fc.constant(undefined)) }, { requiredKeys: [] });
+    const idish = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+      fc.string({ maxLength: 70 }),
+      fc.constantFrom('../x', '%2e', 'a,b', '<x>', '__proto__'),
+    );
+    const entry = fc.record(
+      { JobId: fc.oneof(idish, fc.integer(), fc.constant(null)), Tag: fc.oneof(fc.string({ maxLength: 12 }), fc.constant(undefined)) },
+      { requiredKeys: [] },
+    );
     const jsonBody = fc
-      .record({ EventName: fc.constantFrom('TaskFinish', 'WorkflowFinish', 'Other', 7), JobsDetail: fc.oneof(entry, fc.array(entry, { maxLength: 60 })) }, { requiredKeys: [] })
+      .record(
+        {
+          EventName: fc.constantFrom('TaskFinish', 'WorkflowFinish', 'Other', 7),
+          JobsDetail: fc.oneof(entry, fc.array(entry, { maxLength: 60 })),
+        },
+        { requiredKeys: [] },
+      )
       .map((o) => JSON.stringify(o));
     const xmlBody = fc
       .array(idish, { maxLength: 5 })
-      .map((ids) => `<Response><EventName>TaskFinish</EventName>${ids.map((id) => `<JobsDetail><JobId>${id}</JobId></JobsDetail>`).join('')}</Response>`);
+      .map(
+        (ids) =>
+          `<Response><EventName>TaskFinish</EventName>${ids.map((id) => `<JobsDetail><JobId>${id}</JobId></JobsDetail>`).join('')}</Response>`,
+      );
     const body = fc.oneof(jsonBody, xmlBody, fc.string({ maxLength: 200 }), fc.json({ maxDepth: 6 }));
     fc.assert(
       fc.property(body, (text) => {
@@ -280,7 +301,13 @@ describe('forwardWebhook (real loopback receiver, injected clock and sleep)', ()
     await closeServer(closed);
     const time = fakeTime();
     const deadline = createDeadline(60_000);
-    const delivery = await forwardWebhook(new URL(`http://127.0.0.1:${port}/`), { id: 'm', body: '{}' }, [KEY], { ...deadline, remainingMs: () => 60_000 }, time.deps);
+    const delivery = await forwardWebhook(
+      new URL(`http://127.0.0.1:${port}/`),
+      { id: 'm', body: '{}' },
+      [KEY],
+      { ...deadline, remainingMs: () => 60_000 },
+      time.deps,
+    );
     deadline.dispose();
     expect(delivery).toMatchObject({ outcome: 'failed', failure: 'network', attempts: MAX_DELIVERY_ATTEMPTS });
   });

@@ -61,7 +61,7 @@ async function startReceiver(path = '/hooks/ci'): Promise<Receiver> {
 }
 
 /** What a receiver does with the library: throws unless the signature and timestamp check out. */
-function verified(delivery: Delivery): any {  
+function verified(delivery: Delivery): any {
   return new Webhook(SECRET).verify(delivery.body, delivery.headers as Record<string, string>);
 }
 
@@ -137,7 +137,11 @@ describe('real callback bodies are verified with CI and forwarded, signed', () =
 
   test('a batch job (Type, no Tag) is looked up at /inventorytriggerjob', async () => {
     const batch = 'bca83b3d926c58a29e6e04eadf0513b11';
-    const res = await callback(`{"EventName":"TaskFinish","JobsDetail":{"JobId":"${batch}","Type":"Job","State":"Success"}}`, { token: TOKEN }, 'application/json');
+    const res = await callback(
+      `{"EventName":"TaskFinish","JobsDetail":{"JobId":"${batch}","Type":"Job","State":"Success"}}`,
+      { token: TOKEN },
+      'application/json',
+    );
     expect(res.status).toBe(204);
     expect(ciPaths()).toEqual([`/inventorytriggerjob/${batch}`]);
     expect(verified(receiver.deliveries[0]!)).toMatchObject({ JobsDetail: [{ JobId: batch, Type: 'Job', State: 'Success' }] });
@@ -153,8 +157,18 @@ describe('real callback bodies are verified with CI and forwarded, signed', () =
   });
 
   test('the query names the bucket for a job outside CI_BUCKET, within ALLOWED_BUCKETS', async () => {
-    h.setEnv({ CALLBACK_TOKEN: TOKEN, WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET, ALLOWED_BUCKETS: 'otherbucket-1250000000', ALLOWED_REGIONS: 'ap-chongqing' });
-    const res = await callback(fixture('taskfinish-snapshot.xml'), { token: TOKEN, bucket: 'otherbucket-1250000000', region: 'ap-chongqing' });
+    h.setEnv({
+      CALLBACK_TOKEN: TOKEN,
+      WEBHOOK_URLS: receiver.url,
+      WEBHOOK_SECRET: SECRET,
+      ALLOWED_BUCKETS: 'otherbucket-1250000000',
+      ALLOWED_REGIONS: 'ap-chongqing',
+    });
+    const res = await callback(fixture('taskfinish-snapshot.xml'), {
+      token: TOKEN,
+      bucket: 'otherbucket-1250000000',
+      region: 'ap-chongqing',
+    });
     expect(res.status).toBe(204);
     expect(h.emulator.requests.map((r) => [r.bucket, r.region])).toEqual([['otherbucket-1250000000', 'ap-chongqing']]);
     const denied = await callback(fixture('taskfinish-snapshot.xml'), { token: TOKEN, bucket: 'stranger-1250000000' });
@@ -178,7 +192,9 @@ describe('the body is not trusted', () => {
   test('an id CI does not know is not forwarded, and the answer is the same as for a real job', async () => {
     const known = await callback(fixture('taskfinish-snapshot.xml'));
     receiver.deliveries.length = 0;
-    const unknown = await callback(taskFinish('<JobId>jdoesnotexist00000000000000000000</JobId><State>Success</State><Tag>Transcode</Tag>'));
+    const unknown = await callback(
+      taskFinish('<JobId>jdoesnotexist00000000000000000000</JobId><State>Success</State><Tag>Transcode</Tag>'),
+    );
     expect(ciPaths()).toContain('/jobs/jdoesnotexist00000000000000000000');
     expect(receiver.deliveries).toHaveLength(0);
     const shape = (r: typeof known) => [r.status, r.body, Object.keys(r.headers).sort()];
@@ -224,12 +240,20 @@ describe('delivery', () => {
 
   test('a receiver that keeps failing: CI still gets 204; the failure is logged with target and status only', async () => {
     receiver.answer = () => 500;
-    h.setEnv({ CALLBACK_TOKEN: TOKEN, WEBHOOK_URLS: `${receiver.url}?receiver-token=abc123`, WEBHOOK_SECRET: SECRET, UPSTREAM_TIMEOUT_MS: '20000' });
+    h.setEnv({
+      CALLBACK_TOKEN: TOKEN,
+      WEBHOOK_URLS: `${receiver.url}?receiver-token=abc123`,
+      WEBHOOK_SECRET: SECRET,
+      UPSTREAM_TIMEOUT_MS: '20000',
+    });
     const before = logLines.length;
     const res = await callback(fixture('taskfinish-snapshot.xml'));
     expect(res.status).toBe(204);
     expect(receiver.deliveries.length).toBe(5);
-    const logged = logLines.slice(before).map((l) => JSON.parse(l)).filter((l) => l.msg === 'webhook');
+    const logged = logLines
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'webhook');
     expect(logged).toEqual([
       expect.objectContaining({ level: 'warn', outcome: 'failed', status: 500, failure: 'rejected', attempts: 5, target: receiver.url }),
     ]);
@@ -286,14 +310,21 @@ describe('cache and long-poll', () => {
     const fragment = running.fragment.replace(MEDIA_RUNNING, id);
     h.emulator.jobs.set(key('media', id), { ...running, jobId: id, fragment });
 
-    const poll = h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${id}`, query: { wait: '20' } }), { request_id: 'lp', time_limit_in_ms: 30_000 });
+    const poll = h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${id}`, query: { wait: '20' } }), {
+      request_id: 'lp',
+      time_limit_in_ms: 30_000,
+    });
     let polledAt = Date.now();
     // Let the poller settle into its longer pauses (0.5 s, 0.75 s, 1.1 s, then 1.7 s) before the job ends.
     while (h.emulator.requests.filter((r) => r.path === `/jobs/${id}`).length < 4) {
       await new Promise((r) => setTimeout(r, 20));
       polledAt = Date.now();
     }
-    h.emulator.jobs.set(key('media', id), { ...running, jobId: id, fragment: fragment.replace('<State>Running</State>', '<State>Success</State>') });
+    h.emulator.jobs.set(key('media', id), {
+      ...running,
+      jobId: id,
+      fragment: fragment.replace('<State>Running</State>', '<State>Success</State>'),
+    });
     const cb = await callback(taskFinish(`<JobId>${id}</JobId><Tag>Transcode</Tag>`), { token: TOKEN });
     const callbackDoneAt = Date.now();
     const res = await poll;
@@ -358,7 +389,12 @@ describe('bad input', () => {
 
   test('deep nesting, XML and JSON', async () => {
     await expectRefused(`<Response>${'<a>'.repeat(500)}${'</a>'.repeat(500)}</Response>`, 400, 'InvalidCallback');
-    await expectRefused(`{"EventName":"TaskFinish","JobsDetail":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, 'InvalidCallback', 'application/json');
+    await expectRefused(
+      `{"EventName":"TaskFinish","JobsDetail":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      400,
+      'InvalidCallback',
+      'application/json',
+    );
   });
 
   test('malformed or foreign bodies', async () => {

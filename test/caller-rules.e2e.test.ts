@@ -26,15 +26,23 @@ describe('JWT', () => {
     const res = await get(`/jobs/media/${MEDIA_SUCCESS}`, bearer(await base().setIssuedAt().sign(key)));
     expect(res.status).toBe(401);
     expect(h.emulator.requests).toHaveLength(0);
-    expect((await get(`/jobs/media/${MEDIA_SUCCESS}`, bearer(await base().setIssuedAt().setExpirationTime('5m').sign(key)))).status).toBe(200);
+    expect((await get(`/jobs/media/${MEDIA_SUCCESS}`, bearer(await base().setIssuedAt().setExpirationTime('5m').sign(key)))).status).toBe(
+      200,
+    );
   });
 
   test('an iat in the future beyond the clock tolerance is refused; within it, accepted', async () => {
     h.setEnv(JWT_ENV);
     const now = Math.floor(Date.now() / 1000);
-    const future = await base().setIssuedAt(now + 120).setExpirationTime(now + 600).sign(key);
+    const future = await base()
+      .setIssuedAt(now + 120)
+      .setExpirationTime(now + 600)
+      .sign(key);
     expect((await get(`/jobs/media/${MEDIA_SUCCESS}`, bearer(future))).status).toBe(401);
-    const slightlyAhead = await base().setIssuedAt(now + 10).setExpirationTime(now + 600).sign(key);
+    const slightlyAhead = await base()
+      .setIssuedAt(now + 10)
+      .setExpirationTime(now + 600)
+      .sign(key);
     expect((await get(`/jobs/media/${MEDIA_SUCCESS}`, bearer(slightlyAhead))).status).toBe(200);
   });
 

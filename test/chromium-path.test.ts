@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMON_CHROMIUM_PATHS, findChromium, isExecutable } from './helpers/chromium';
 
-const only = (...paths: string[]) => (p: string) => paths.includes(p);
+const only =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 test('CHROMIUM_PATH wins over the common paths', () => {
-  expect(findChromium({ CHROMIUM_PATH: '/opt/my/chrome' }, only('/opt/my/chrome', '/usr/bin/chromium'))).toEqual({ path: '/opt/my/chrome' });
+  expect(findChromium({ CHROMIUM_PATH: '/opt/my/chrome' }, only('/opt/my/chrome', '/usr/bin/chromium'))).toEqual({
+    path: '/opt/my/chrome',
+  });
 });
 
 test('a CHROMIUM_PATH that is not executable is reported by name, not silently replaced', () => {
@@ -15,13 +20,12 @@ test('a CHROMIUM_PATH that is not executable is reported by name, not silently r
   expect(found).toEqual({ missing: expect.stringContaining('CHROMIUM_PATH=/nope/chrome is not an executable file') });
 });
 
-test.each([
-  ['/usr/bin/chromium-browser'],
-  ['/usr/bin/google-chrome'],
-  ['/snap/bin/chromium'],
-])('without CHROMIUM_PATH, %s is found', (path) => {
-  expect(findChromium({}, only(path))).toEqual({ path });
-});
+test.each([['/usr/bin/chromium-browser'], ['/usr/bin/google-chrome'], ['/snap/bin/chromium']])(
+  'without CHROMIUM_PATH, %s is found',
+  (path) => {
+    expect(findChromium({}, only(path))).toEqual({ path });
+  },
+);
 
 test('Debian’s /usr/bin/chromium comes first when several are installed', () => {
   expect(findChromium({ CHROMIUM_PATH: ' ' }, only('/usr/bin/google-chrome', '/usr/bin/chromium'))).toEqual({ path: '/usr/bin/chromium' });

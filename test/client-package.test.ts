@@ -14,7 +14,10 @@ import { MEDIA_SUCCESS } from './helpers/seed-jobs';
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const npm = (args: string[], cwd: string) =>
-  run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 let dir: string;
 let tarball: string;
@@ -85,11 +88,23 @@ console.log(state, t, p);
 `,
   );
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'consumer.mts'];
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--lib',
+    'es2022,dom',
+    'consumer.mts',
+  ];
   await expect(run(process.execPath, [tsc, ...args], { cwd: app })).resolves.toMatchObject({ stdout: '' });
 
   // Without the package's typings the same file is an implicit-any import: the check above used them.
   rmSync(join(app, 'node_modules', packed.name, 'index.d.mts'));
   const bare = await run(process.execPath, [tsc, ...args], { cwd: app }).catch((e: { stdout: string }) => e);
-  expect((bare).stdout).toContain('TS7016');
+  expect(bare.stdout).toContain('TS7016');
 }, 180_000);

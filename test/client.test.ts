@@ -19,7 +19,6 @@ import { parseRetryAfter } from '../client/request';
 import { closeServer, startLocalStack } from './helpers/local-stack';
 import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from './helpers/seed-jobs';
 
-
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let calls: string[] = [];
 /** When each call in `calls` started (Date.now()), for the pacing tests. */
@@ -56,7 +55,9 @@ describe('getJobs and queryJobs', () => {
   });
 
   test('getJobs passes bucket and region; the API error arrives typed, with its envelope', async () => {
-    const err = await api().getJobs('pic', PIC, { bucket: 'otherbucket-1250000000', region: 'ap-beijing' }).catch((e: unknown) => e);
+    const err = await api()
+      .getJobs('pic', PIC, { bucket: 'otherbucket-1250000000', region: 'ap-beijing' })
+      .catch((e: unknown) => e);
     expect(calls[0]).toBe(`${stack.url}/jobs/pic/${PIC}?bucket=otherbucket-1250000000&region=ap-beijing`);
     expect(err).toBeInstanceOf(JobStatusApiError);
     const apiError = err as JobStatusApiError;
@@ -138,7 +139,9 @@ describe('waitForJob', () => {
 
   test('timeoutMs ends the wait with JobStatusTimeoutError carrying the last state seen', async () => {
     const started = Date.now();
-    const err = await api().waitForJob('media', MEDIA_RUNNING, { timeoutMs: 1200 }).catch((e: unknown) => e);
+    const err = await api()
+      .waitForJob('media', MEDIA_RUNNING, { timeoutMs: 1200 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobStatusTimeoutError);
     expect((err as JobStatusTimeoutError<MediaJob>).lastJob).toMatchObject({ State: 'Running', Progress: 30 });
     expect(Date.now() - started).toBeLessThan(1700);
@@ -149,7 +152,9 @@ describe('waitForJob', () => {
     const started = Date.now();
     setTimeout(() => controller.abort(new Error('user left the page')), 300);
     // waitSeconds 1 keeps the abandoned server-side wait short, so nothing outlives the test.
-    await expect(api().waitForJob('media', MEDIA_RUNNING, { signal: controller.signal, waitSeconds: 1, minIntervalMs: 50 })).rejects.toThrow('user left the page');
+    await expect(
+      api().waitForJob('media', MEDIA_RUNNING, { signal: controller.signal, waitSeconds: 1, minIntervalMs: 50 }),
+    ).rejects.toThrow('user left the page');
     expect(Date.now() - started).toBeLessThan(800);
   });
 
@@ -164,7 +169,9 @@ describe('waitForJob', () => {
 
   test('gives up after `retries` consecutive failures and throws the last one', async () => {
     stack.emulator.fault = () => ({ status: 503, code: 'ServiceUnavailable' });
-    const err = await api().waitForJob('media', MEDIA_RUNNING, { retries: 2, minIntervalMs: 50 }).catch((e: unknown) => e);
+    const err = await api()
+      .waitForJob('media', MEDIA_RUNNING, { retries: 2, minIntervalMs: 50 })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 502, code: 'UpstreamError' });
     expect(calls).toHaveLength(3);
   });
@@ -184,13 +191,17 @@ describe('waitForJob', () => {
   test('the throttled answer carries retryAfterMs on the typed error', async () => {
     stack.setEnv({ UPSTREAM_TIMEOUT_MS: '800', CACHE_ACTIVE_TTL_MS: '0', CACHE_TERMINAL_TTL_S: '0' });
     stack.emulator.fault = () => ({ status: 429, code: 'SlowDown', retryAfter: '3' });
-    const err = await api().getJobs('media', MEDIA_RUNNING).catch((e: unknown) => e);
+    const err = await api()
+      .getJobs('media', MEDIA_RUNNING)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobStatusApiError);
     expect(err).toMatchObject({ status: 503, code: 'UpstreamThrottled', retryAfterMs: 3000 });
   });
 
   test('without long-poll (waitSeconds 0) it still paces itself, backing off while nothing changes', async () => {
-    await api().waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 }).catch(() => undefined);
+    await api()
+      .waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 })
+      .catch(() => undefined);
     const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]!);
     expect(gaps.length).toBeGreaterThanOrEqual(3);
     expect(gaps.length).toBeLessThanOrEqual(5); // 100 ms flat would be ~16 calls
@@ -262,4 +273,3 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(header, now)).toBe(ms);
   });
 });
-

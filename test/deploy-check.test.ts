@@ -39,7 +39,11 @@ test('a fresh clone checks green: every shipped config, no env set, example valu
 });
 
 test('the built CLI (npm run deploy:check) exits 0 in an empty environment', () => {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'deploy', 'cli.js'), '--check'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'deploy', 'cli.js'), '--check'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+  });
   expect(out).toContain('serverless.yml: ok (event function ci-job-status, Nodejs20.19, Function URL)');
   expect(out).toContain('serverless.web.yml: ok (web function ci-job-status-web, Nodejs20.19, Function URL)');
 });
@@ -64,14 +68,24 @@ test('the shipped env values obey SCF rules: none empty, names allowed, under 4 
 
 test('API Gateway: a credentialed path without an OPTIONS route, or with an undeclared path parameter, is an error', () => {
   const noPreflight = checkVariant('serverless.apigw.yml', (t) =>
-    t.replace(/ {12}- path: \/jobs\/\{type\}\/\{jobIds\}\n {14}method: OPTIONS[\s\S]*?(?= {12}- path: \/jobs\/query\n {14}method: POST)/, ''),
+    t.replace(
+      / {12}- path: \/jobs\/\{type\}\/\{jobIds\}\n {14}method: OPTIONS[\s\S]*?(?= {12}- path: \/jobs\/query\n {14}method: POST)/,
+      '',
+    ),
   );
   expect(noPreflight.errors).toEqual([expect.stringContaining("/jobs/{type}/{jobIds} has no OPTIONS route; a browser's preflight")]);
 
-  const undeclared = checkVariant('serverless.apigw.yml', (t) => t.replace("                - { name: jobIds, position: PATH, required: true, type: string, desc: 'job ids, comma-separated' }\n", ''));
+  const undeclared = checkVariant('serverless.apigw.yml', (t) =>
+    t.replace("                - { name: jobIds, position: PATH, required: true, type: string, desc: 'job ids, comma-separated' }\n", ''),
+  );
   expect(undeclared.errors).toEqual([expect.stringContaining('GET /jobs/{type}/{jobIds}: declare the path parameter jobIds')]);
 
-  const notIntegrated = checkVariant('serverless.apigw.yml', (t) => t.replace('isIntegratedResponse: true, functionQualifier: $DEFAULT }\n            - path: /jobs/query', 'isIntegratedResponse: false }\n            - path: /jobs/query'));
+  const notIntegrated = checkVariant('serverless.apigw.yml', (t) =>
+    t.replace(
+      'isIntegratedResponse: true, functionQualifier: $DEFAULT }\n            - path: /jobs/query',
+      'isIntegratedResponse: false }\n            - path: /jobs/query',
+    ),
+  );
   expect(notIntegrated.errors).toEqual([expect.stringContaining('function.isIntegratedResponse must be true')]);
 });
 
@@ -80,7 +94,9 @@ test('Function URL settings: no address enabled, a bad auth type, platform CORS'
   expect(closed.errors).toEqual([expect.stringContaining('netConfig: enable the public (enableExtranet) or VPC (enableIntranet) address')]);
   const auth = checkVariant('serverless.yml', (t) => t.replace('authType: NONE', 'authType: OPEN'));
   expect(auth.errors).toEqual([expect.stringContaining('authType must be NONE or CAM')]);
-  const cors = checkVariant('serverless.yml', (t) => t.replace('          authType: NONE\n', "          authType: NONE\n          corsConfig: { origins: 'https://app.example.com' }\n"));
+  const cors = checkVariant('serverless.yml', (t) =>
+    t.replace('          authType: NONE\n', "          authType: NONE\n          corsConfig: { origins: 'https://app.example.com' }\n"),
+  );
   expect(cors.errors).toEqual([]);
   expect(cors.warnings).toContainEqual(expect.stringContaining('platform CORS on top can send a second Access-Control-Allow-Origin'));
   expect(cors.settings!.functionUrl!.corsConfig).toEqual({ origins: 'https://app.example.com' });
@@ -104,21 +120,41 @@ test('function settings SCF or the function would refuse are errors', () => {
   const web = checkVariant('serverless.web.yml', (t) => t.replace('maxConcurrency: 20', 'maxConcurrency: 101'));
   expect(web.errors).toEqual([expect.stringContaining('maxConcurrency 101 must be a whole number from 1 to 100')]);
 
-  const vars = checkVariant('serverless.yml', (t) => t.replace('  name: ci-job-status\n', '  name: ${name}-${stage}\n').replace('AUTH_MODE: apikey', 'AUTH_MODE: apikey\n      JWT_SECRET: s3cret-${stage}'));
+  const vars = checkVariant('serverless.yml', (t) =>
+    t
+      .replace('  name: ci-job-status\n', '  name: ${name}-${stage}\n')
+      .replace('AUTH_MODE: apikey', 'AUTH_MODE: apikey\n      JWT_SECRET: s3cret-${stage}'),
+  );
   expect(vars.errors).toContainEqual(expect.stringContaining('inputs.name: only ${env:NAME} variables are supported, found ${name}'));
   expect(vars.errors).toContainEqual('inputs.environment.variables.JWT_SECRET: only ${env:NAME} variables are supported, found ${stage}');
   expect(vars.errors.join('\n')).not.toContain('s3cret'); // a value is never quoted
 
-  const vpc = checkVariant('serverless.yml', (t) => t.replace('  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}', '  vpcConfig:\n    vpcId: my-vpc\n  #'));
-  expect(vpc.errors).toEqual([expect.stringContaining('vpcConfig.vpcId "my-vpc" is not a VPC id'), expect.stringContaining('subnetId undefined is not a subnet id')]);
+  const vpc = checkVariant('serverless.yml', (t) =>
+    t.replace('  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}', '  vpcConfig:\n    vpcId: my-vpc\n  #'),
+  );
+  expect(vpc.errors).toEqual([
+    expect.stringContaining('vpcConfig.vpcId "my-vpc" is not a VPC id'),
+    expect.stringContaining('subnetId undefined is not a subnet id'),
+  ]);
 });
 
 test('SCF env rules: names, reserved prefixes, empty values, control characters, 4 KB in all', () => {
-  expect(checkEnvironment({ CI_BUCKET: 'b-1250000000', ALLOWED_ORIGINS: 'https://a.example.com,https://b.example.com', UPSTREAM_TIMEOUT_MS: '5000' })).toEqual([]);
+  expect(
+    checkEnvironment({
+      CI_BUCKET: 'b-1250000000',
+      ALLOWED_ORIGINS: 'https://a.example.com,https://b.example.com',
+      UPSTREAM_TIMEOUT_MS: '5000',
+    }),
+  ).toEqual([]);
   expect(checkEnvironment({ '1ABC': 'x' })).toEqual([expect.stringContaining('name "1ABC"')]);
   expect(checkEnvironment({ 'BAD-NAME': 'x' })).toEqual([expect.stringContaining('name "BAD-NAME"')]);
-  expect(checkEnvironment({ SCF_RUNTIME: 'x', QCLOUD_APPID: 'y' })).toEqual([expect.stringContaining('SCF_ prefix is reserved'), expect.stringContaining('QCLOUD_ prefix is reserved')]);
-  expect(checkEnvironment({ ALLOWED_BUCKETS: '' })).toEqual([expect.stringContaining('ALLOWED_BUCKETS is empty: SCF rejects empty values')]);
+  expect(checkEnvironment({ SCF_RUNTIME: 'x', QCLOUD_APPID: 'y' })).toEqual([
+    expect.stringContaining('SCF_ prefix is reserved'),
+    expect.stringContaining('QCLOUD_ prefix is reserved'),
+  ]);
+  expect(checkEnvironment({ ALLOWED_BUCKETS: '' })).toEqual([
+    expect.stringContaining('ALLOWED_BUCKETS is empty: SCF rejects empty values'),
+  ]);
   expect(checkEnvironment({ JWT_SECRET: 'line1\nline2' })).toEqual([expect.stringContaining('control character')]);
   // 3 bytes of name + value: 4096 is the limit itself, one more is over.
   expect(checkEnvironment({ BIG: 'x'.repeat(4094) })).toEqual([expect.stringContaining('take 4097 bytes; SCF allows 4096 per function')]);
@@ -126,8 +162,14 @@ test('SCF env rules: names, reserved prefixes, empty values, control characters,
 });
 
 test('deploy mode names each unset variable once, with where it is used', () => {
-  const r = loadSettings(join(ROOT, 'serverless.yml'), { CI_BUCKET: 'examplebucket-1250000000', ALLOWED_ORIGINS: 'https://a.example.com', API_KEY_SHA256: 'a'.repeat(64) }, 'deploy');
-  expect(r.errors).toEqual(['CI_REGION is not set in this shell (used by inputs.region, inputs.environment.variables.CI_REGION): export it first']);
+  const r = loadSettings(
+    join(ROOT, 'serverless.yml'),
+    { CI_BUCKET: 'examplebucket-1250000000', ALLOWED_ORIGINS: 'https://a.example.com', API_KEY_SHA256: 'a'.repeat(64) },
+    'deploy',
+  );
+  expect(r.errors).toEqual([
+    'CI_REGION is not set in this shell (used by inputs.region, inputs.environment.variables.CI_REGION): export it first',
+  ]);
 });
 
 /** Runs `fn` with `vars` added to process.env (the function reads it per call), then restores it. */
@@ -150,9 +192,18 @@ test('with the shipped settings, a browser on an allowed origin gets its credent
   try {
     for (const file of ['serverless.yml', 'serverless.apigw.yml']) {
       const environment = loadSettings(join(ROOT, file), { ALLOWED_ORIGINS: origin }, 'check').settings!.environment;
-      for (const [path, method] of [['/jobs/media/j1,j2', 'GET'], ['/jobs/query', 'POST']] as const) {
-        const input = { method: 'OPTIONS', path, headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'x-api-key' } };
-        const res = await withEnv(environment, () => main_handler(file === 'serverless.yml' ? functionUrlEvent(input) : apiGatewayEvent(input)));
+      for (const [path, method] of [
+        ['/jobs/media/j1,j2', 'GET'],
+        ['/jobs/query', 'POST'],
+      ] as const) {
+        const input = {
+          method: 'OPTIONS',
+          path,
+          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'x-api-key' },
+        };
+        const res = await withEnv(environment, () =>
+          main_handler(file === 'serverless.yml' ? functionUrlEvent(input) : apiGatewayEvent(input)),
+        );
         expect([file, path, res.statusCode]).toEqual([file, path, 204]);
         expect(res.headers['access-control-allow-origin']).toBe(origin);
         expect(String(res.headers['access-control-allow-headers'])).toContain('x-api-key');

@@ -51,7 +51,8 @@ async function run(argv: string[], env: Record<string, string | undefined> = {})
 
 const actions = () => standIn.calls.map((c) => c.action);
 const call = (action: string) => standIn.calls.find((c) => c.action === action)!;
-const envOf = (params: Record<string, any>) => Object.fromEntries(params.Environment.Variables.map((v: { Key: string; Value: string }) => [v.Key, v.Value]));
+const envOf = (params: Record<string, any>) =>
+  Object.fromEntries(params.Environment.Variables.map((v: { Key: string; Value: string }) => [v.Key, v.Value]));
 
 beforeEach(async () => {
   work = project();
@@ -103,7 +104,13 @@ test('first deploy of serverless.yml creates the event function and its Function
   expect(Buffer.from(files['index.js']!).toString()).toContain('main_handler');
 
   const trigger = call('CreateTrigger').params;
-  expect(trigger).toMatchObject({ FunctionName: 'ci-job-status', Type: 'http', TriggerName: 'url-trigger', Qualifier: '$DEFAULT', Enable: 'OPEN' });
+  expect(trigger).toMatchObject({
+    FunctionName: 'ci-job-status',
+    Type: 'http',
+    TriggerName: 'url-trigger',
+    Qualifier: '$DEFAULT',
+    Enable: 'OPEN',
+  });
   expect(JSON.parse(trigger.TriggerDesc)).toEqual({ AuthType: 'NONE', NetConfig: { EnableIntranet: false, EnableExtranet: true } });
 });
 
@@ -113,8 +120,20 @@ test('a second deploy updates code and configuration and leaves an unchanged Fun
   const { code, out } = await run([], { ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com' });
   expect(out).toContain('ci-job-status: updated; Function URL unchanged');
   expect(code).toBe(0);
-  expect(actions()).toEqual(['GetFunction', 'GetFunction', 'UpdateFunctionCode', 'GetFunction', 'UpdateFunctionConfiguration', 'GetFunction', 'ListTriggers']);
-  expect(call('UpdateFunctionCode').params).toMatchObject({ FunctionName: 'ci-job-status', CodeSource: 'ZipFile', Handler: 'index.main_handler' });
+  expect(actions()).toEqual([
+    'GetFunction',
+    'GetFunction',
+    'UpdateFunctionCode',
+    'GetFunction',
+    'UpdateFunctionConfiguration',
+    'GetFunction',
+    'ListTriggers',
+  ]);
+  expect(call('UpdateFunctionCode').params).toMatchObject({
+    FunctionName: 'ci-job-status',
+    CodeSource: 'ZipFile',
+    Handler: 'index.main_handler',
+  });
   const config = call('UpdateFunctionConfiguration').params;
   expect(config).toMatchObject({ FunctionName: 'ci-job-status', MemorySize: 128, Timeout: 10, Role: 'ci-job-status-role' });
   expect(config.Runtime).toBeUndefined(); // SCF cannot change it; not sent
@@ -155,7 +174,10 @@ test('serverless.web.yml creates a Web function (Type HTTP) with instance concur
   expect(call('CreateTrigger').params.Type).toBe('http');
 
   // Redeploying the web function updates its concurrency too.
-  writeFileSync(join(work, 'serverless.web.yml'), readFileSync(join(work, 'serverless.web.yml'), 'utf8').replace('maxConcurrency: 20', 'maxConcurrency: 40'));
+  writeFileSync(
+    join(work, 'serverless.web.yml'),
+    readFileSync(join(work, 'serverless.web.yml'), 'utf8').replace('maxConcurrency: 20', 'maxConcurrency: 40'),
+  );
   standIn.calls.length = 0;
   expect((await run(['--config', 'serverless.web.yml'])).code).toBe(0);
   expect(call('UpdateFunctionConfiguration').params.InstanceConcurrencyConfig).toEqual({ DynamicEnabled: 'FALSE', MaxConcurrency: 40 });
@@ -177,7 +199,13 @@ test('scf_bootstrap is executable in the zip even when the build forgot chmod +x
 test('vpcConfig, when set, goes out as VpcConfig', async () => {
   const yml = join(work, 'serverless.yml');
   const text = readFileSync(yml, 'utf8');
-  writeFileSync(yml, text.replace('  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}\n  #   subnetId: ${env:SUBNET_ID}', '  vpcConfig:\n    vpcId: ${env:VPC_ID}\n    subnetId: ${env:SUBNET_ID}'));
+  writeFileSync(
+    yml,
+    text.replace(
+      '  # vpcConfig:\n  #   vpcId: ${env:VPC_ID}\n  #   subnetId: ${env:SUBNET_ID}',
+      '  vpcConfig:\n    vpcId: ${env:VPC_ID}\n    subnetId: ${env:SUBNET_ID}',
+    ),
+  );
   const { code } = await run([], { VPC_ID: 'vpc-abc123', SUBNET_ID: 'subnet-def456' });
   expect(code).toBe(0);
   expect(call('CreateFunction').params.VpcConfig).toEqual({ VpcId: 'vpc-abc123', SubnetId: 'subnet-def456' });
@@ -193,7 +221,13 @@ test('missing deployer keys stop before any request, naming the variables', asyn
 test('bad settings stop before any request, each named', async () => {
   const yml = join(work, 'serverless.yml');
   const text = readFileSync(yml, 'utf8');
-  writeFileSync(yml, text.replace('Nodejs20.19', 'Nodejs20.15').replace('memorySize: 128', 'memorySize: 100').replace("UPSTREAM_TIMEOUT_MS: '5000'", "UPSTREAM_TIMEOUT_MS: ''"));
+  writeFileSync(
+    yml,
+    text
+      .replace('Nodejs20.19', 'Nodejs20.15')
+      .replace('memorySize: 128', 'memorySize: 100')
+      .replace("UPSTREAM_TIMEOUT_MS: '5000'", "UPSTREAM_TIMEOUT_MS: ''"),
+  );
   const { code, out } = await run([], { CI_BUCKET: undefined });
   expect(code).toBe(1);
   expect(out).toContain('CI_BUCKET is not set in this shell');
@@ -264,7 +298,11 @@ test('SCF_API_ENDPOINT may be plain http only on loopback', () => {
 
 /** Unix mode from the central directory entry of `name` (external attributes, high 16 bits). */
 function unixModeOf(zip: Buffer, name: string): number {
-  for (let i = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])), off = zip.readUInt32LE(i + 16), n = zip.readUInt16LE(i + 10); n > 0; n--) {
+  for (
+    let i = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])), off = zip.readUInt32LE(i + 16), n = zip.readUInt16LE(i + 10);
+    n > 0;
+    n--
+  ) {
     const nameLen = zip.readUInt16LE(off + 28);
     const extraLen = zip.readUInt16LE(off + 30);
     const commentLen = zip.readUInt16LE(off + 32);

@@ -11,7 +11,9 @@ const corpus = driftCorpus();
 
 test.each(corpus.map((v) => [v.name, v] as const))('%s: converter and validator agree', (_name, v) => {
   const drift = new DriftCollector();
-  const json = applyShape(parseXml(`<Response>${v.fragment}</Response>`).Response ?? '', familyShape(v.job.family), drift) as { [k: string]: Json };
+  const json = applyShape(parseXml(`<Response>${v.fragment}</Response>`).Response ?? '', familyShape(v.job.family), drift) as {
+    [k: string]: Json;
+  };
   const validate = familyValidator(v.job.family);
   expect([validate({ ...json, NonExistJobIds: [] }), drift.total]).toEqual([v.drift.length === 0, v.drift.length]);
 });

@@ -49,7 +49,19 @@ test('the corpus covers every family with accepted and drifted variants', () => 
   expect(new Set(corpus.map((v) => v.job.family))).toEqual(new Set(['media', 'pic', 'ai', 'batch']));
   expect(accepted.length).toBeGreaterThan(60);
   expect(drifted.length).toBeGreaterThan(20);
-  for (const name of ['numbers as decimals', 'numbers with a fraction', 'booleans capitalised', 'booleans as 1/0', 'booleans empty', 'numbers as N/A', 'booleans as yes/no', 'QueueId as a container', 'Tag constructor', 'Tag toString', 'Tag __proto__'])
+  for (const name of [
+    'numbers as decimals',
+    'numbers with a fraction',
+    'booleans capitalised',
+    'booleans as 1/0',
+    'booleans empty',
+    'numbers as N/A',
+    'booleans as yes/no',
+    'QueueId as a container',
+    'Tag constructor',
+    'Tag toString',
+    'Tag __proto__',
+  ])
     expect(corpus.some((v) => v.name.endsWith(`· ${name}`))).toBe(true);
 });
 
@@ -105,9 +117,17 @@ describe('repeated elements any SDK peer models as a list are always arrays', ()
     expect(one.DNAResult.Detection).toHaveLength(1);
     expect(one.DNAResult.Detection[0].Audio).toEqual([{ Similar: '74' }]);
     const two = await fetchVariant(
-      variant(DNA, (f) => f.replace(/<Detection>[\s\S]*<\/Detection>/, (d) => `${d}${d.replace('<Similar>87', '<Similar>12').replace(/<Audio>[\s\S]*<\/Audio>/, (a) => `${a}${a}`)}`)),
+      variant(DNA, (f) =>
+        f.replace(
+          /<Detection>[\s\S]*<\/Detection>/,
+          (d) => `${d}${d.replace('<Similar>87', '<Similar>12').replace(/<Audio>[\s\S]*<\/Audio>/, (a) => `${a}${a}`)}`,
+        ),
+      ),
     );
-    expect(two.DnaResult.Detection.map((d: { Similar: string; Audio: unknown[] }) => [d.Similar, d.Audio.length])).toEqual([['87', 1], ['12', 2]]);
+    expect(two.DnaResult.Detection.map((d: { Similar: string; Audio: unknown[] }) => [d.Similar, d.Audio.length])).toEqual([
+      ['87', 1],
+      ['12', 2],
+    ]);
   });
 
   test('RemoveWatermark once and twice; OutputFile.ObjectUrl once', async () => {
@@ -116,7 +136,12 @@ describe('repeated elements any SDK peer models as a list are always arrays', ()
     const twice = await fetchVariant(variant(TRANSCODE, (f) => f.replace(/<RemoveWatermark>[\s\S]*<\/RemoveWatermark>/, (r) => r + r)));
     expect(twice.RemoveWatermark).toHaveLength(2);
     const urls = await fetchVariant(
-      variant(TRANSCODE, (f) => f.replace('</Operation>', '<MediaResult><OutputFile><ObjectUrl>https://b.example/o.mp4</ObjectUrl></OutputFile></MediaResult></Operation>')),
+      variant(TRANSCODE, (f) =>
+        f.replace(
+          '</Operation>',
+          '<MediaResult><OutputFile><ObjectUrl>https://b.example/o.mp4</ObjectUrl></OutputFile></MediaResult></Operation>',
+        ),
+      ),
     );
     expect(urls.MediaResult.OutputFile.ObjectUrl).toEqual(['https://b.example/o.mp4']);
   });
@@ -126,7 +151,10 @@ describe('repeated elements any SDK peer models as a list are always arrays', ()
       variant(VTR, (f) =>
         f
           .replace('<VideoTargetRec>', '<VideoTargetRec><TopKRecognition><Time>1</Time><Url>u</Url><Score>9</Score></TopKRecognition>')
-          .replace('<VideoTargetRecResult>', '<VideoTargetRecResult><CarRecognitionResult><FusionScore>80</FusionScore><ResultDetails><Time>2</Time><Url>v</Url><ResultInfo><Name>car</Name><Score>80</Score></ResultInfo></ResultDetails></CarRecognitionResult>'),
+          .replace(
+            '<VideoTargetRecResult>',
+            '<VideoTargetRecResult><CarRecognitionResult><FusionScore>80</FusionScore><ResultDetails><Time>2</Time><Url>v</Url><ResultInfo><Name>car</Name><Score>80</Score></ResultInfo></ResultDetails></CarRecognitionResult>',
+          ),
       ),
     );
     expect(op.VideoTargetRec.TopKRecognition).toEqual([{ Time: '1', Url: 'u', Score: '9' }]);
@@ -167,7 +195,12 @@ test('drift logs one warn line naming the Tag and the paths, never the values', 
   const ID = 'j9c0a4726f6ac11ec96aaa9b64ab18d00';
   const marker = 'N/A-7731-never-logged';
   const job = h.emulator.jobs.get(key('media', ID))!;
-  const v = { name: 'log', job, fragment: job.fragment.replace(/<Progress>[^<]*<\/Progress>/, `<Progress>${marker}</Progress>`), drift: [] };
+  const v = {
+    name: 'log',
+    job,
+    fragment: job.fragment.replace(/<Progress>[^<]*<\/Progress>/, `<Progress>${marker}</Progress>`),
+    drift: [],
+  };
   expect(v.fragment).toContain(marker);
   const before = logged.length;
   const res = await serving(v, () => lookup(v));
@@ -175,7 +208,13 @@ test('drift logs one warn line naming the Tag and the paths, never the values', 
   expect(res.json.JobsDetail[0].Progress).toBe(marker);
   const lines = logged.slice(before).map((l) => JSON.parse(l));
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatchObject({ level: 'warn', status: 200, schemaErrors: 1, driftTags: ['Transcode'], driftPaths: ['/JobsDetail/0/Progress'] });
+  expect(lines[0]).toMatchObject({
+    level: 'warn',
+    status: 200,
+    schemaErrors: 1,
+    driftTags: ['Transcode'],
+    driftPaths: ['/JobsDetail/0/Progress'],
+  });
   expect(logged.slice(before).join('\n')).not.toContain(marker);
 });
 
@@ -184,12 +223,19 @@ test('a drifted job is served from the instance cache with its SchemaErrors, but
   h.setEnv({ CACHE_TERMINAL_TTL_S: undefined, CACHE_ACTIVE_TTL_MS: undefined });
   h.newInstance();
   const job = h.emulator.jobs.get(key('media', ID))!;
-  const v = { name: 'cache', job, fragment: job.fragment.replace(/<NumStream>[^<]*<\/NumStream>/, '<NumStream>N/A</NumStream>'), drift: [] };
+  const v = {
+    name: 'cache',
+    job,
+    fragment: job.fragment.replace(/<NumStream>[^<]*<\/NumStream>/, '<NumStream>N/A</NumStream>'),
+    drift: [],
+  };
   const [first, second] = await serving(v, async () => [await lookup(v), await lookup(v)]);
   expect(h.emulator.requests).toHaveLength(1);
   expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['miss', 'hit']);
   for (const res of [first, second]) {
-    expect(res.json.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Operation/MediaInfo/Format/NumStream', expected: 'number', received: 'string' }]);
+    expect(res.json.SchemaErrors).toEqual([
+      { path: '/JobsDetail/0/Operation/MediaInfo/Format/NumStream', expected: 'number', received: 'string' },
+    ]);
     expect(res.headers['x-schema-errors']).toBe('1');
     expect(res.headers['cache-control']).toBe('no-cache');
   }

@@ -30,7 +30,8 @@ function openApiCodes(): { status: number; code: string }[] {
     for (const op of Object.values(item))
       for (const [status, res] of Object.entries(op.responses ?? {}))
         if (Number(status) >= 400)
-          for (const m of (res.description ?? '').matchAll(/`([A-Za-z]+)[^`]*`/g)) found.push({ status: Number(status), code: m[1] as string });
+          for (const m of (res.description ?? '').matchAll(/`([A-Za-z]+)[^`]*`/g))
+            found.push({ status: Number(status), code: m[1] as string });
   return found;
 }
 

@@ -42,7 +42,14 @@ const firstN = (times: number, fault: Fault) => (_req: unknown, index: number) =
 
 const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><Response>&lol3;</Response>`;
 
-type Row = [name: string, status: number, code: string, attempts: number, maxMs: number, fault: (req: unknown, index: number) => Fault | undefined];
+type Row = [
+  name: string,
+  status: number,
+  code: string,
+  attempts: number,
+  maxMs: number,
+  fault: (req: unknown, index: number) => Fault | undefined,
+];
 
 const matrix: Row[] = [
   ['503 twice, then fine', 200, 'ok', 3, 1000, firstN(2, { status: 503, code: 'ServiceUnavailable' })],
@@ -54,13 +61,34 @@ const matrix: Row[] = [
   ['connection dropped mid-body every time', 502, 'UpstreamUnavailable', 3, 1000, () => ({ truncateConnection: true })],
   ['403 AccessDenied is not retried', 502, 'UpstreamAccessDenied', 1, 500, () => ({ status: 403, code: 'AccessDenied' })],
   ['404 NoSuchBucket is not retried', 502, 'UpstreamError', 1, 500, () => ({ status: 404, code: 'NoSuchBucket' })],
-  ['truncated XML in a complete response', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '<Response><JobsDetail><JobId>x</JobId>' })],
+  [
+    'truncated XML in a complete response',
+    502,
+    'UpstreamInvalidResponse',
+    1,
+    500,
+    () => ({ body: '<Response><JobsDetail><JobId>x</JobId>' }),
+  ],
   ['garbled XML', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '<Response><JobsDetail></Response></JobsDetail>' })],
   ['7 MiB body (over the 6 MiB answer budget)', 502, 'ResponseTooLarge', 1, 1500, () => ({ oversizeBytes: 7 * 1024 * 1024 })],
   ['DOCTYPE entity bomb', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: bomb })],
-  ['HTML instead of XML', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '<html><body>gateway</body></html>', contentType: 'text/html' })],
+  [
+    'HTML instead of XML',
+    502,
+    'UpstreamInvalidResponse',
+    1,
+    500,
+    () => ({ body: '<html><body>gateway</body></html>', contentType: 'text/html' }),
+  ],
   ['JSON body on a 200', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '{"Response":{}}', contentType: 'application/json' })],
-  ['JSON error body', 502, 'UpstreamAccessDenied', 1, 500, () => ({ status: 403, body: '{"code":"AccessDenied","message":"no","request_id":"abc123"}', contentType: 'application/json' })],
+  [
+    'JSON error body',
+    502,
+    'UpstreamAccessDenied',
+    1,
+    500,
+    () => ({ status: 403, body: '{"code":"AccessDenied","message":"no","request_id":"abc123"}', contentType: 'application/json' }),
+  ],
   ['headers never come', 504, 'UpstreamTimeout', 1, 1500 + 50, () => ({ delayMs: 5000 })],
   ['body stalls after the headers', 504, 'UpstreamTimeout', 1, 1500 + 50, () => ({ stallBodyMs: 5000 })],
 ];
@@ -78,7 +106,11 @@ describe('fault matrix', () => {
   });
 
   test('the CI code and request id of a JSON error body are reported', async () => {
-    h.emulator.fault = () => ({ status: 403, body: '{"code":"AccessDenied","message":"secret detail","request_id":"abc123"}', contentType: 'application/json' });
+    h.emulator.fault = () => ({
+      status: 403,
+      body: '{"code":"AccessDenied","message":"secret detail","request_id":"abc123"}',
+      contentType: 'application/json',
+    });
     const res = await lookup();
     expect(res.json.Error.Upstream).toEqual({ Status: 403, Code: 'AccessDenied', RequestId: 'abc123' });
     expect(res.body).not.toContain('secret detail');
@@ -139,7 +171,8 @@ describe('deadline', () => {
   });
 
   test('when one of several calls fails, its siblings are cancelled and the request fails fast', async () => {
-    h.emulator.fault = (req) => ((req as { path: string }).path.includes('jbad') ? { status: 403, code: 'AccessDenied' } : { delayMs: 1000 });
+    h.emulator.fault = (req) =>
+      (req as { path: string }).path.includes('jbad') ? { status: 403, code: 'AccessDenied' } : { delayMs: 1000 };
     const ids = [...Array.from({ length: 10 }, (_, i) => `jslow${i}`), 'jbad'];
     const started = performance.now();
     const res = await h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${ids.join(',')}` }));

@@ -18,7 +18,7 @@ const fixtures = FAMILY_NAMES.flatMap((family) =>
 );
 
 function convert(family: JobFamily, xml: string) {
-  return applyShape(parseXml(xml).Response ?? '', familyShape(family)) as Record<string, any>;  
+  return applyShape(parseXml(xml).Response ?? '', familyShape(family)) as Record<string, any>;
 }
 
 function expectValidAndLossless(family: JobFamily, xml: string) {

@@ -64,7 +64,8 @@ async function pollRounds(group: Instance[], ids: string[], rounds: number, betw
   return statuses;
 }
 
-const redisLogs = () => logLines.filter((l) => /"msg":"redis (up|down)"/.test(l)).map((l) => JSON.parse(l) as { msg: string; reason?: string });
+const redisLogs = () =>
+  logLines.filter((l) => /"msg":"redis (up|down)"/.test(l)).map((l) => JSON.parse(l) as { msg: string; reason?: string });
 
 /** Running jobs that stay running (the emulator's moving jobs take an hour here). */
 const running = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `move-success-3600000ms-${tag}${i}`);
@@ -72,7 +73,16 @@ const running = (tag: string, n: number) => Array.from({ length: n }, (_, i) => 
 /** Each test gets its own key prefix, so nothing one test stored is seen by another. */
 function useRedis(extra: Record<string, string> = {}) {
   prefixCount += 1;
-  h.setEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: `t${prefixCount}:`, REDIS_CONNECT_TIMEOUT_MS: '5000', REDIS_COMMAND_TIMEOUT_MS: '2000', CACHE_TERMINAL_TTL_S: '300', CACHE_ACTIVE_TTL_MS: '1000', CACHE_MISSING_TTL_MS: '5000', ...extra });
+  h.setEnv({
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: `t${prefixCount}:`,
+    REDIS_CONNECT_TIMEOUT_MS: '5000',
+    REDIS_COMMAND_TIMEOUT_MS: '2000',
+    CACHE_TERMINAL_TTL_S: '300',
+    CACHE_ACTIVE_TTL_MS: '1000',
+    CACHE_MISSING_TTL_MS: '5000',
+    ...extra,
+  });
 }
 
 beforeAll(async () => {
@@ -178,7 +188,8 @@ test('Redis killed mid-run and restarted: no request fails, and sharing comes ba
   await redis.start();
   // The instances reconnect in the background; once they are up, new jobs are fetched once again.
   const until = Date.now() + 15_000;
-  while (redisLogs().filter((l) => l.msg === 'redis up').length < group.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while (redisLogs().filter((l) => l.msg === 'redis up').length < group.length && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 5500)); // past the circuit's cooldown
   const before = h.emulator.requestCount;
   const back = running('back', 3);

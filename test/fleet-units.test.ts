@@ -21,7 +21,10 @@ describe('REDIS_* settings', () => {
       commandTimeoutMs: 250,
       lockTtlMs: 3000,
     });
-    expect(readRedisConfig({ REDIS_URL: 'redis://10.0.0.12', REDIS_KEY_PREFIX: 'prod:', REDIS_LOCK_TTL_MS: '1000' })).toMatchObject({ keyPrefix: 'prod:', lockTtlMs: 1000 });
+    expect(readRedisConfig({ REDIS_URL: 'redis://10.0.0.12', REDIS_KEY_PREFIX: 'prod:', REDIS_LOCK_TTL_MS: '1000' })).toMatchObject({
+      keyPrefix: 'prod:',
+      lockTtlMs: 1000,
+    });
   });
 
   test('a bad value is ServerMisconfigured naming the variable, never showing the password', () => {
@@ -49,7 +52,11 @@ describe('RedisHealth', () => {
   test('opens for the cooldown after a failure, and logs once per change', () => {
     let t = 0;
     const lines: string[] = [];
-    const health = new RedisHealth(5000, () => t, (l) => lines.push(l));
+    const health = new RedisHealth(
+      5000,
+      () => t,
+      (l) => lines.push(l),
+    );
     expect(health.allows()).toBe(true);
     health.succeeded();
     health.failed('ECONNREFUSED');

@@ -48,12 +48,49 @@ const asked = fc.uniqueArray(fc.constantFrom(...ASKED_POOL), { minLength: 1, max
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const text = fc.oneof(
-  fc.constantFrom('', '-', '0', '45.5', '44100.0', '1424687.000000', 'N/A', 'true', 'FALSE', '1', 'constructor', '__proto__', '&#x41;&amp;', '<![CDATA[x<y]]>'),
+  fc.constantFrom(
+    '',
+    '-',
+    '0',
+    '45.5',
+    '44100.0',
+    '1424687.000000',
+    'N/A',
+    'true',
+    'FALSE',
+    '1',
+    'constructor',
+    '__proto__',
+    '&#x41;&amp;',
+    '<![CDATA[x<y]]>',
+  ),
   fc.string({ maxLength: 24 }).map(esc),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
 );
 const tagName = fc.oneof(
-  fc.constantFrom('Progress', 'JobLevel', 'Width', 'SampleRate', 'ObjectUrl', 'Detection', 'Audio', 'RemoveWatermark', 'Output', 'MediaInfo', 'Stream', 'Video', 'Format', 'DnaResult', 'DNAResult', 'Tag', 'State', 'JobId', 'constructor', 'toString', '__proto__'),
+  fc.constantFrom(
+    'Progress',
+    'JobLevel',
+    'Width',
+    'SampleRate',
+    'ObjectUrl',
+    'Detection',
+    'Audio',
+    'RemoveWatermark',
+    'Output',
+    'MediaInfo',
+    'Stream',
+    'Video',
+    'Format',
+    'DnaResult',
+    'DNAResult',
+    'Tag',
+    'State',
+    'JobId',
+    'constructor',
+    'toString',
+    '__proto__',
+  ),
   fc.stringMatching(/^[A-Z][A-Za-z]{0,11}$/),
 );
 /** An element tree, depth-limited by fast-check's letrec. */
@@ -66,12 +103,36 @@ const element = fc.letrec<{ node: string }>((tie) => ({
   ),
 })).node;
 
-const jobIdFor = (ids: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 4 }, { arbitrary: fc.constantFrom(...STRANGERS), weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
+const jobIdFor = (ids: string[]) =>
+  fc.oneof(
+    { arbitrary: fc.constantFrom(...ids), weight: 4 },
+    { arbitrary: fc.constantFrom(...STRANGERS), weight: 1 },
+    { arbitrary: fc.constant(undefined), weight: 1 },
+  );
 const state = fc.constantFrom('Success', 'Running', 'Failed', 'Cancel', 'Submitted', 'Pause', '', 'Weird');
-const jobTag = fc.constantFrom('Transcode', 'Snapshot', 'Translation', 'MediaInfo', 'DNA', 'VideoTargetRec', 'PicProcess', 'constructor', '__proto__', 'toString', 'NewTag', '');
+const jobTag = fc.constantFrom(
+  'Transcode',
+  'Snapshot',
+  'Translation',
+  'MediaInfo',
+  'DNA',
+  'VideoTargetRec',
+  'PicProcess',
+  'constructor',
+  '__proto__',
+  'toString',
+  'NewTag',
+  '',
+);
 const jobsDetail = (ids: string[]) =>
   fc
-    .record({ id: jobIdFor(ids), state: fc.option(state, { nil: undefined }), tag: jobTag, kids: fc.array(element, { maxLength: 6 }), type: fc.constantFrom('Job', 'Workflow', '') })
+    .record({
+      id: jobIdFor(ids),
+      state: fc.option(state, { nil: undefined }),
+      tag: jobTag,
+      kids: fc.array(element, { maxLength: 6 }),
+      type: fc.constantFrom('Job', 'Workflow', ''),
+    })
     .map(({ id, state: s, tag, kids, type }) =>
       [
         '<JobsDetail><Code>Success</Code><Message/>',
@@ -88,7 +149,13 @@ const responseFor = (ids: string[]) =>
   fc
     .record({
       jobs: fc.array(jobsDetail(ids), { maxLength: 4 }),
-      missing: fc.array(fc.tuple(fc.constantFrom('NonExistJobIds', 'NonExistJobId'), fc.subarray([...ids, ...STRANGERS.slice(0, 2)]).map((l) => l.join(','))), { maxLength: 2 }),
+      missing: fc.array(
+        fc.tuple(
+          fc.constantFrom('NonExistJobIds', 'NonExistJobId'),
+          fc.subarray([...ids, ...STRANGERS.slice(0, 2)]).map((l) => l.join(',')),
+        ),
+        { maxLength: 2 },
+      ),
       requestId: fc.option(fc.constantFrom('NjVmZmE4MTVf', 'x'.repeat(300), 'a"b', ''), { nil: undefined }),
       extras: fc.array(element, { maxLength: 2 }),
     })
@@ -124,19 +191,17 @@ const contentType = fc.oneof(
 const requestIdHeader = fc.constantFrom('NjVmZmE4MTVf', 'A'.repeat(12_000), 'a"b', 'r\u00e9q', '');
 
 /** A whole lookup: family, asked ids, and for each CI call its body and headers. */
-const lookup = fc
-  .tuple(family, asked)
-  .chain(([fam, ids]) => {
-    const calls = Math.ceil(ids.length / FAMILIES[fam].batchSize);
-    const callIds = Array.from({ length: calls }, (_, i) => ids.slice(i * FAMILIES[fam].batchSize, (i + 1) * FAMILIES[fam].batchSize));
-    return fc.record({
-      family: fc.constant(fam),
-      ids: fc.constant(ids),
-      bodies: fc.tuple(...callIds.map((own) => fc.record({ body: responseFor(own).chain(mutate), contentType, requestId: requestIdHeader }))),
-      schemaMode: fc.constantFrom<'strict' | 'report'>('strict', 'report'),
-      expired: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
-    });
+const lookup = fc.tuple(family, asked).chain(([fam, ids]) => {
+  const calls = Math.ceil(ids.length / FAMILIES[fam].batchSize);
+  const callIds = Array.from({ length: calls }, (_, i) => ids.slice(i * FAMILIES[fam].batchSize, (i + 1) * FAMILIES[fam].batchSize));
+  return fc.record({
+    family: fc.constant(fam),
+    ids: fc.constant(ids),
+    bodies: fc.tuple(...callIds.map((own) => fc.record({ body: responseFor(own).chain(mutate), contentType, requestId: requestIdHeader }))),
+    schemaMode: fc.constantFrom<'strict' | 'report'>('strict', 'report'),
+    expired: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
+});
 
 // ---------------------------------------------------------------------------------------------
 // Checks shared by both parts
@@ -173,10 +238,16 @@ test(`${RUNS} generated CI answers through the converter and merge: documented o
       let outcome: string;
       try {
         const bodies: ChunkBody[] = l.bodies.map((b) => ({ body: b.body, contentType: b.contentType || undefined, requestId: undefined }));
-        const result = assembleAnswer({ family: l.family, ids: l.ids, schemaMode: l.schemaMode, deadline: fakeDeadline(l.expired) }, bodies);
+        const result = assembleAnswer(
+          { family: l.family, ids: l.ids, schemaMode: l.schemaMode, deadline: fakeDeadline(l.expired) },
+          bodies,
+        );
         // The deadline is checked before every parse: with no time left nothing is answered.
         expect(l.expired).toBe(false);
-        const res = jobsResponse({ ...result, cache: 'miss', reusableForS: undefined }, { method: 'GET', path: '/', query: {}, headers: {}, body: undefined });
+        const res = jobsResponse(
+          { ...result, cache: 'miss', reusableForS: undefined },
+          { method: 'GET', path: '/', query: {}, headers: {}, body: undefined },
+        );
         expect(res.status).toBe(200);
         const body = JSON.parse(res.body as string); // a lookup answer is never streamed
         expectHeldToAsked(l.ids, body);
@@ -194,7 +265,9 @@ test(`${RUNS} generated CI answers through the converter and merge: documented o
     }),
     { numRuns: RUNS, seed },
   );
-  process.stdout.write(`fuzz-ci: ${RUNS} in-process runs, slowest ${slowestMs.toFixed(0)} ms, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}\n`);
+  process.stdout.write(
+    `fuzz-ci: ${RUNS} in-process runs, slowest ${slowestMs.toFixed(0)} ms, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}\n`,
+  );
   // Bodies here are at most a few kB: even on a loaded machine one run is far below a deadline.
   expect(slowestMs).toBeLessThan(2000);
   expect(heapMb() - before).toBeLessThan(40);
@@ -233,7 +306,12 @@ describe('through the HTTP path', () => {
     kind: fc.constantFrom('body', 'body', 'body', 'error', 'stall', 'skew'),
     status: fc.constantFrom(200, 200, 400, 403, 404, 429, 500, 503),
     code: fc.constantFrom('AccessDenied', 'SlowDown', 'RequestTimeTooSkewed', 'InternalError', TEST_KEYS.sessionToken),
-    date: fc.constantFrom('Mon, 01 Jan 1900 00:00:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT', 'garbage', new Date(Date.now() + 30 * 60_000).toUTCString()),
+    date: fc.constantFrom(
+      'Mon, 01 Jan 1900 00:00:00 GMT',
+      'Fri, 31 Dec 9999 23:59:59 GMT',
+      'garbage',
+      new Date(Date.now() + 30 * 60_000).toUTCString(),
+    ),
     echo: fc.boolean(),
     delayMs: fc.constantFrom(0, 0, 0, 50, DEADLINE_MS + 500),
   });
@@ -254,7 +332,11 @@ describe('through the HTTP path', () => {
           if (w.kind === 'stall') return { stallBodyMs: DEADLINE_MS + 500 };
           if (w.kind === 'skew') return { status: 403, code: 'RequestTimeTooSkewed', headers: { date: w.date } };
           if (w.kind === 'error')
-            return { status: w.status === 200 ? 500 : w.status, body: `<Error><Code>${w.code}</Code><TraceId>${echo || 'abc'}</TraceId></Error>`, headers: { 'x-ci-trace-id': echo || 'abc' } };
+            return {
+              status: w.status === 200 ? 500 : w.status,
+              body: `<Error><Code>${w.code}</Code><TraceId>${echo || 'abc'}</TraceId></Error>`,
+              headers: { 'x-ci-trace-id': echo || 'abc' },
+            };
           return {
             delayMs: w.delayMs,
             body: echo ? b.body.replace('<Response>', `<Response><Leak>${echo}</Leak>`) : b.body,

@@ -27,20 +27,53 @@ afterAll(async () => {
 });
 
 const knownIds = () => [...h.emulator.jobs.values()].map((j) => j.jobId);
-const nasty = fc.constantFrom('..', '%2e%2e', '%2F', '/', '\\', '%00', '@evil.com', '#', '?x=1', ' ', '%', '%E0%A4%A', '\u202e', '😀', 'a'.repeat(65), '<x>', '${x}');
+const nasty = fc.constantFrom(
+  '..',
+  '%2e%2e',
+  '%2F',
+  '/',
+  '\\',
+  '%00',
+  '@evil.com',
+  '#',
+  '?x=1',
+  ' ',
+  '%',
+  '%E0%A4%A',
+  '\u202e',
+  '😀',
+  'a'.repeat(65),
+  '<x>',
+  '${x}',
+);
 const idLike = fc.oneof(
-  fc.constantFrom('j9c0a4726f6ac11ec96aaa9b64ab18d00', 'c93984788066911ed89ed352d4d9d2084', 'a8d121820f5e411ec926ef19d53ba9c6f', 'jnothere'),
+  fc.constantFrom(
+    'j9c0a4726f6ac11ec96aaa9b64ab18d00',
+    'c93984788066911ed89ed352d4d9d2084',
+    'a8d121820f5e411ec926ef19d53ba9c6f',
+    'jnothere',
+  ),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
   fc.string({ maxLength: 20 }),
   nasty,
 );
 const typeLike = fc.oneof(fc.constantFrom('media', 'pic', 'ai', 'batch'), fc.string({ maxLength: 8 }), nasty);
-const bucketLike = fc.oneof(fc.constantFrom(...ALLOWED, 'stranger-1250000009', 'evil.com', 'a-1', 'x'.repeat(70)), fc.string({ maxLength: 30 }), nasty);
-const regionLike = fc.oneof(fc.constantFrom('ap-guangzhou', 'ap-shanghai', 'na-siliconvalley', 'localhost', '127.0.0.1:80', 'evil.com#'), fc.string({ maxLength: 20 }), nasty);
+const bucketLike = fc.oneof(
+  fc.constantFrom(...ALLOWED, 'stranger-1250000009', 'evil.com', 'a-1', 'x'.repeat(70)),
+  fc.string({ maxLength: 30 }),
+  nasty,
+);
+const regionLike = fc.oneof(
+  fc.constantFrom('ap-guangzhou', 'ap-shanghai', 'na-siliconvalley', 'localhost', '127.0.0.1:80', 'evil.com#'),
+  fc.string({ maxLength: 20 }),
+  nasty,
+);
 const prefix = fc.constantFrom('', '', '/release', '/prod/v1', '//', '/jobs');
 
 const path = fc.oneof(
-  fc.tuple(prefix, typeLike, fc.array(idLike, { minLength: 1, maxLength: 14 })).map(([p, t, ids]) => `${p}/jobs/${encodeURIComponent(t)}/${ids.map(encodeURIComponent).join(',')}`),
+  fc
+    .tuple(prefix, typeLike, fc.array(idLike, { minLength: 1, maxLength: 14 }))
+    .map(([p, t, ids]) => `${p}/jobs/${encodeURIComponent(t)}/${ids.map(encodeURIComponent).join(',')}`),
   fc.tuple(prefix, typeLike, fc.string({ maxLength: 30 })).map(([p, t, raw]) => `${p}/jobs/${t}/${raw}`),
   prefix.map((p) => `${p}/jobs/query`),
   prefix.map((p) => `${p}/health`),
@@ -48,37 +81,68 @@ const path = fc.oneof(
 );
 
 const body = fc.oneof(
-  fc.record(
-    {
-      type: typeLike,
-      jobIds: fc.oneof(fc.array(idLike, { maxLength: 60 }), idLike, fc.constant(null)),
-      bucket: bucketLike,
-      region: regionLike,
-      extra: fc.jsonValue(),
-    },
-    { requiredKeys: [] },
-  ).map((o) => JSON.stringify(o)),
+  fc
+    .record(
+      {
+        type: typeLike,
+        jobIds: fc.oneof(fc.array(idLike, { maxLength: 60 }), idLike, fc.constant(null)),
+        bucket: bucketLike,
+        region: regionLike,
+        extra: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{"__proto__":{"polluted":1},"type":"media","jobIds":["j1"]}', '{"constructor":{"prototype":{"x":1}}}', 'x'.repeat(20_000)),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1},"type":"media","jobIds":["j1"]}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    'x'.repeat(20_000),
+  ),
 );
 
 // Mostly-valid lookups, so a good share of runs goes all the way upstream.
-const goodId = fc.oneof(fc.constantFrom('j9c0a4726f6ac11ec96aaa9b64ab18d00', 'c93984788066911ed89ed352d4d9d2084', 'a8d121820f5e411ec926ef19d53ba9c6f', 'b3deffea2f84911ec9cb15254008618d9'), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
+const goodId = fc.oneof(
+  fc.constantFrom(
+    'j9c0a4726f6ac11ec96aaa9b64ab18d00',
+    'c93984788066911ed89ed352d4d9d2084',
+    'a8d121820f5e411ec926ef19d53ba9c6f',
+    'b3deffea2f84911ec9cb15254008618d9',
+  ),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+);
 const goodType = fc.constantFrom('media', 'pic', 'ai', 'batch');
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-const validGetPath = fc.tuple(prefix, goodType, fc.array(goodId, { minLength: 1, maxLength: 12 })).map(([p, t, ids]) => `${p}/jobs/${t}/${ids.join(',')}`);
+const validGetPath = fc
+  .tuple(prefix, goodType, fc.array(goodId, { minLength: 1, maxLength: 12 }))
+  .map(([p, t, ids]) => `${p}/jobs/${t}/${ids.join(',')}`);
 const validBody = fc
-  .record({ type: goodType, jobIds: fc.array(goodId, { minLength: 1, maxLength: 25 }), bucket: maybe(fc.constantFrom(...ALLOWED, 'stranger-1250000009')), region: maybe(regionLike) })
+  .record({
+    type: goodType,
+    jobIds: fc.array(goodId, { minLength: 1, maxLength: 25 }),
+    bucket: maybe(fc.constantFrom(...ALLOWED, 'stranger-1250000009')),
+    region: maybe(regionLike),
+  })
   .map((o) => JSON.stringify(o));
 
 const request = fc.record({
   method: fc.oneof(fc.constantFrom('GET', 'GET', 'POST', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'DELETE', 'PATCH'), fc.string({ maxLength: 8 })),
   path: fc.oneof({ arbitrary: path, weight: 3 }, { arbitrary: validGetPath, weight: 2 }),
-  query: fc.dictionary(fc.oneof(fc.constantFrom('bucket', 'region', 'wait'), fc.string({ maxLength: 8 })), fc.oneof(bucketLike, regionLike), { maxKeys: 3 }),
+  query: fc.dictionary(
+    fc.oneof(fc.constantFrom('bucket', 'region', 'wait'), fc.string({ maxLength: 8 })),
+    fc.oneof(bucketLike, regionLike),
+    { maxKeys: 3 },
+  ),
   headers: fc.record(
     {
-      'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', ''),
+      'content-type': fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        '',
+      ),
       origin: fc.constantFrom('https://app.example.com', 'https://evil.example', 'null'),
       'x-request-id': fc.string({ maxLength: 140 }),
       authorization: fc.string({ maxLength: 40 }),

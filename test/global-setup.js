@@ -23,5 +23,7 @@ module.exports = async function refuseStaleBuild() {
   const built = statSync(BUILT).mtimeMs;
   const source = SOURCES.map((d) => newest(join(ROOT, d))).reduce((a, b) => (b.time > a.time ? b : a));
   if (source.time > built)
-    throw new Error(`dist/ is older than ${source.path.slice(ROOT.length + 1)}: run \`npm run build\` (or \`npm test\`, which builds first)`);
+    throw new Error(
+      `dist/ is older than ${source.path.slice(ROOT.length + 1)}: run \`npm run build\` (or \`npm test\`, which builds first)`,
+    );
 };

@@ -72,7 +72,9 @@ describe('routes', () => {
     expect(job.Operation.MediaInfo.Stream.Audio[0].CodecTag).toBe('0x6134706d');
     expect(job.Operation.MediaInfo.Stream.Video).toHaveLength(1);
     expect(job.Operation.MediaResult.OutputFile.ObjectName).toEqual(['output/out.mp4']);
-    expect(job.Operation.MediaResult.OutputFile.Md5Info).toEqual([{ Md5: '3df1f845d2ffd20a525a93ec40014d90', ObjectName: 'output/out.mp4' }]);
+    expect(job.Operation.MediaResult.OutputFile.Md5Info).toEqual([
+      { Md5: '3df1f845d2ffd20a525a93ec40014d90', ObjectName: 'output/out.mp4' },
+    ]);
     expect(job.Operation.DigitalWatermark.IgnoreError).toBe(false);
     expect(job.Operation.DigitalWatermark.Message).toBe('123456789ab');
     const running = (await get(`/jobs/media/${MEDIA_RUNNING}`)).json.JobsDetail[0];
@@ -121,7 +123,12 @@ describe('routes', () => {
     // In a child process: Node reports MaxListenersExceededWarning on the real process's stderr,
     // which jest's sandboxed process does not see. On SCF that line would land in the function's logs.
     const ids = [AI, ...Array.from({ length: 49 }, (_, i) => `anope${i}`)];
-    const event = functionUrlEvent({ method: 'POST', path: '/jobs/query', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'ai', jobIds: ids }) });
+    const event = functionUrlEvent({
+      method: 'POST',
+      path: '/jobs/query',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'ai', jobIds: ids }),
+    });
     const script = `require(${JSON.stringify(join(__dirname, '..', 'dist', 'job-status', 'index.js'))})
       .main_handler(${JSON.stringify(event)}, {}).then((r) => process.stdout.write('status=' + r.statusCode + '\\n'));`;
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env } });
@@ -148,7 +155,13 @@ describe('routes', () => {
     expect(g.status).toBe(200);
     expect(g.json.JobsDetail[0].JobId).toBe(MEDIA_SUCCESS);
     const p = await h.call(
-      apiGatewayEvent({ method: 'POST', path: '/jobs/query', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'ai', jobIds: [AI] }), base64: true }),
+      apiGatewayEvent({
+        method: 'POST',
+        path: '/jobs/query',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'ai', jobIds: [AI] }),
+        base64: true,
+      }),
     );
     expect(p.status).toBe(200);
     expect(p.json.JobsDetail[0].JobId).toBe(AI);
@@ -266,7 +279,12 @@ describe('credentials and upstream failures', () => {
     const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
     expect(res.status).toBe(502);
     expect(res.json.Error.Code).toBe('UpstreamAccessDenied');
-    expect(res.json.Error.Upstream).toMatchObject({ Status: 403, Code: 'SignatureDoesNotMatch', RequestId: expect.any(String), TraceId: expect.any(String) });
+    expect(res.json.Error.Upstream).toMatchObject({
+      Status: 403,
+      Code: 'SignatureDoesNotMatch',
+      RequestId: expect.any(String),
+      TraceId: expect.any(String),
+    });
     expect(res.body).not.toMatch(/does not match|calculated|q-signature/i);
   });
 
@@ -290,7 +308,10 @@ describe('credentials and upstream failures', () => {
 
   test.each([
     ['truncated XML', '<Response><JobsDetail><JobId>j1</JobId>'],
-    ['an entity bomb', '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><Response>&lol2;</Response>'],
+    [
+      'an entity bomb',
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><Response>&lol2;</Response>',
+    ],
     ['no Response root', '<Other/>'],
   ])('%s from CI → 502 UpstreamInvalidResponse', async (_name, body) => {
     h.emulator.fault = () => ({ status: 200, body });
@@ -310,23 +331,29 @@ describe('credentials and upstream failures', () => {
     expect(res.json.Error.Details[0].path).toBe('/JobsDetail/0/Progress');
   });
 
-  test.each([['SCHEMA_MODE=report', 'report'], ['no SCHEMA_MODE (the default)', undefined]])(
-    '%s: the data comes back with SchemaErrors',
-    async (_name, mode) => {
-      h.setEnv({ SCHEMA_MODE: mode });
-      h.emulator.fault = () => ({ status: 200, body: broken });
-      const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
-      expect(res.status).toBe(200);
-      expect(res.json.JobsDetail[0].Progress).toBe('half');
-      expect(res.json.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);
-      expect(res.headers['x-schema-errors']).toBe('1');
-    },
-  );
+  test.each([
+    ['SCHEMA_MODE=report', 'report'],
+    ['no SCHEMA_MODE (the default)', undefined],
+  ])('%s: the data comes back with SchemaErrors', async (_name, mode) => {
+    h.setEnv({ SCHEMA_MODE: mode });
+    h.emulator.fault = () => ({ status: 200, body: broken });
+    const res = await get(`/jobs/media/${MEDIA_SUCCESS}`);
+    expect(res.status).toBe(200);
+    expect(res.json.JobsDetail[0].Progress).toBe('half');
+    expect(res.json.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);
+    expect(res.headers['x-schema-errors']).toBe('1');
+  });
 });
 
 describe('CORS', () => {
   test('preflight from an allowed origin is answered by the function', async () => {
-    const res = await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/query', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } }));
+    const res = await h.call(
+      functionUrlEvent({
+        method: 'OPTIONS',
+        path: '/jobs/query',
+        headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      }),
+    );
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(res.headers['access-control-allow-methods']).toContain('POST');

@@ -117,7 +117,9 @@ describe('fan-out cap', () => {
     const seen = new Map<string, number>();
     h.emulator.fault = (req) => {
       seen.set(req.path, (seen.get(req.path) ?? 0) + 1);
-      return (seen.get(req.path) as number) < 3 ? { status: 503, code: 'ServiceUnavailable' } : { body: response(jobXml(idsOf(req.path)[0] as string)) };
+      return (seen.get(req.path) as number) < 3
+        ? { status: 503, code: 'ServiceUnavailable' }
+        : { body: response(jobXml(idsOf(req.path)[0] as string)) };
     };
     const res = await get(`/jobs/ai/${aiIds(50).join(',')}`);
     const { attempts } = events('request')[0];
@@ -230,7 +232,10 @@ describe('an upstream echoing our credentials', () => {
   test('token and signature inside a 200 job body are redacted', async () => {
     h.emulator.fault = (req) => {
       const signature = signatureOf(req);
-      const job = jobXml(idsOf(req.path)[0] as string).replace('<UserData>u</UserData>', `<UserData>${TEST_KEYS.sessionToken} ${signature}</UserData>`);
+      const job = jobXml(idsOf(req.path)[0] as string).replace(
+        '<UserData>u</UserData>',
+        `<UserData>${TEST_KEYS.sessionToken} ${signature}</UserData>`,
+      );
       return { body: response(job), headers: { 'x-ci-request-id': signature } };
     };
     const res = await get('/jobs/media/jfine');

@@ -76,7 +76,8 @@ describe('with the instance cache off', () => {
   });
 
   test('Cache-Control follows the job states; errors stay no-store', async () => {
-    const cc = async (ids: string, headers: Record<string, string> = {}) => (await get(`/jobs/media/${ids}`, headers)).headers['cache-control'];
+    const cc = async (ids: string, headers: Record<string, string> = {}) =>
+      (await get(`/jobs/media/${ids}`, headers)).headers['cache-control'];
     h.setEnv({ CACHE_TERMINAL_TTL_S: '120' });
     expect(await cc(`${byState.Success},${byState.Failed},${byState.Cancel}`)).toBe('public, max-age=120');
     expect(await cc(`${byState.Success}`, { authorization: 'Bearer x' })).toBe('private, max-age=120');

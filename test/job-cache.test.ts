@@ -28,7 +28,12 @@ describe('JobCache', () => {
 
   test('a final job is served for the terminal TTL, an active one for the active TTL', () => {
     const c = cache();
-    c.store(scope, [job('done', 'Success'), job('failed', 'Failed'), job('cancel', 'Cancel'), job('run', 'Running'), job('pause', 'Pause')], new Set(['done', 'failed', 'cancel', 'run', 'pause']), POLICY);
+    c.store(
+      scope,
+      [job('done', 'Success'), job('failed', 'Failed'), job('cancel', 'Cancel'), job('run', 'Running'), job('pause', 'Pause')],
+      new Set(['done', 'failed', 'cancel', 'run', 'pause']),
+      POLICY,
+    );
     const ids = ['done', 'failed', 'cancel', 'run', 'pause'];
     expect(c.lookup(scope, ids, POLICY).missing).toEqual([]);
     clock += 999;
@@ -67,8 +72,14 @@ describe('JobCache', () => {
 
   test('a drifted job is kept with its drift, unless it has more than MAX_CACHED_DRIFT issues', () => {
     const c = cache();
-    const drift = (n: number) => ({ issues: Array.from({ length: n }, (_, i) => ({ at: ['F', i], expected: 'number', received: 'string' as const })), total: n });
-    c.store(scope, [job('some', 'Success'), job('lots', 'Success')], new Set(['some', 'lots']), POLICY, [drift(MAX_CACHED_DRIFT), drift(MAX_CACHED_DRIFT + 1)]);
+    const drift = (n: number) => ({
+      issues: Array.from({ length: n }, (_, i) => ({ at: ['F', i], expected: 'number', received: 'string' as const })),
+      total: n,
+    });
+    c.store(scope, [job('some', 'Success'), job('lots', 'Success')], new Set(['some', 'lots']), POLICY, [
+      drift(MAX_CACHED_DRIFT),
+      drift(MAX_CACHED_DRIFT + 1),
+    ]);
     const { hits, missing } = c.lookup(scope, ['some', 'lots'], POLICY);
     expect(hits.get('some')?.drift?.total).toBe(MAX_CACHED_DRIFT);
     expect(missing).toEqual(['lots']);
@@ -77,7 +88,12 @@ describe('JobCache', () => {
   test('bounded by entries: the least recently used job goes first', () => {
     const c = cache();
     const small = { ...POLICY, maxEntries: 3 };
-    c.store(scope, ['a', 'b', 'c'].map((id) => job(id, 'Success')), new Set(['a', 'b', 'c']), small);
+    c.store(
+      scope,
+      ['a', 'b', 'c'].map((id) => job(id, 'Success')),
+      new Set(['a', 'b', 'c']),
+      small,
+    );
     c.lookup(scope, ['a'], small); // a is now the most recently used
     c.store(scope, [job('d', 'Success')], new Set(['d']), small);
     expect(c.size).toBe(3);
@@ -90,7 +106,12 @@ describe('JobCache', () => {
 describe('cache settings', () => {
   test('defaults, explicit values, and a named error for a bad one', () => {
     expect(readCachePolicy({})).toEqual({ terminalTtlMs: 300_000, activeTtlMs: 1000, missingTtlMs: 5000, maxEntries: 500 });
-    expect(readCachePolicy({ CACHE_TERMINAL_TTL_S: '60', CACHE_ACTIVE_TTL_MS: '0', CACHE_MAX_ENTRIES: '10' })).toEqual({ terminalTtlMs: 60_000, activeTtlMs: 0, missingTtlMs: 5000, maxEntries: 10 });
+    expect(readCachePolicy({ CACHE_TERMINAL_TTL_S: '60', CACHE_ACTIVE_TTL_MS: '0', CACHE_MAX_ENTRIES: '10' })).toEqual({
+      terminalTtlMs: 60_000,
+      activeTtlMs: 0,
+      missingTtlMs: 5000,
+      maxEntries: 10,
+    });
     expect(() => readCachePolicy({ CACHE_ACTIVE_TTL_MS: '-1' })).toThrow(/CACHE_ACTIVE_TTL_MS/);
     expect(() => readCachePolicy({ CACHE_MAX_ENTRIES: '0' })).toThrow(/CACHE_MAX_ENTRIES/);
   });
@@ -153,8 +174,7 @@ describe('cached query over loopback', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ keys: TEST_KEYS });
-    for (const j of emulator.jobs.values())
-      if (j.family === 'media' && j.state) ids[j.state] ??= j.jobId;
+    for (const j of emulator.jobs.values()) if (j.family === 'media' && j.state) ids[j.state] ??= j.jobId;
   });
   afterAll(() => emulator.close());
   beforeEach(() => {
@@ -219,7 +239,10 @@ describe('cached query over loopback', () => {
     const [done, other] = [ids.Success as string, ids.Failed as string];
     emulator.fault = (req) =>
       req.path === `/jobs/${done}`
-        ? { status: 200, body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>` }
+        ? {
+            status: 200,
+            body: `<Response><JobsDetail><JobId>${done}</JobId><State>Success</State><Progress>half</Progress></JobsDetail></Response>`,
+          }
         : undefined;
     const first = await queryJobsCached({ ...input([done]), schemaMode: 'report' }, POLICY, deps);
     expect(first.envelope.SchemaErrors).toEqual([{ path: '/JobsDetail/0/Progress', expected: 'number', received: 'string' }]);

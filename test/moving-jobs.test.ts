@@ -69,7 +69,7 @@ describe('every phase is valid CI XML for the media schema', () => {
     const created = 1_700_000_000_000;
     movingJob(em, 'media', id, created);
     const fragment = movingJob(em, 'media', id, created + elapsed)!.fragment;
-    const json = convert(fragment) as { JobsDetail: Array<Record<string, any>> };  
+    const json = convert(fragment) as { JobsDetail: Array<Record<string, any>> };
     const validate = familyValidator('media');
     expect([validate(json), toIssues(validate.errors)]).toEqual([true, []]);
     const job = json.JobsDetail[0]!;

@@ -14,7 +14,7 @@ import type { Answer } from './helpers/harness';
 import { useQuietHarness } from './helpers/quiet-harness';
 import { MEDIA_RUNNING } from './helpers/seed-jobs';
 
-type Json = any;  
+type Json = any;
 const ROOT = join(__dirname, '..');
 const built: Json = JSON.parse(readFileSync(join(ROOT, 'dist', 'openapi.json'), 'utf8'));
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
@@ -39,7 +39,8 @@ function redoclyLint(doc: unknown): { errors: string[]; warnings: string[] } {
     encoding: 'utf8',
   });
   const report = JSON.parse(res.stdout) as { problems: Array<{ severity: string; ruleId: string; location: Array<{ pointer: string }> }> };
-  const list = (severity: string) => report.problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
+  const list = (severity: string) =>
+    report.problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
   return { errors: list('error'), warnings: list('warn') };
 }
 
@@ -83,7 +84,10 @@ describe('the document', () => {
     delete broken.paths['/jobs/query'].options.operationId;
     broken.paths['/jobs/media/{jobIds}'].options.parameters = [];
     const found = redoclyLint(broken);
-    expect(found.errors.sort()).toEqual(['path-parameters-defined #/paths/~1jobs~1media~1{jobIds}/options/parameters', 'security-defined #/paths/~1health/get']);
+    expect(found.errors.sort()).toEqual([
+      'path-parameters-defined #/paths/~1jobs~1media~1{jobIds}/options/parameters',
+      'security-defined #/paths/~1health/get',
+    ]);
     expect(found.warnings).toContain('operation-operationId #/paths/~1jobs~1query/options/operationId');
   }, 60_000);
 
@@ -119,11 +123,15 @@ describe('its schemas are the ones the function validates with', () => {
   test('every shared definition (ci-defs)', () => {
     const defs = schemas['ci-defs'].$defs;
     expect(Object.keys(defs).length).toBeGreaterThan(50);
-    for (const [name, schema] of Object.entries(defs)) expect([name, backToGenerated(built.components.schemas[name])]).toEqual([name, schema]);
+    for (const [name, schema] of Object.entries(defs))
+      expect([name, backToGenerated(built.components.schemas[name])]).toEqual([name, schema]);
   });
 
   test('and they judge data the same way as the compiled validators in the bundle', () => {
-    const good = { JobsDetail: [{ JobId: 'j1', State: 'Running', Tag: 'Transcode', Progress: 30, Operation: { JobLevel: 0 } }], NonExistJobIds: [] };
+    const good = {
+      JobsDetail: [{ JobId: 'j1', State: 'Running', Tag: 'Transcode', Progress: 30, Operation: { JobLevel: 0 } }],
+      NonExistJobIds: [],
+    };
     const cases = [
       good,
       { ...good, JobsDetail: [{ ...good.JobsDetail[0], Progress: '30' }] },
@@ -133,7 +141,13 @@ describe('its schemas are the ones the function validates with', () => {
     ];
     const fromDocument = componentValidator('#/components/schemas/MediaResponse');
     const verdicts = cases.map((c) => [fromDocument(c), familyValidator('media')(c)]);
-    expect(verdicts).toEqual([[true, true], [false, false], [false, false], [false, false], [true, true]]);
+    expect(verdicts).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+      [false, false],
+      [true, true],
+    ]);
   });
 });
 
@@ -194,7 +208,11 @@ describe("the function's answers match what the document declares", () => {
     const origin = { origin: 'https://app.example.com', 'access-control-request-method': 'GET' };
     expectDeclared('/jobs/query', 'options', await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/query', headers: origin })));
     const evil = { origin: 'https://evil.example', 'access-control-request-method': 'GET' };
-    expectDeclared('/jobs/media/{jobIds}', 'options', await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/media/j1', headers: evil })));
+    expectDeclared(
+      '/jobs/media/{jobIds}',
+      'options',
+      await h.call(functionUrlEvent({ method: 'OPTIONS', path: '/jobs/media/j1', headers: evil })),
+    );
   });
 
   test('every declared error the caller can provoke', async () => {
@@ -217,7 +235,8 @@ describe("the function's answers match what the document declares", () => {
     h.setEnv({ CALLBACK_TOKEN: token });
     const callback = (body: string, query: Record<string, string> = { token }) =>
       h.call(functionUrlEvent({ method: 'POST', path: '/callbacks/ci', query, headers: { 'content-type': 'application/xml' }, body }));
-    const finished = (id: string) => `<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>${id}</JobId><Tag>Transcode</Tag></JobsDetail></Response>`;
+    const finished = (id: string) =>
+      `<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>${id}</JobId><Tag>Transcode</Tag></JobsDetail></Response>`;
     expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING)));
     expectDeclared('/callbacks/ci', 'post', await callback(finished(MEDIA_RUNNING), { token: 'wrong' }));
     expectDeclared('/callbacks/ci', 'post', await callback('<Response>'));

@@ -150,7 +150,13 @@ test('an aborted signal ends the wait with the latest value, without another fet
 
 test('the default sleep wakes up as soon as the signal fires', async () => {
   const controller = new AbortController();
-  const { opts } = options([running(10)], { signal: controller.signal, sleep: undefined, now: Date.now, stopAt: Date.now() + 60_000, backoff: { firstMs: 30_000, factor: 1, maxMs: 30_000 } });
+  const { opts } = options([running(10)], {
+    signal: controller.signal,
+    sleep: undefined,
+    now: Date.now,
+    stopAt: Date.now() + 60_000,
+    backoff: { firstMs: 30_000, factor: 1, maxMs: 30_000 },
+  });
   const done = pollUntilChange(opts);
   setTimeout(() => controller.abort(), 50);
   // Without the wake-up this would sleep 30 s and fail on jest's timeout.

@@ -18,15 +18,26 @@ type Node = Record<string, unknown>;
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s)) as Node;
 
 describe('residue', () => {
-  const base = { type: 'object', properties: { A: { type: 'string' }, O: { type: 'object', properties: { X: { type: 'string' } } } }, required: ['A'] };
+  const base = {
+    type: 'object',
+    properties: { A: { type: 'string' }, O: { type: 'object', properties: { X: { type: 'string' } } } },
+    required: ['A'],
+  };
 
   test('keeps only what the enclosing object does not already check', () => {
     const variant = {
       type: 'object',
-      properties: { A: { type: 'string' }, O: { type: 'object', additionalProperties: true, properties: { X: { type: 'string' }, Y: { type: 'integer' } }, description: 'd' } },
+      properties: {
+        A: { type: 'string' },
+        O: { type: 'object', additionalProperties: true, properties: { X: { type: 'string' }, Y: { type: 'integer' } }, description: 'd' },
+      },
       required: ['A', 'B'],
     };
-    expect(residue(variant, base)).toEqual({ type: 'object', properties: { O: { type: 'object', properties: { Y: { type: 'integer' } } } }, required: ['B'] });
+    expect(residue(variant, base)).toEqual({
+      type: 'object',
+      properties: { O: { type: 'object', properties: { Y: { type: 'integer' } } } },
+      required: ['B'],
+    });
     expect(residue(base, base)).toBeUndefined();
   });
 
@@ -55,7 +66,10 @@ describe('the cut-down family schemas accept exactly what the full ones accept',
   // Compiled the way the build compiles them: shared subtrees hoisted, refs not inlined.
   const compile = (prune: boolean): Record<JobFamily, ValidateFunction> => {
     const roots = Object.fromEntries(
-      Object.entries(familySchemas).map(([family, schema]) => [family, (prune ? pruneBranchRepeats(plain(schema)) : plain(schema)) as Node]),
+      Object.entries(familySchemas).map(([family, schema]) => [
+        family,
+        (prune ? pruneBranchRepeats(plain(schema)) : plain(schema)) as Node,
+      ]),
     );
     const { roots: factored, defs } = factorSchemas(roots, 'defs');
     const ajv = new Ajv({ strict: false, allowUnionTypes: true, inlineRefs: false });

@@ -13,12 +13,20 @@ describe('matchRoute over ROUTES', () => {
       expect(match('GET', `${prefix}/health`).route).toBe('health');
       expect(match('GET', `${prefix}/openapi.json`).route).toBe('openapi');
       expect(match('POST', `${prefix}/jobs/query`).route).toBe('jobs-query');
-      expect(match('GET', `${prefix}/jobs/media/j1,j2`)).toEqual({ route: 'jobs-by-path', params: { type: 'media', ids: 'j1,j2' }, allow: ['GET', 'HEAD'] });
+      expect(match('GET', `${prefix}/jobs/media/j1,j2`)).toEqual({
+        route: 'jobs-by-path',
+        params: { type: 'media', ids: 'j1,j2' },
+        allow: ['GET', 'HEAD'],
+      });
     }
   });
 
   it('looks up a job whose id is a route name, instead of answering that route', () => {
-    expect(match('GET', '/jobs/media/health')).toEqual({ route: 'jobs-by-path', params: { type: 'media', ids: 'health' }, allow: ['GET', 'HEAD'] });
+    expect(match('GET', '/jobs/media/health')).toEqual({
+      route: 'jobs-by-path',
+      params: { type: 'media', ids: 'health' },
+      allow: ['GET', 'HEAD'],
+    });
     expect(match('GET', '/release/jobs/pic/openapi.json').route).toBe('jobs-by-path');
   });
 

@@ -67,7 +67,10 @@ describe('index.js run as a process', () => {
   });
 
   test('a PORT that is not a port number stops the start with a clear message', async () => {
-    child = spawn(process.execPath, [join(DIR, 'index.js')], { env: { PATH: process.env.PATH, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [join(DIR, 'index.js')], {
+      env: { PATH: process.env.PATH, PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));

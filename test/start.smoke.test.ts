@@ -12,8 +12,13 @@ let output = '';
 
 beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
-  for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN']) delete env[name];
-  child = spawn(process.execPath, [join('dist', 'dev', 'start.js')], { cwd: join(__dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN'])
+    delete env[name];
+  child = spawn(process.execPath, [join('dist', 'dev', 'start.js')], {
+    cwd: join(__dirname, '..'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const started = Date.now();
@@ -68,9 +73,13 @@ describe('when it cannot start, it says what to change, without a stack trace', 
   const runStart = (vars: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
       const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
-      for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN']) delete env[name];
-      execFile(process.execPath, [join('dist', 'dev', 'start.js')], { cwd: join(__dirname, '..'), env, timeout: 30_000 }, (err, stdout, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, out: `${stdout}${stderr}` }),
+      for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN'])
+        delete env[name];
+      execFile(
+        process.execPath,
+        [join('dist', 'dev', 'start.js')],
+        { cwd: join(__dirname, '..'), env, timeout: 30_000 },
+        (err, stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, out: `${stdout}${stderr}` }),
       );
     });
   const noStack = (out: string) => expect(out).not.toMatch(/^\s+at /m);
@@ -87,7 +96,9 @@ describe('when it cannot start, it says what to change, without a stack trace', 
   test('PORT busy: names PORT and the port', async () => {
     const { code, out } = await runStart({ PORT: String(busyPort) });
     expect(code).toBe(1);
-    expect(out).toContain(`npm start failed: port ${busyPort} on 127.0.0.1 is already in use (another npm start?): set PORT to a free port`);
+    expect(out).toContain(
+      `npm start failed: port ${busyPort} on 127.0.0.1 is already in use (another npm start?): set PORT to a free port`,
+    );
     noStack(out);
   }, 40_000);
 

@@ -22,7 +22,7 @@ import { functionUrlEvent } from './helpers/events';
 import { useQuietHarness } from './helpers/quiet-harness';
 import { MEDIA_SUCCESS, PIC } from './helpers/seed-jobs';
 
-type Json = any;  
+type Json = any;
 const ROOT = join(__dirname, '..');
 const source = readFileSync(join(ROOT, 'client', 'types.ts'), 'utf8');
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
@@ -49,7 +49,9 @@ test('every Tag whose schema has an Operation gets a named Operation type of its
       const tag = branch.if.properties?.Tag?.const;
       const then = branch.then.$ref ? defs[branch.then.$ref.split('/').pop()] : branch.then;
       if (!tag || !then.properties?.Operation) continue;
-      const job = new RegExp(`export type ${FAMILY_TYPE[family]}${tag}Job = JobBase & \\{\\n  Tag: "${tag}";\\n  Operation\\?: ${tag}Operation;`);
+      const job = new RegExp(
+        `export type ${FAMILY_TYPE[family]}${tag}Job = JobBase & \\{\\n  Tag: "${tag}";\\n  Operation\\?: ${tag}Operation;`,
+      );
       expect(source).toMatch(job);
       expect(source).toMatch(new RegExp(`export interface ${tag}Operation \\{`));
       checked++;
@@ -73,13 +75,20 @@ function typeChecks() {
   // @ts-expect-error: the body allows no other fields
   const extra: JobQueryRequest = { type: 'media', jobIds: ['j1'], limit: 3 };
 
-  const transcode: MediaTranscodeJob = { JobId: 'j', State: 'Success', Tag: 'Transcode', Operation: { MediaResult: { OutputFile: { ObjectName: ['a.mp4'] } } } };
+  const transcode: MediaTranscodeJob = {
+    JobId: 'j',
+    State: 'Success',
+    Tag: 'Transcode',
+    Operation: { MediaResult: { OutputFile: { ObjectName: ['a.mp4'] } } },
+  };
   // @ts-expect-error: a Transcode job type only holds Tag Transcode
   const wrongTag: MediaTranscodeJob = { JobId: 'j', State: 'Success', Tag: 'Snapshot' };
   // @ts-expect-error: State is required (the schema requires JobId and State)
   const noState: MediaJob = { JobId: 'j' };
   // @ts-expect-error: Progress is a number (or CI's text when it drifted), never a boolean
   const textProgress: MediaJob = { JobId: 'j', State: 'Running', Progress: true };
+  // One line on purpose: @ts-expect-error covers the line after it, and that is where tsc reports.
+  // prettier-ignore
   // @ts-expect-error: ObjectName is always a list
   const single: MediaTranscodeJob = { JobId: 'j', State: 'Success', Tag: 'Transcode', Operation: { MediaResult: { OutputFile: { ObjectName: 'a.mp4' } } } };
 
@@ -130,7 +139,11 @@ describe('the types fit what the function answers', () => {
     const progress: number | string | null | undefined = job.Progress;
     expect([job.Tag, watermarks?.length, objects, progress]).toEqual(['Transcode', 3, ['output/out.mp4'], 100]);
     // The same answer through the union, narrowed by its Tag alone.
-    const seen = narrowing(envelope.JobsDetail[0] as MediaJob, { JobId: 'p', State: 'Success', Tag: 'PicProcess' }, { JobId: 'a', State: 'Running' });
+    const seen = narrowing(
+      envelope.JobsDetail[0] as MediaJob,
+      { JobId: 'p', State: 'Success', Tag: 'PicProcess' },
+      { JobId: 'a', State: 'Running' },
+    );
     expect(seen[1]).toEqual(['output/out.mp4']);
   });
 

@@ -4,7 +4,11 @@ import { cosAuthorization, keyTimeAround, type KeyTime, type SigningKeys } from 
 
 const NOW = 1_700_000_000;
 const HOST = 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com';
-const KEYS: EmulatorKeys = { secretId: 'AKIDtmpExample01', secretKey: 'tmp-secret-key-0123456789abcdef', sessionToken: 'session-token-abc' };
+const KEYS: EmulatorKeys = {
+  secretId: 'AKIDtmpExample01',
+  secretKey: 'tmp-secret-key-0123456789abcdef',
+  sessionToken: 'session-token-abc',
+};
 const SIGNING: SigningKeys = { secretId: KEYS.secretId, secretKey: KEYS.secretKey };
 
 interface SignOptions {
@@ -67,7 +71,13 @@ describe('verifyCosRequest accepts what shared/signing produces', () => {
   });
 
   it('random paths (unicode, commas, spaces, reserved) and parameter values', () => {
-    const segment = fc.string({ unit: fc.oneof(fc.constantFrom(',', ' ', '(', ')', '!', '*', "'", '%', '+', '&', '='), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 8 });
+    const segment = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(',', ' ', '(', ')', '!', '*', "'", '%', '+', '&', '='),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(
         fc.array(segment, { maxLength: 4 }).map((s) => '/' + s.join('/')),
@@ -105,7 +115,10 @@ describe('verifyCosRequest rejects tampering', () => {
     ['an unknown element', (a) => a + '&q-extra=1'],
     ['q-sign-time ≠ q-key-time', (a) => a.replace(/q-sign-time=(\d+);/, (_m, s: string) => `q-sign-time=${Number(s) - 1};`)],
     ['a non-numeric key time', (a) => a.replace(/q-key-time=\d+/, 'q-key-time=soon')],
-    ['a reversed key time', (a) => a.replace(/q-sign-time=[^&]*&q-key-time=[^&]*/, `q-sign-time=${NOW + 10};${NOW}&q-key-time=${NOW + 10};${NOW}`)],
+    [
+      'a reversed key time',
+      (a) => a.replace(/q-sign-time=[^&]*&q-key-time=[^&]*/, `q-sign-time=${NOW + 10};${NOW}&q-key-time=${NOW + 10};${NOW}`),
+    ],
     ['a truncated signature', (a) => a.slice(0, -1)],
     ['an upper-case list entry', (a) => a.replace('q-header-list=host', 'q-header-list=Host')],
   ])('malformed Authorization (%s) → 401 InvalidAuthorization', (_name, edit) => {
@@ -158,7 +171,11 @@ describe('verifyCosRequest rejects tampering', () => {
   });
 
   it('other host → 403 SignatureDoesNotMatch', () => {
-    expectDenied(withHeaders(signedRequest(), { host: 'otherbucket-1250000000.ci.ap-guangzhou.myqcloud.com' }), 403, 'SignatureDoesNotMatch');
+    expectDenied(
+      withHeaders(signedRequest(), { host: 'otherbucket-1250000000.ci.ap-guangzhou.myqcloud.com' }),
+      403,
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('other secret → 403 SignatureDoesNotMatch', () => {
@@ -176,7 +193,9 @@ describe('verifyCosRequest rejects tampering', () => {
   });
 
   it('signed header the oracle cannot sign → 403 SignatureDoesNotMatch, saying why', () => {
-    const req = signedRequest({ signed: { host: HOST, 'x-ci-security-token': KEYS.sessionToken as string, date: 'Tue, 14 Nov 2023 22:13:20 GMT' } });
+    const req = signedRequest({
+      signed: { host: HOST, 'x-ci-security-token': KEYS.sessionToken as string, date: 'Tue, 14 Nov 2023 22:13:20 GMT' },
+    });
     const v = expectDenied(req, 403, 'SignatureDoesNotMatch');
     expect(v).toMatchObject({ message: expect.stringContaining('date') });
   });

@@ -129,7 +129,10 @@ describe('SSE parser', () => {
   function parse(chunks: string[]) {
     const events: ServerSentEvent[] = [];
     const retries: number[] = [];
-    const parser = createSseParser((e) => events.push(e), (ms) => retries.push(ms));
+    const parser = createSseParser(
+      (e) => events.push(e),
+      (ms) => retries.push(ms),
+    );
     for (const c of chunks) parser.feed(c);
     return { events, retries };
   }

@@ -63,7 +63,9 @@ describe('routes', () => {
 
   test('the same request gets the same answer from the event function and the web server', async () => {
     const web = await get(`/jobs/media/${MEDIA_RUNNING},jnotthere?region=ap-guangzhou`);
-    const event = await loadBundle()(functionUrlEvent({ method: 'GET', path: `/jobs/media/${MEDIA_RUNNING},jnotthere`, query: { region: 'ap-guangzhou' } }));
+    const event = await loadBundle()(
+      functionUrlEvent({ method: 'GET', path: `/jobs/media/${MEDIA_RUNNING},jnotthere`, query: { region: 'ap-guangzhou' } }),
+    );
     const strip = (body: string) => ({ ...JSON.parse(body), RequestId: undefined });
     expect(web.status).toBe(event.statusCode);
     expect(strip(web.text)).toEqual(strip(event.body));
@@ -108,7 +110,11 @@ describe('routes', () => {
   test('a browser may send Last-Event-ID cross-origin: the preflight allows it', async () => {
     const res = await get(events(MEDIA_SUCCESS), {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'last-event-id',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-headers')).toContain('last-event-id');
@@ -216,7 +222,9 @@ describe('Server-Sent Events', () => {
   });
 
   test('event mode cannot stream: 501 StreamingNotSupported pointing to ?wait=', async () => {
-    const res = await loadBundle()(functionUrlEvent({ method: 'GET', path: `/jobs/media/${MEDIA_SUCCESS}/events` }), { request_id: 'scf-1' });
+    const res = await loadBundle()(functionUrlEvent({ method: 'GET', path: `/jobs/media/${MEDIA_SUCCESS}/events` }), {
+      request_id: 'scf-1',
+    });
     expect(res.statusCode).toBe(501);
     expect(JSON.parse(res.body).Error).toMatchObject({ Code: 'StreamingNotSupported' });
     expect(JSON.parse(res.body).Error.Message).toContain('?wait=');

@@ -9,14 +9,10 @@ const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 const operation = Obj({ WatermarkTemplateId: List(Text()), MediaResult: Obj({ OutputFile: Obj({ ObjectName: List(Text()) }) }) });
 const schema = Obj({
   JobsDetail: List(
-    ByKey(
-      'Tag',
-      Obj({ JobId: Text(), Progress: Int(), StartTime: Time(), Operation: Obj({}) }),
-      {
-        Transcode: Obj({ Operation: operation }),
-        VideoTag: Obj({ Operation: Obj({ VideoTagResult: Obj({ Confidence: Num(), Tags: List(Obj({ Tag: Text() })) }) }) }),
-      },
-    ),
+    ByKey('Tag', Obj({ JobId: Text(), Progress: Int(), StartTime: Time(), Operation: Obj({}) }), {
+      Transcode: Obj({ Operation: operation }),
+      VideoTag: Obj({ Operation: Obj({ VideoTagResult: Obj({ Confidence: Num(), Tags: List(Obj({ Tag: Text() })) }) }) }),
+    }),
   ),
   NonExistJobIds: List(Text()),
   Flag: Bool(),
@@ -26,7 +22,9 @@ const convert = (xml: string) => applyShape(parseXml(xml).Response ?? '', shape)
 
 describe('schema-driven XML → JSON', () => {
   test('a single repeated element becomes a one-element array, several stay several', () => {
-    const one = convert('<Response><JobsDetail><JobId>a</JobId><Tag>Transcode</Tag><Operation><WatermarkTemplateId>t1</WatermarkTemplateId></Operation></JobsDetail></Response>');
+    const one = convert(
+      '<Response><JobsDetail><JobId>a</JobId><Tag>Transcode</Tag><Operation><WatermarkTemplateId>t1</WatermarkTemplateId></Operation></JobsDetail></Response>',
+    );
     expect(one).toEqual({ JobsDetail: [{ JobId: 'a', Tag: 'Transcode', Operation: { WatermarkTemplateId: ['t1'] } }] });
     const many = convert(
       '<Response><JobsDetail><JobId>a</JobId><Tag>Transcode</Tag><Operation><WatermarkTemplateId>t1</WatermarkTemplateId><WatermarkTemplateId>t2</WatermarkTemplateId></Operation></JobsDetail><JobsDetail><JobId>b</JobId></JobsDetail></Response>',
@@ -45,8 +43,14 @@ describe('schema-driven XML → JSON', () => {
   });
 
   test('unset times become null; set times stay verbatim', () => {
-    for (const [raw, expected] of [['-', null], ['', null], ['2022-06-27T15:23:13+0800', '2022-06-27T15:23:13+0800']] as const) {
-      const out = convert(`<Response><JobsDetail><StartTime>${raw}</StartTime></JobsDetail></Response>`) as { JobsDetail: { StartTime: unknown }[] };
+    for (const [raw, expected] of [
+      ['-', null],
+      ['', null],
+      ['2022-06-27T15:23:13+0800', '2022-06-27T15:23:13+0800'],
+    ] as const) {
+      const out = convert(`<Response><JobsDetail><StartTime>${raw}</StartTime></JobsDetail></Response>`) as {
+        JobsDetail: { StartTime: unknown }[];
+      };
       expect(out.JobsDetail[0]!.StartTime).toBe(expected);
     }
   });
@@ -114,9 +118,12 @@ describe('lenient leaves and drift', () => {
     expect(leaf({ k: 'n' }, text)).toEqual({ value: expected, drift: [] });
   });
 
-  test.each(['N/A', '1,5', '0x10', 'Infinity', 'NaN', '12345678901234567890', '45 %', '1e999'])('number %p is kept as text and reported', (text) => {
-    expect(leaf({ k: 'n' }, text)).toEqual({ value: text, drift: [{ at: [], expected: 'number', received: 'string' }] });
-  });
+  test.each(['N/A', '1,5', '0x10', 'Infinity', 'NaN', '12345678901234567890', '45 %', '1e999'])(
+    'number %p is kept as text and reported',
+    (text) => {
+      expect(leaf({ k: 'n' }, text)).toEqual({ value: text, drift: [{ at: [], expected: 'number', received: 'string' }] });
+    },
+  );
 
   test.each([
     ['true', true],
@@ -138,7 +145,9 @@ describe('lenient leaves and drift', () => {
   test('drift is recorded at its path; containers and text swapped both ways are kept and reported', () => {
     const drift = new DriftCollector();
     const out = applyShape(
-      parseXml('<Response><JobsDetail><JobId><x>1</x></JobId><Progress>N/A</Progress><Tag>Transcode</Tag><Operation>gone</Operation></JobsDetail><Flag>maybe</Flag></Response>').Response ?? '',
+      parseXml(
+        '<Response><JobsDetail><JobId><x>1</x></JobId><Progress>N/A</Progress><Tag>Transcode</Tag><Operation>gone</Operation></JobsDetail><Flag>maybe</Flag></Response>',
+      ).Response ?? '',
       shape,
       drift,
     );
@@ -175,7 +184,14 @@ describe('lenient leaves and drift', () => {
       '<isPrototypeOf>i</isPrototypeOf><toLocaleString><b>2</b></toLocaleString></JobsDetail></Response>';
     const out = applyShape(parseXml(xml).Response ?? '', shape) as { JobsDetail: Record<string, unknown>[] };
     const job = out.JobsDetail[0] as Record<string, unknown>;
-    expect(job).toEqual({ JobId: 'j', __constructor: 'c', __toString: 't', ____proto__: { a: '1' }, isPrototypeOf: 'i', toLocaleString: { b: '2' } });
+    expect(job).toEqual({
+      JobId: 'j',
+      __constructor: 'c',
+      __toString: 't',
+      ____proto__: { a: '1' },
+      isPrototypeOf: 'i',
+      toLocaleString: { b: '2' },
+    });
     expect(Object.getPrototypeOf(job)).toBe(Object.prototype);
   });
 });

@@ -65,7 +65,8 @@ async function follow() {
   const signal = start();
   try {
     // Every state as it changes, the terminal one last.
-    for await (const j of client().watchJob(form.type.value as JobFamily, form.job.value.trim(), { signal, retries: 2 })) showJob(j, undefined);
+    for await (const j of client().watchJob(form.type.value as JobFamily, form.job.value.trim(), { signal, retries: 2 }))
+      showJob(j, undefined);
   } catch (err) {
     if (!signal.aborted) showError(err);
   } finally {

@@ -29,7 +29,9 @@ export function loadFixtures(dir = defaultFixturesDir()): Map<string, StoredJob>
   for (const family of FAMILY_DIRS) {
     const folder = join(dir, family);
     if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).filter((f) => f.endsWith('.xml')).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()) {
       const file = join(folder, name);
       const xml = readFileSync(file, 'utf8');
       for (const fragment of xml.match(FRAGMENT) ?? []) {
@@ -37,7 +39,14 @@ export function loadFixtures(dir = defaultFixturesDir()): Map<string, StoredJob>
         const jobId = /<JobId>([^<]+)<\/JobId>/.exec(fragment)?.[1]?.trim();
         if (!jobId) continue;
         const directText = (tag: string) => new RegExp(`^\\s{0,12}<${tag}>([^<]*)</${tag}>`, 'm').exec(fragment)?.[1];
-        jobs.set(key(family, jobId), { family, jobId, file, fragment, state: directText('State'), tag: directText('Tag') ?? directText('Type') });
+        jobs.set(key(family, jobId), {
+          family,
+          jobId,
+          file,
+          fragment,
+          state: directText('State'),
+          tag: directText('Tag') ?? directText('Type'),
+        });
       }
     }
   }

@@ -95,7 +95,9 @@ function renderFragment(id: string, created: number, at: MovingJobState): string
     '<JobLevel>0</JobLevel>',
     // CI reports the produced files only once the job has succeeded.
     ...(at.state === 'Success'
-      ? [`<MediaResult><OutputFile><Bucket>examplebucket-1250000000</Bucket><Region>ap-guangzhou</Region><ObjectName>${output}</ObjectName></OutputFile></MediaResult>`]
+      ? [
+          `<MediaResult><OutputFile><Bucket>examplebucket-1250000000</Bucket><Region>ap-guangzhou</Region><ObjectName>${output}</ObjectName></OutputFile></MediaResult>`,
+        ]
       : []),
     '</Operation>',
     '</JobsDetail>',

@@ -209,7 +209,15 @@ function ciHeaders(requestId = newRequestId(), nowMs = Date.now()): Record<strin
   return { server: 'tencent-ci', 'x-ci-request-id': requestId, date: new Date(nowMs).toUTCString() };
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, nowMs = Date.now(), retryAfter?: string, extra?: Record<string, string>) {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  nowMs = Date.now(),
+  retryAfter?: string,
+  extra?: Record<string, string>,
+) {
   const requestId = newRequestId();
   const traceId = randomBytes(24).toString('base64');
   res.writeHead(status, {

@@ -195,7 +195,11 @@ export function verifyCosRequest(req: IncomingSigned, keys: EmulatorKeys, nowSec
   const verifiable = new Set(listIn(expected, 'q-header-list'));
   const unverifiable = auth.headerList.filter((h) => !verifiable.has(h));
   if (unverifiable.length > 0) {
-    return deny(403, 'SignatureDoesNotMatch', `emulator cannot verify signed header(s) ${unverifiable.join(', ')}: cos-nodejs-sdk-v5 does not sign them`);
+    return deny(
+      403,
+      'SignatureDoesNotMatch',
+      `emulator cannot verify signed header(s) ${unverifiable.join(', ')}: cos-nodejs-sdk-v5 does not sign them`,
+    );
   }
   if (listIn(expected, 'q-url-param-list').length !== auth.paramList.length) {
     return deny(403, 'SignatureDoesNotMatch', 'several request parameters map to one q-url-param-list entry');

@@ -115,7 +115,8 @@ export function toHttpRequest(req: IncomingMessage, body: string | undefined): H
   const query: Record<string, string> = {};
   if (q >= 0) for (const [k, v] of new URLSearchParams(target.slice(q + 1))) if (!(k in query)) query[k] = v;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   return { method: (req.method ?? 'GET').toUpperCase(), path: q >= 0 ? target.slice(0, q) : target, query, headers, body };
 }
 

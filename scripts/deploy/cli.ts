@@ -39,7 +39,12 @@ function report(file: string, r: LoadResult, out: (line: string) => void): boole
 }
 
 /** Returns the exit code. `env` and `cwd` are parameters so tests run it in-process. */
-export async function main(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void, cwd = process.cwd()): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  cwd = process.cwd(),
+): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.check) {
@@ -47,7 +52,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       for (const file of args.configs.length ? args.configs : SHIPPED_CONFIGS) {
         const r = loadSettings(resolve(cwd, file), env, 'check');
         const fine = report(file, r, out);
-        if (fine) out(`${file}: ok (${r.settings!.type} function ${r.settings!.functionName}, ${r.settings!.runtime}, ${r.settings!.apigw ? 'API Gateway' : 'Function URL'})`);
+        if (fine)
+          out(
+            `${file}: ok (${r.settings!.type} function ${r.settings!.functionName}, ${r.settings!.runtime}, ${r.settings!.apigw ? 'API Gateway' : 'Function URL'})`,
+          );
         ok &&= fine;
       }
       return ok ? 0 : 1;
@@ -63,7 +71,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const result = await deploy(s, { api, zip, log: out });
     out(`${s.functionName}: ${result.created ? 'created' : 'updated'}; Function URL ${result.trigger}`);
     for (const url of result.urls) out(`  ${url}`);
-    if (s.functionUrl && result.urls.length === 0) out('  find the URL under the function\'s Function URL tab in the SCF console, then: curl <url>/health');
+    if (s.functionUrl && result.urls.length === 0)
+      out("  find the URL under the function's Function URL tab in the SCF console, then: curl <url>/health");
     return 0;
   } catch (e) {
     out(`deploy failed: ${describe(e)}`);

@@ -16,7 +16,13 @@ import { ZIP_FILE_MAX_BYTES } from './scf-rules';
 
 export type ScfApi = Pick<
   ScfClient,
-  'GetFunction' | 'CreateFunction' | 'UpdateFunctionCode' | 'UpdateFunctionConfiguration' | 'ListTriggers' | 'CreateTrigger' | 'UpdateTrigger'
+  | 'GetFunction'
+  | 'CreateFunction'
+  | 'UpdateFunctionCode'
+  | 'UpdateFunctionConfiguration'
+  | 'ListTriggers'
+  | 'CreateTrigger'
+  | 'UpdateTrigger'
 >;
 
 export interface DeployOptions {
@@ -43,10 +49,13 @@ export async function deploy(s: FunctionSettings, o: DeployOptions): Promise<Dep
   const log = o.log ?? (() => {});
   const ids = { FunctionName: s.functionName, Namespace: s.namespace };
   if (o.zip.byteLength > ZIP_FILE_MAX_BYTES) {
-    throw new DeployError(`the code zip is ${(o.zip.byteLength / 1048576).toFixed(1)} MB; SCF takes at most 20 MB inline (upload it to COS instead)`);
+    throw new DeployError(
+      `the code zip is ${(o.zip.byteLength / 1048576).toFixed(1)} MB; SCF takes at most 20 MB inline (upload it to COS instead)`,
+    );
   }
   const zipFile = Buffer.from(o.zip).toString('base64');
-  const waitActive = (step: string) => waitUntilActive(o.api, ids, step, o.sleep ?? realSleep, o.pollIntervalMs ?? 1000, o.maxPolls ?? 180, log);
+  const waitActive = (step: string) =>
+    waitUntilActive(o.api, ids, step, o.sleep ?? realSleep, o.pollIntervalMs ?? 1000, o.maxPolls ?? 180, log);
 
   const existing = await getFunction(o.api, ids);
   const wantType = s.type === 'web' ? 'HTTP' : 'Event';
@@ -65,10 +74,14 @@ export async function deploy(s: FunctionSettings, o: DeployOptions): Promise<Dep
     await waitActive('create');
   } else {
     if ((existing.Type ?? 'Event') !== wantType) {
-      throw new DeployError(`${s.functionName} exists as an ${existing.Type} function and SCF cannot change a function's type to ${wantType}: pick another name or delete it`);
+      throw new DeployError(
+        `${s.functionName} exists as an ${existing.Type} function and SCF cannot change a function's type to ${wantType}: pick another name or delete it`,
+      );
     }
     if (existing.Runtime && existing.Runtime !== s.runtime) {
-      throw new DeployError(`${s.functionName} runs ${existing.Runtime}; SCF cannot change the runtime of a function (${s.runtime} asked): pick another name or delete it`);
+      throw new DeployError(
+        `${s.functionName} runs ${existing.Runtime}; SCF cannot change the runtime of a function (${s.runtime} asked): pick another name or delete it`,
+      );
     }
     await waitActive('the last change'); // a previous deploy may still be settling
     log(`updating code of ${s.functionName}`);
@@ -131,7 +144,9 @@ async function waitUntilActive(
     if (poll === 0) log(`waiting for ${ids.FunctionName} (${status}) after ${step}`);
     await sleep(intervalMs);
   }
-  throw new DeployError(`${ids.FunctionName} did not become Active after ${step} (${maxPolls} checks, ${(maxPolls * intervalMs) / 1000} s)`);
+  throw new DeployError(
+    `${ids.FunctionName} did not become Active after ${step} (${maxPolls} checks, ${(maxPolls * intervalMs) / 1000} s)`,
+  );
 }
 
 /** The Function URL is a trigger of type http (CreateTrigger docs); its settings go in TriggerDesc. */
@@ -175,7 +190,10 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
 function sameSettings(stored: string | undefined, wanted: Record<string, unknown>): boolean {
   const have = parseJson(stored);
   if (!have) return false;
-  return Object.entries(wanted).every(([k, v]) => JSON.stringify(have[k]) === JSON.stringify(v)) && (wanted.CorsConfig !== undefined || have.CorsConfig === undefined);
+  return (
+    Object.entries(wanted).every(([k, v]) => JSON.stringify(have[k]) === JSON.stringify(v)) &&
+    (wanted.CorsConfig !== undefined || have.CorsConfig === undefined)
+  );
 }
 
 function urlsIn(desc: string | undefined): string[] {

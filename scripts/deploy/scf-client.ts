@@ -26,7 +26,9 @@ export function readDeployerCredentials(env: Record<string, string | undefined>)
   const secretKey = env.TENCENTCLOUD_SECRET_KEY?.trim();
   const missing = [!secretId && 'TENCENTCLOUD_SECRET_ID', !secretKey && 'TENCENTCLOUD_SECRET_KEY'].filter(Boolean);
   if (missing.length > 0) {
-    throw new DeployError(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the deployer's API key pair (CAM > API keys) before npm run deploy`);
+    throw new DeployError(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: export the deployer's API key pair (CAM > API keys) before npm run deploy`,
+    );
   }
   const token = env.TENCENTCLOUD_SESSION_TOKEN?.trim();
   return { secretId: secretId!, secretKey: secretKey!, ...(token ? { token } : {}) };
@@ -53,12 +55,17 @@ export function createScfClient(region: string, credentials: DeployerCredentials
       throw new DeployError(`SCF_API_ENDPOINT ${JSON.stringify(endpoint)} is not a URL`);
     }
     const loopback = url.hostname === 'localhost' || url.hostname.endsWith('.localhost');
-    if (url.protocol === 'http:' && !loopback) throw new DeployError('SCF_API_ENDPOINT may use http only for *.localhost (a local stand-in)');
+    if (url.protocol === 'http:' && !loopback)
+      throw new DeployError('SCF_API_ENDPOINT may use http only for *.localhost (a local stand-in)');
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeployError('SCF_API_ENDPOINT must be an http(s) URL');
     httpProfile = { ...httpProfile, endpoint: url.host, protocol: `${url.protocol}//`, ...(loopback ? { agent: loopbackAgent() } : {}) };
   }
   return new scf.v20180416.Client({
-    credential: { secretId: credentials.secretId, secretKey: credentials.secretKey, ...(credentials.token ? { token: credentials.token } : {}) },
+    credential: {
+      secretId: credentials.secretId,
+      secretKey: credentials.secretKey,
+      ...(credentials.token ? { token: credentials.token } : {}),
+    },
     region,
     profile: { httpProfile },
   });

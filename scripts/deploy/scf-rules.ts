@@ -60,7 +60,8 @@ export function checkEnvironment(vars: Record<string, string>): string[] {
   let total = 0;
   for (const [key, value] of Object.entries(vars)) {
     total += Buffer.byteLength(key) + Buffer.byteLength(value);
-    if (!ENV_KEY_RE.test(key)) problems.push(`environment variable name ${JSON.stringify(key)}: letters, digits and _, starting with a letter, 2-64 characters`);
+    if (!ENV_KEY_RE.test(key))
+      problems.push(`environment variable name ${JSON.stringify(key)}: letters, digits and _, starting with a letter, 2-64 characters`);
     const reserved = RESERVED_ENV_PREFIXES.find((p) => key.toUpperCase().startsWith(p));
     if (reserved) problems.push(`environment variable ${key}: the ${reserved} prefix is reserved by SCF`);
     if (value === '') problems.push(`environment variable ${key} is empty: SCF rejects empty values; comment the line out instead`);
@@ -73,7 +74,9 @@ export function checkEnvironment(vars: Record<string, string>): string[] {
 
 /** InstanceConcurrencyConfig.MaxConcurrency: 1-100 (API model). Web functions only. */
 export const checkMaxConcurrency = (n: number) =>
-  Number.isInteger(n) && n >= 1 && n <= 100 ? undefined : `instanceConcurrencyConfig.maxConcurrency ${n} must be a whole number from 1 to 100`;
+  Number.isInteger(n) && n >= 1 && n <= 100
+    ? undefined
+    : `instanceConcurrencyConfig.maxConcurrency ${n} must be a whole number from 1 to 100`;
 
 /** Function URL trigger (CreateTrigger Type http): AuthType NONE or CAM. */
 export const FUNCTION_URL_AUTH_TYPES = ['NONE', 'CAM'] as const;

@@ -98,12 +98,17 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   if (!isObject(doc)) return fail(`${file} is not a YAML mapping`);
 
   const unset = new Map<string, string[]>();
-  const rendered = render(doc, '', (name, where) => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    unset.set(name, [...(unset.get(name) ?? []), where]);
-    return EXAMPLE_VALUES[name] ?? `example-${name.toLowerCase().replace(/_/g, '-')}`;
-  }, errors) as Record<string, unknown>;
+  const rendered = render(
+    doc,
+    '',
+    (name, where) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value;
+      unset.set(name, [...(unset.get(name) ?? []), where]);
+      return EXAMPLE_VALUES[name] ?? `example-${name.toLowerCase().replace(/_/g, '-')}`;
+    },
+    errors,
+  ) as Record<string, unknown>;
   for (const [name, uses] of unset) {
     if (mode === 'deploy') errors.push(`${name} is not set in this shell (used by ${uses.join(', ')}): export it first`);
     else warnings.push(`\${env:${name}} is not set: checked with an example value (used by ${uses.join(', ')})`);
@@ -111,7 +116,8 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   // Everything below would only repeat the same problem in other words.
   if (mode === 'deploy' && unset.size > 0) return { errors, warnings };
 
-  if (rendered.component !== 'scf') errors.push(`component must be scf (the Tencent SCF component), not ${JSON.stringify(rendered.component)}`);
+  if (rendered.component !== 'scf')
+    errors.push(`component must be scf (the Tencent SCF component), not ${JSON.stringify(rendered.component)}`);
   const inputs = rendered.inputs;
   if (!isObject(inputs)) return fail('inputs: missing');
 
@@ -135,7 +141,8 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   };
 
   const functionName = str('name') ?? '';
-  if (!FUNCTION_NAME_RE.test(functionName)) errors.push(`inputs.name ${JSON.stringify(functionName)}: 2-60 letters, digits, - and _, starting with a letter`);
+  if (!FUNCTION_NAME_RE.test(functionName))
+    errors.push(`inputs.name ${JSON.stringify(functionName)}: 2-60 letters, digits, - and _, starting with a letter`);
   const namespace = str('namespace', 'default')!;
   const region = str('region') ?? '';
   if (!REGION_RE.test(region)) errors.push(`inputs.region ${JSON.stringify(region)} is not a Tencent Cloud region such as ap-guangzhou`);
@@ -144,13 +151,15 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   if (type !== 'event' && type !== 'web') errors.push(`inputs.type must be event or web, not ${JSON.stringify(type)}`);
 
   const srcInput = inputs.src;
-  const srcPath = typeof srcInput === 'string' ? srcInput : isObject(srcInput) && typeof srcInput.src === 'string' ? srcInput.src : undefined;
+  const srcPath =
+    typeof srcInput === 'string' ? srcInput : isObject(srcInput) && typeof srcInput.src === 'string' ? srcInput.src : undefined;
   if (!srcPath) errors.push('inputs.src (or inputs.src.src) must name the directory to upload');
   const srcDir = resolve(dirname(file), srcPath ?? '.');
 
   const handler = str('handler');
   if (type === 'event') {
-    if (!handler || !HANDLER_RE.test(handler)) errors.push(`inputs.handler ${JSON.stringify(handler)} must be file.function, e.g. index.main_handler`);
+    if (!handler || !HANDLER_RE.test(handler))
+      errors.push(`inputs.handler ${JSON.stringify(handler)} must be file.function, e.g. index.main_handler`);
   }
 
   const runtime = str('runtime') ?? '';
@@ -173,7 +182,9 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   // A Web function gets no invocation context, so it learns its timeout from FUNCTION_TIMEOUT_S
   // (shared/config/web-env.ts): the two must agree, or streams and waits end at the wrong time.
   if (type === 'web' && environment.FUNCTION_TIMEOUT_S !== String(timeout))
-    errors.push(`inputs.environment: FUNCTION_TIMEOUT_S must be '${timeout}', the function's timeout (a Web function has no other way to know it)`);
+    errors.push(
+      `inputs.environment: FUNCTION_TIMEOUT_S must be '${timeout}', the function's timeout (a Web function has no other way to know it)`,
+    );
 
   const vpc = readVpc(inputs.vpcConfig, errors);
   const instanceConcurrency = readConcurrency(inputs.instanceConcurrencyConfig, type, errors);
@@ -181,7 +192,8 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
   const events = inputs.events;
   let functionUrl: FunctionUrlSettings | undefined;
   let apigw = false;
-  if (!Array.isArray(events) || events.length === 0) errors.push('inputs.events: one HTTP entry (http for a Function URL, or apigw) is needed');
+  if (!Array.isArray(events) || events.length === 0)
+    errors.push('inputs.events: one HTTP entry (http for a Function URL, or apigw) is needed');
   else {
     for (const [i, event] of events.entries()) {
       const kind = isObject(event) ? Object.keys(event) : [];
@@ -201,7 +213,9 @@ export function loadSettings(file: string, env: Env, mode: Mode): LoadResult {
     }
   }
   if (mode === 'deploy' && apigw) {
-    errors.push('npm run deploy creates a Function URL (events: - http) and does not manage API Gateway; deploy this file with `scf deploy`');
+    errors.push(
+      'npm run deploy creates a Function URL (events: - http) and does not manage API Gateway; deploy this file with `scf deploy`',
+    );
   }
 
   if (mode === 'deploy') checkSource(srcDir, type === 'web' ? 'web' : 'event', handler, errors);
@@ -285,8 +299,10 @@ function readVpc(input: unknown, errors: string[]) {
     return undefined;
   }
   const { vpcId, subnetId } = input;
-  if (typeof vpcId !== 'string' || !/^vpc-[a-z0-9]+$/.test(vpcId)) errors.push(`inputs.vpcConfig.vpcId ${JSON.stringify(vpcId)} is not a VPC id (vpc-…)`);
-  if (typeof subnetId !== 'string' || !/^subnet-[a-z0-9]+$/.test(subnetId)) errors.push(`inputs.vpcConfig.subnetId ${JSON.stringify(subnetId)} is not a subnet id (subnet-…)`);
+  if (typeof vpcId !== 'string' || !/^vpc-[a-z0-9]+$/.test(vpcId))
+    errors.push(`inputs.vpcConfig.vpcId ${JSON.stringify(vpcId)} is not a VPC id (vpc-…)`);
+  if (typeof subnetId !== 'string' || !/^subnet-[a-z0-9]+$/.test(subnetId))
+    errors.push(`inputs.vpcConfig.subnetId ${JSON.stringify(subnetId)} is not a subnet id (subnet-…)`);
   return typeof vpcId === 'string' && typeof subnetId === 'string' ? { vpcId, subnetId } : undefined;
 }
 
@@ -303,7 +319,8 @@ function readConcurrency(input: unknown, type: string | undefined, errors: strin
   const dynamicEnabled = input.dynamicEnabled ?? false;
   const maxConcurrency = input.maxConcurrency;
   if (typeof dynamicEnabled !== 'boolean') errors.push('inputs.instanceConcurrencyConfig.dynamicEnabled must be true or false');
-  const problem = typeof maxConcurrency === 'number' ? checkMaxConcurrency(maxConcurrency) : 'instanceConcurrencyConfig.maxConcurrency is required';
+  const problem =
+    typeof maxConcurrency === 'number' ? checkMaxConcurrency(maxConcurrency) : 'instanceConcurrencyConfig.maxConcurrency is required';
   if (problem) errors.push(`inputs.${problem}`);
   return { dynamicEnabled: dynamicEnabled === true, maxConcurrency: Number(maxConcurrency) };
 }
@@ -317,19 +334,26 @@ function readFunctionUrl(p: Record<string, unknown>, where: string, errors: stri
   };
   const enableIntranet = bool(net.enableIntranet, 'enableIntranet');
   const enableExtranet = bool(net.enableExtranet, 'enableExtranet');
-  if (!enableIntranet && !enableExtranet) errors.push(`${where}.netConfig: enable the public (enableExtranet) or VPC (enableIntranet) address, or the URL answers nobody`);
+  if (!enableIntranet && !enableExtranet)
+    errors.push(`${where}.netConfig: enable the public (enableExtranet) or VPC (enableIntranet) address, or the URL answers nobody`);
   const authType = p.authType ?? 'NONE';
-  if (!(FUNCTION_URL_AUTH_TYPES as readonly unknown[]).includes(authType)) errors.push(`${where}.authType must be NONE or CAM, not ${JSON.stringify(authType)}`);
-  if (authType === 'CAM') warnings.push(`${where}.authType CAM: browsers cannot sign CAM requests; use NONE with AUTH_MODE jwt/apikey for frontends`);
+  if (!(FUNCTION_URL_AUTH_TYPES as readonly unknown[]).includes(authType))
+    errors.push(`${where}.authType must be NONE or CAM, not ${JSON.stringify(authType)}`);
+  if (authType === 'CAM')
+    warnings.push(`${where}.authType CAM: browsers cannot sign CAM requests; use NONE with AUTH_MODE jwt/apikey for frontends`);
   const qualifier = p.qualifier ?? '$DEFAULT';
-  if (typeof qualifier !== 'string' || !/^(\$DEFAULT|\$LATEST|[A-Za-z0-9_-]{1,64})$/.test(qualifier)) errors.push(`${where}.qualifier must be $DEFAULT, $LATEST, a version or an alias`);
+  if (typeof qualifier !== 'string' || !/^(\$DEFAULT|\$LATEST|[A-Za-z0-9_-]{1,64})$/.test(qualifier))
+    errors.push(`${where}.qualifier must be $DEFAULT, $LATEST, a version or an alias`);
   const triggerName = p.name ?? 'url-trigger';
-  if (typeof triggerName !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,99}$/.test(triggerName)) errors.push(`${where}.name must be a trigger name (letters, digits, - and _)`);
+  if (typeof triggerName !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,99}$/.test(triggerName))
+    errors.push(`${where}.name must be a trigger name (letters, digits, - and _)`);
   let corsConfig: Record<string, unknown> | undefined;
   if (p.corsConfig !== undefined) {
     if (!isObject(p.corsConfig)) errors.push(`${where}.corsConfig must be a mapping`);
     else corsConfig = p.corsConfig;
-    warnings.push(`${where}.corsConfig: the function already answers CORS from ALLOWED_ORIGINS; platform CORS on top can send a second Access-Control-Allow-Origin, which browsers reject. Leave it out unless ALLOWED_ORIGINS is unset`);
+    warnings.push(
+      `${where}.corsConfig: the function already answers CORS from ALLOWED_ORIGINS; platform CORS on top can send a second Access-Control-Allow-Origin, which browsers reject. Leave it out unless ALLOWED_ORIGINS is unset`,
+    );
   }
   return {
     triggerName: String(triggerName),
@@ -361,17 +385,26 @@ function checkApigw(p: Record<string, unknown> | undefined, where: string, error
     if (!methodsByPath.has(ep.path)) methodsByPath.set(ep.path, new Set());
     methodsByPath.get(ep.path)!.add(method);
     const fn = isObject(ep.function) ? ep.function : {};
-    if (fn.isIntegratedResponse !== true) errors.push(`${where}.endpoints[${i}] ${method} ${ep.path}: function.isIntegratedResponse must be true (the function returns status, headers and body)`);
+    if (fn.isIntegratedResponse !== true)
+      errors.push(
+        `${where}.endpoints[${i}] ${method} ${ep.path}: function.isIntegratedResponse must be true (the function returns status, headers and body)`,
+      );
     const declared = new Set(
-      (Array.isArray(ep.param) ? ep.param : []).filter((q) => isObject(q) && String(q.position).toUpperCase() === 'PATH').map((q) => (q as Record<string, unknown>).name),
+      (Array.isArray(ep.param) ? ep.param : [])
+        .filter((q) => isObject(q) && String(q.position).toUpperCase() === 'PATH')
+        .map((q) => (q as Record<string, unknown>).name),
     );
     for (const [, name] of ep.path.matchAll(/\{([^}]+)\}/g)) {
-      if (!declared.has(name)) errors.push(`${where}.endpoints[${i}] ${method} ${ep.path}: declare the path parameter ${name} (param: - name: ${name}, position: PATH, required: true)`);
+      if (!declared.has(name))
+        errors.push(
+          `${where}.endpoints[${i}] ${method} ${ep.path}: declare the path parameter ${name} (param: - name: ${name}, position: PATH, required: true)`,
+        );
     }
   }
   for (const [path, methods] of methodsByPath) {
     if (PUBLIC_PATHS.has(path)) continue;
-    if (!methods.has('OPTIONS') && !methods.has('ANY')) errors.push(`${where}: ${path} has no OPTIONS route; a browser's preflight for a call with Authorization or x-api-key would fail`);
+    if (!methods.has('OPTIONS') && !methods.has('ANY'))
+      errors.push(`${where}: ${path} has no OPTIONS route; a browser's preflight for a call with Authorization or x-api-key would fail`);
   }
 }
 

@@ -8,7 +8,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 export function parseKeyHashes(raw: string | undefined): Buffer[] | undefined {
-  const items = (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const items = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (items.some((h) => !HEX_SHA256.test(h))) return undefined;
   return items.map((h) => Buffer.from(h, 'hex'));
 }

@@ -8,10 +8,7 @@ import type { HttpRequest } from '../http/types';
 import { apiKeyMatches } from './api-key';
 import { type JwtSettings, verifyJwt } from './jwt';
 
-export type AuthPolicy =
-  | { mode: 'none' }
-  | { mode: 'apikey'; hashes: readonly Buffer[] }
-  | { mode: 'jwt'; jwt: JwtSettings };
+export type AuthPolicy = { mode: 'none' } | { mode: 'apikey'; hashes: readonly Buffer[] } | { mode: 'jwt'; jwt: JwtSettings };
 
 const BEARER = /^Bearer\s+(\S{1,4096})\s*$/i;
 

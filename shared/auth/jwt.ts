@@ -44,7 +44,8 @@ export async function verifyJwt(token: string, settings: JwtSettings, nowS = Dat
   const { jwtVerify } = await loadJose();
   let payload;
   if (settings.secret) ({ payload } = await jwtVerify(token, settings.secret, { ...options, algorithms: ['HS256'] }));
-  else if (settings.jwksUrl) ({ payload } = await jwtVerify(token, await keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
+  else if (settings.jwksUrl)
+    ({ payload } = await jwtVerify(token, await keySetFor(settings.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
   else throw new Error('no JWT key configured');
   // jose checks `iat` only together with a maximum age; a token "issued" in the future is forged or
   // from a broken clock either way.

@@ -50,7 +50,11 @@ async function sharedFromEnv(): Promise<SharedJobs | undefined> {
   return sharedJobs.shared;
 }
 
-export async function queryJobsCached(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps = instanceDeps): Promise<CachedJobsResult> {
+export async function queryJobsCached(
+  input: QueryJobsInput,
+  policy: CachePolicy,
+  deps: CacheDeps = instanceDeps,
+): Promise<CachedJobsResult> {
   const scope: CacheScope = { family: input.family, bucket: input.target.bucket, region: input.target.region };
   // A long-poll around this lookup listens for these keys (poll-until-change.ts).
   recordLookups(input.ids.map((id) => keyOf(scope, id)));
@@ -143,10 +147,7 @@ async function fetchMissing(
     }
     const takenOver = others.filter((id) => waited.mine.includes(key(id)));
     const stillMissing = others.filter((id) => waited.pending.includes(key(id)));
-    return Promise.all([
-      ...(takenOver.length ? [fetchLocked(takenOver)] : []),
-      ...(stillMissing.length ? [fromCi(stillMissing)] : []),
-    ]);
+    return Promise.all([...(takenOver.length ? [fetchLocked(takenOver)] : []), ...(stillMissing.length ? [fromCi(stillMissing)] : [])]);
   };
 
   const [own, rest] = await Promise.all([mine.length ? fetchLocked(mine) : undefined, waitForOthers()]);
@@ -231,7 +232,11 @@ function combine(ids: readonly string[], parts: JobsResult[], cached: ReadonlyMa
     ...extras,
     ...(total > 0 ? { SchemaErrors: list } : {}),
   };
-  return { envelope, upstreamRequestIds: parts.flatMap((p) => p.upstreamRequestIds), drift: { jobs: ordered.map((j) => j.drift), other, total } };
+  return {
+    envelope,
+    upstreamRequestIds: parts.flatMap((p) => p.upstreamRequestIds),
+    drift: { jobs: ordered.map((j) => j.drift), other, total },
+  };
 }
 
 function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: CachePolicy): CachedJobsResult {

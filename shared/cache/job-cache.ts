@@ -60,7 +60,10 @@ export class JobCache {
   private readonly entries: Lru<string, Entry>;
 
   /** `now` is injectable so tests can move time instead of waiting for it. */
-  constructor(private readonly now: () => number = Date.now, maxEntries = 500) {
+  constructor(
+    private readonly now: () => number = Date.now,
+    maxEntries = 500,
+  ) {
     this.entries = new Lru(maxEntries);
   }
 
@@ -104,7 +107,13 @@ export class JobCache {
   }
 
   /** Keeps the jobs CI returned for ids that were asked for; anything else CI sent is not trusted as a key. */
-  store(scope: CacheScope, jobs: readonly Json[], requested: ReadonlySet<string>, policy: CachePolicy, drift: readonly (DriftPart | undefined)[] = []): void {
+  store(
+    scope: CacheScope,
+    jobs: readonly Json[],
+    requested: ReadonlySet<string>,
+    policy: CachePolicy,
+    drift: readonly (DriftPart | undefined)[] = [],
+  ): void {
     jobs.forEach((job, i) => {
       const id = jobIdOf(job);
       if (typeof id === 'string' && requested.has(id)) this.put(scope, id, cachedJob(job, drift[i]), policy);

@@ -66,7 +66,8 @@ export class SharedJobs {
     const writes: Array<[string, string, number]> = [];
     for (const [jobKey, entry] of entries) {
       const ttl = ttlOf(entry, policy);
-      const value: Stored = entry.job === undefined ? { t: storedAt } : { j: entry.job, ...(entry.drift ? { d: entry.drift } : {}), t: storedAt };
+      const value: Stored =
+        entry.job === undefined ? { t: storedAt } : { j: entry.job, ...(entry.drift ? { d: entry.drift } : {}), t: storedAt };
       if (ttl > 0) writes.push([jobKey, JSON.stringify(value), ttl]);
     }
     if (writes.length === 0) return;
@@ -191,6 +192,9 @@ function parseStored(raw: string | null | undefined): SharedEntry | undefined {
 function isDriftPart(d: unknown): d is DriftPart {
   if (!d || typeof d !== 'object') return false;
   const { issues, total } = d as DriftPart;
-  return Number.isInteger(total) && Array.isArray(issues) && issues.every((i) => i && typeof i.expected === 'string' && typeof i.received === 'string' && Array.isArray(i.at));
+  return (
+    Number.isInteger(total) &&
+    Array.isArray(issues) &&
+    issues.every((i) => i && typeof i.expected === 'string' && typeof i.received === 'string' && Array.isArray(i.at))
+  );
 }
-

@@ -26,7 +26,13 @@ export interface CallBudget {
   bytes: BodyBudget;
 }
 
-async function signedGet(target: CiTarget, pathname: string, creds: Credentials, signal: AbortSignal, bytes: BodyBudget): Promise<GetResult> {
+async function signedGet(
+  target: CiTarget,
+  pathname: string,
+  creds: Credentials,
+  signal: AbortSignal,
+  bytes: BodyBudget,
+): Promise<GetResult> {
   // Only host and the token are signed and sent: no caller header is ever forwarded upstream.
   const signed: Record<string, string> = { host: target.host };
   if (creds.sessionToken) signed['x-ci-security-token'] = creds.sessionToken;

@@ -49,11 +49,15 @@ export function splitByJob(collector: DriftCollector): { jobs: Map<number, Drift
 }
 
 /** The answer's SchemaErrors, in JobsDetail order, and how many issues there were in all. */
-export function schemaErrors(jobs: readonly (DriftPart | undefined)[], other: DriftPart | undefined): { list: SchemaDrift[]; total: number } {
+export function schemaErrors(
+  jobs: readonly (DriftPart | undefined)[],
+  other: DriftPart | undefined,
+): { list: SchemaDrift[]; total: number } {
   const list: SchemaDrift[] = [];
   let total = 0;
   const add = (issue: DriftIssue, prefix: (string | number)[]) => {
-    if (list.length < MAX_LISTED_DRIFT) list.push({ path: pointer([...prefix, ...issue.at]), expected: issue.expected, received: issue.received });
+    if (list.length < MAX_LISTED_DRIFT)
+      list.push({ path: pointer([...prefix, ...issue.at]), expected: issue.expected, received: issue.received });
   };
   jobs.forEach((part, i) => {
     if (!part) return;
@@ -77,7 +81,10 @@ export function asErrorDetails(list: readonly SchemaDrift[]): { path: string; me
  * schema). Kept so that a mismatch between them is reported rather than passed off as clean.
  */
 export function driftFromValidator(error: ErrorObject, document: Json): DriftIssue {
-  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const at = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let value: Json | undefined = document;
   for (const segment of at) value = value !== null && typeof value === 'object' ? (value as Record<string, Json>)[segment] : undefined;
   const expected = typeof error.params.type === 'string' ? error.params.type : error.keyword;

@@ -26,7 +26,8 @@ export class HttpGetError extends Error {
 // `<bucket>.ci.<region>.localhost`, so local runs send the same Host shape as production.
 const lookup: LookupFunction = (hostname, options, callback) => {
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
-    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+    if (options.all)
+      (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
     else callback(null, '127.0.0.1', 4);
     return;
   }
@@ -77,7 +78,9 @@ export function httpGet(url: URL, headers: Record<string, string>, signal: Abort
         if (!budget.take(chunk.length)) return finish(new HttpGetError('too-large'));
         chunks.push(chunk);
       });
-      res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', (err) => finish(classify(err, signal)));
       // A body cut short (server closed mid-stream) ends in 'close' without 'end'. Checked first
       // because every response closes, and building an error (its stack) costs more than the check.

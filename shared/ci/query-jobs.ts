@@ -112,7 +112,10 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
  * the answer. No I/O, so tests and fuzzing can drive it in-process with any body and clock.
  * Parsing starts only once every body is in and the total fits: an answer over budget costs no parse.
  */
-export function assembleAnswer(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, bodies: (ChunkBody | undefined)[]): JobsResult {
+export function assembleAnswer(
+  input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>,
+  bodies: (ChunkBody | undefined)[],
+): JobsResult {
   // Markup is what a parse costs in memory: refused before any parse when there is too much of it.
   let tags = 0;
   for (const chunk of bodies) {
@@ -150,7 +153,11 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
-function readChunk(input: Pick<QueryJobsInput, 'family' | 'deadline'>, { body, contentType, requestId }: ChunkBody, driftLimit: number): ChunkAnswer {
+function readChunk(
+  input: Pick<QueryJobsInput, 'family' | 'deadline'>,
+  { body, contentType, requestId }: ChunkBody,
+  driftLimit: number,
+): ChunkAnswer {
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
@@ -216,7 +223,14 @@ function missingIdsOf(response: { [key: string]: Json }): string[] {
     const entries = Array.isArray(node) ? node : node === undefined ? [] : [node];
     // CI's format for this node is not pinned down (one element with a comma list, or several);
     // both end up as one flat list of ids.
-    for (const entry of entries) if (typeof entry === 'string') ids.push(...entry.split(',').map((s) => s.trim()).filter(Boolean));
+    for (const entry of entries)
+      if (typeof entry === 'string')
+        ids.push(
+          ...entry
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
   }
   return ids;
 }

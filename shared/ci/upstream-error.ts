@@ -50,7 +50,11 @@ export function readCiError(body: string): CiErrorBody {
     } else if (trimmed.startsWith('{')) {
       const obj = JSON.parse(body) as Record<string, unknown>;
       const inner = (obj.Error ?? obj.error ?? obj) as Record<string, unknown>;
-      return { code: text(inner.Code ?? inner.code), message: text(inner.Message ?? inner.message), requestId: text(inner.RequestId ?? inner.request_id) };
+      return {
+        code: text(inner.Code ?? inner.code),
+        message: text(inner.Message ?? inner.message),
+        requestId: text(inner.RequestId ?? inner.request_id),
+      };
     }
   } catch {
     // An unreadable error body still leaves the status and headers to report.

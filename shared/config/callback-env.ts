@@ -28,10 +28,17 @@ export function readCallbackConfig(env: Env = process.env): CallbackConfig {
   if (token !== undefined && !TOKEN_RE.test(token))
     throw serverMisconfigured('CALLBACK_TOKEN must be 32-256 characters of A-Z a-z 0-9 _ -');
 
-  const webhookUrls = (env.WEBHOOK_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(webhookUrl);
+  const webhookUrls = (env.WEBHOOK_URLS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(webhookUrl);
   if (webhookUrls.length > MAX_WEBHOOK_URLS) throw serverMisconfigured(`WEBHOOK_URLS holds more than ${MAX_WEBHOOK_URLS} URLs`);
 
-  const webhookKeys = (env.WEBHOOK_SECRET ?? '').split(/[\s,]+/).filter(Boolean).map(secretKey);
+  const webhookKeys = (env.WEBHOOK_SECRET ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(secretKey);
   if (webhookUrls.length > 0 && webhookKeys.length === 0) throw serverMisconfigured('WEBHOOK_URLS needs WEBHOOK_SECRET (whsec_…)');
   return { token, webhookUrls, webhookKeys };
 }
@@ -55,7 +62,8 @@ function secretKey(raw: string): Buffer {
   const m = SECRET_RE.exec(raw);
   const key = m ? Buffer.from(m[1] as string, 'base64') : undefined;
   // Standard Webhooks: secrets are 24 to 64 random bytes.
-  if (!key || key.length < 24 || key.length > 64) throw serverMisconfigured('WEBHOOK_SECRET must be whsec_ followed by base64 of 24-64 bytes');
+  if (!key || key.length < 24 || key.length > 64)
+    throw serverMisconfigured('WEBHOOK_SECRET must be whsec_ followed by base64 of 24-64 bytes');
   return key;
 }
 

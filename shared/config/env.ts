@@ -26,7 +26,11 @@ export interface Config {
 /** Largest request body accepted; the web-mode server stops reading a body past it. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const nonEmpty = (raw: string | undefined) => (raw && raw.trim() ? raw.trim() : undefined);
 
 function positiveInt(env: Env, name: string, fallback: number, max: number): number {
@@ -93,7 +97,8 @@ function readAuthPolicy(env: Env): AuthPolicy {
         throw serverMisconfigured('JWT_JWKS_URL is not a URL');
       }
       const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(jwksUrl.hostname);
-      if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback)) throw serverMisconfigured('JWT_JWKS_URL must be https');
+      if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && loopback))
+        throw serverMisconfigured('JWT_JWKS_URL must be https');
     }
     if (!secret && !jwksUrl) throw serverMisconfigured('AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
     // Without both, any token the key signs for any app or issuer would do (a shared IdP key set).

@@ -39,7 +39,8 @@ export function readRedisConfig(env: Env = process.env): RedisConfig | undefined
   } catch {
     throw serverMisconfigured('REDIS_URL is not a URL');
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw serverMisconfigured('REDIS_URL must start with redis:// or rediss://');
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw serverMisconfigured('REDIS_URL must start with redis:// or rediss://');
   if (!parsed.hostname) throw serverMisconfigured('REDIS_URL names no host');
   const keyPrefix = env.REDIS_KEY_PREFIX?.trim() ?? 'ci-job-status:';
   if (!PREFIX_RE.test(keyPrefix)) throw serverMisconfigured('REDIS_KEY_PREFIX must be at most 64 of A-Z a-z 0-9 : _ . -');

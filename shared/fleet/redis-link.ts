@@ -132,7 +132,11 @@ export function redisLink(config: RedisConfig): Promise<RedisLink> {
   if (current?.key === key) return current.link;
   const previous = current;
   current = { key, link: RedisLink.open(config) };
-  if (previous) void previous.link.then((link) => link.close(), () => undefined);
+  if (previous)
+    void previous.link.then(
+      (link) => link.close(),
+      () => undefined,
+    );
   return current.link;
 }
 
@@ -140,5 +144,9 @@ export function redisLink(config: RedisConfig): Promise<RedisLink> {
 export async function closeRedisLink(): Promise<void> {
   const previous = current;
   current = undefined;
-  if (previous) await previous.link.then((link) => link.close(), () => undefined);
+  if (previous)
+    await previous.link.then(
+      (link) => link.close(),
+      () => undefined,
+    );
 }

@@ -19,12 +19,10 @@ import { webhookId } from '../webhooks/sign';
 import { type VerifiedJob, verifyCallbackJobs } from './ci-callback-verify';
 import type { RouteContext } from './context';
 
-
 export async function postCiCallback(ctx: RouteContext): Promise<HttpResponse> {
   const { req } = ctx;
   const settings = readCallbackConfig();
-  if (!tokenMatches(settings.token, req.query.token))
-    throw new ApiError(401, 'Unauthorized', 'This callback URL needs its token');
+  if (!tokenMatches(settings.token, req.query.token)) throw new ApiError(401, 'Unauthorized', 'This callback URL needs its token');
   const body = req.body ?? '';
   if (Buffer.byteLength(body, 'utf8') > MAX_CALLBACK_BYTES) throw payloadTooLarge(MAX_CALLBACK_BYTES);
   const callback = parseCallback(body);
@@ -32,7 +30,14 @@ export async function postCiCallback(ctx: RouteContext): Promise<HttpResponse> {
   const where = { bucket: req.query.bucket, region: req.query.region };
   const verified = await verifyCallbackJobs(callback.jobs, where, ctx);
   await Promise.all(
-    verified.map((job) => storeVerifiedJob({ family: job.family, bucket: job.target.bucket, region: job.target.region }, job.result, job.jobId, ctx.config.cache)),
+    verified.map((job) =>
+      storeVerifiedJob(
+        { family: job.family, bucket: job.target.bucket, region: job.target.region },
+        job.result,
+        job.jobId,
+        ctx.config.cache,
+      ),
+    ),
   );
   await forwardAll(verified, settings, ctx.deadline);
   return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };

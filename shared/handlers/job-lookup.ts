@@ -40,10 +40,18 @@ export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Dea
 
   const target = resolveTarget(ctx.config.target, { bucket: req.bucket, region: req.region });
   const { credentials } = ctx;
-  if (!credentials)
-    throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
+  if (!credentials) throw new ApiError(500, 'MissingCredentials', 'The function has no CI credentials: attach an execution role to it');
 
-  return { family: req.type, ids, target, credentials, schemaMode: ctx.config.schemaMode, deadline, trace: ctx.trace, attempts: ctx.attempts };
+  return {
+    family: req.type,
+    ids,
+    target,
+    credentials,
+    schemaMode: ctx.config.schemaMode,
+    deadline,
+    trace: ctx.trace,
+    attempts: ctx.attempts,
+  };
 }
 
 const MAX_LOGGED_PATHS = 20;

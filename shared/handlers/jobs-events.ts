@@ -42,7 +42,6 @@ export const RECONNECT_MS = 1000;
 /** Event ids are state digests: 22 base64url characters (132 bits). */
 const EVENT_ID = /^[A-Za-z0-9_-]{22}$/;
 
-
 type Outcome = 'terminal' | 'timeout' | 'gone' | 'failure';
 
 export async function getJobEvents(ctx: RouteContext): Promise<HttpResponse> {

@@ -50,7 +50,11 @@ function requestIssues(errors: ErrorObject[] | null | undefined): SchemaIssue[] 
     const path = e.instancePath || '/';
     const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: unknown }).additionalProperty : undefined;
     // The name is caller input: quoted via JSON and cut short, so it cannot forge the message.
-    if (typeof extra === 'string') return { path, message: `must NOT have additional properties: ${JSON.stringify(extra.slice(0, 64))} is not a field of the job query` };
+    if (typeof extra === 'string')
+      return {
+        path,
+        message: `must NOT have additional properties: ${JSON.stringify(extra.slice(0, 64))} is not a field of the job query`,
+      };
     return { path, message: e.message ?? e.keyword };
   });
 }

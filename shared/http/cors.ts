@@ -13,7 +13,10 @@ export const PREFLIGHT_METHODS = 'GET, POST, OPTIONS';
 export const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key, x-request-id, last-event-id';
 
 export function parseOriginPolicy(raw: string | undefined): OriginPolicy {
-  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.includes('*')) return { kind: 'any' };
   if (items.length === 0) return { kind: 'none' };
   return { kind: 'list', origins: new Set(items.map((o) => o.replace(/\/+$/, '').toLowerCase())) };

@@ -36,10 +36,8 @@ export const forbidden = (code: CodeWithStatus<403>, message: string) => new Api
 export const notFound = (code: CodeWithStatus<404>, message: string) => new ApiError(404, code, message);
 export const methodNotAllowed = (allow: string[]) =>
   new ApiError(405, 'MethodNotAllowed', `Use ${allow.join(' or ')} on this route`, { headers: { allow: allow.join(', ') } });
-export const payloadTooLarge = (limit: number) =>
-  new ApiError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`);
-export const unsupportedMediaType = () =>
-  new ApiError(415, 'UnsupportedMediaType', 'Send the body as Content-Type: application/json');
+export const payloadTooLarge = (limit: number) => new ApiError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`);
+export const unsupportedMediaType = () => new ApiError(415, 'UnsupportedMediaType', 'Send the body as Content-Type: application/json');
 export const serverMisconfigured = (message: string) => new ApiError(500, 'ServerMisconfigured', message);
 export const upstreamInvalid = (message: string, extra: { details?: SchemaIssue[]; upstream?: UpstreamInfo } = {}) =>
   new ApiError(502, 'UpstreamInvalidResponse', message, extra);

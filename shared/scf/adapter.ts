@@ -44,7 +44,12 @@ export function toScfResult(res: HttpResponse): ScfHttpResult {
   // An event function answers in one piece; the app never streams here (canStream is unset), and if
   // that ever broke, a 500 says so instead of a silently empty 200.
   if (typeof res.body !== 'string')
-    return { isBase64Encoded: false, statusCode: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: STREAM_IN_EVENT_MODE };
+    return {
+      isBase64Encoded: false,
+      statusCode: 500,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: STREAM_IN_EVENT_MODE,
+    };
   return { isBase64Encoded: false, statusCode: res.status, headers: res.headers, body: res.body };
 }
 

@@ -58,9 +58,7 @@ const byName = (a: [string, string], b: [string, string]): number => (a[0] < b[0
 // both the Node and Go SDKs. Entries are sorted by that encoded name, as in the Go SDK and
 // in the Node SDK's own q-*-list; see the test file for where the Node SDK's HttpString
 // ordering differs.
-function canonicalize(
-  obj: Record<string, string | undefined> | undefined,
-): { readonly list: string; readonly pairs: string } {
+function canonicalize(obj: Record<string, string | undefined> | undefined): { readonly list: string; readonly pairs: string } {
   if (obj === undefined) return EMPTY;
   const keys = Object.keys(obj);
   const n = keys.length;
@@ -106,11 +104,17 @@ export function cosAuthorization(req: SignableRequest, keys: SigningKeys, keyTim
   const signature = createHmac('sha1', signKey).update(stringToSign).digest('hex');
 
   return (
-    'q-sign-algorithm=sha1&q-ak=' + keys.secretId +
-    '&q-sign-time=' + kt +
-    '&q-key-time=' + kt +
-    '&q-header-list=' + headers.list +
-    '&q-url-param-list=' + params.list +
-    '&q-signature=' + signature
+    'q-sign-algorithm=sha1&q-ak=' +
+    keys.secretId +
+    '&q-sign-time=' +
+    kt +
+    '&q-key-time=' +
+    kt +
+    '&q-header-list=' +
+    headers.list +
+    '&q-url-param-list=' +
+    params.list +
+    '&q-signature=' +
+    signature
   );
 }

@@ -111,7 +111,7 @@ function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollecto
       return value;
     case 't':
       if (typeof value !== 'string') drift?.add(at, 'string', kindOf(value));
-      return value === '-' || value === '' ? null : (value);
+      return value === '-' || value === '' ? null : value;
     case 'n': {
       if (value === '') return null;
       const number = typeof value === 'string' ? decimalValue(value) : undefined;
@@ -129,7 +129,12 @@ function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollecto
   }
 }
 
-function convertObject(value: XmlValue, shape: Extract<Shape, { k: 'o' }>, drift: DriftCollector | undefined, at: (string | number)[]): Json {
+function convertObject(
+  value: XmlValue,
+  shape: Extract<Shape, { k: 'o' }>,
+  drift: DriftCollector | undefined,
+  at: (string | number)[],
+): Json {
   if (value === '') return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     drift?.add(at, 'object', kindOf(value));

@@ -34,7 +34,11 @@ export function isExecutable(path: string): boolean {
 export function findChromium(env: Record<string, string | undefined> = process.env, executable = isExecutable): ChromiumLookup {
   const configured = env.CHROMIUM_PATH?.trim();
   if (configured) {
-    return executable(configured) ? { path: configured } : { missing: `CHROMIUM_PATH=${configured} is not an executable file: fix it, or unset it to use one of ${COMMON_CHROMIUM_PATHS.join(', ')}` };
+    return executable(configured)
+      ? { path: configured }
+      : {
+          missing: `CHROMIUM_PATH=${configured} is not an executable file: fix it, or unset it to use one of ${COMMON_CHROMIUM_PATHS.join(', ')}`,
+        };
   }
   const found = COMMON_CHROMIUM_PATHS.find((p) => executable(p));
   return found ? { path: found } : { missing: `no Chromium found at ${COMMON_CHROMIUM_PATHS.join(', ')}: ${HOW_TO_GET_ONE}` };

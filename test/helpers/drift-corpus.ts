@@ -23,8 +23,23 @@ export interface DriftVariant {
 // Elements that are numbers in at least one place of the schema. Where the same name is text
 // elsewhere (a transcode Video Width), the mutation changes text, which must come back verbatim.
 const NUMBER_NAMES = [
-  'Progress', 'JobLevel', 'NumProgram', 'NumStream', 'Size', 'Channel', 'Index', 'SampleRate', 'HasBFrame',
-  'Width', 'Height', 'NumFrames', 'RefFrames', 'Quality', 'Orientation', 'Confidence', 'AudioTime',
+  'Progress',
+  'JobLevel',
+  'NumProgram',
+  'NumStream',
+  'Size',
+  'Channel',
+  'Index',
+  'SampleRate',
+  'HasBFrame',
+  'Width',
+  'Height',
+  'NumFrames',
+  'RefFrames',
+  'Quality',
+  'Orientation',
+  'Confidence',
+  'AudioTime',
 ];
 const numberElement = new RegExp(`<(${NUMBER_NAMES.join('|')})>(-?\\d+(?:\\.\\d+)?)</\\1>`, 'g');
 const booleanElement = /<(\w+)>(true|false)<\/\1>/g;
@@ -32,15 +47,39 @@ const booleanElement = /<(\w+)>(true|false)<\/\1>/g;
 /** Each mutation rewrites a JobsDetail fragment; `accepted` ones must not be reported as drift. */
 const MUTATIONS: { name: string; accepted: boolean; apply: (xml: string) => string }[] = [
   // Decimal forms of whole numbers, as `SampleRate 44100.0` or `Size 1424687.000000`.
-  { name: 'numbers as decimals', accepted: true, apply: (x) => x.replace(numberElement, (_m, n: string, v: string) => `<${n}>${v.includes('.') ? `${v}00` : `${v}.000000`}</${n}>`) },
-  { name: 'numbers with a fraction', accepted: true, apply: (x) => x.replace(numberElement, (_m, n: string, v: string) => `<${n}>${v.includes('.') ? v : `${v}.5`}</${n}>`) },
-  { name: 'booleans capitalised', accepted: true, apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? 'True' : 'FALSE'}</${n}>`) },
-  { name: 'booleans as 1/0', accepted: true, apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? '1' : '0'}</${n}>`) },
+  {
+    name: 'numbers as decimals',
+    accepted: true,
+    apply: (x) => x.replace(numberElement, (_m, n: string, v: string) => `<${n}>${v.includes('.') ? `${v}00` : `${v}.000000`}</${n}>`),
+  },
+  {
+    name: 'numbers with a fraction',
+    accepted: true,
+    apply: (x) => x.replace(numberElement, (_m, n: string, v: string) => `<${n}>${v.includes('.') ? v : `${v}.5`}</${n}>`),
+  },
+  {
+    name: 'booleans capitalised',
+    accepted: true,
+    apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? 'True' : 'FALSE'}</${n}>`),
+  },
+  {
+    name: 'booleans as 1/0',
+    accepted: true,
+    apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? '1' : '0'}</${n}>`),
+  },
   { name: 'booleans empty', accepted: true, apply: (x) => x.replace(booleanElement, (_m, n: string) => `<${n}></${n}>`) },
   // Values no reader can turn into the documented type: kept as text, reported.
   { name: 'numbers as N/A', accepted: false, apply: (x) => x.replace(numberElement, (_m, n: string) => `<${n}>N/A</${n}>`) },
-  { name: 'booleans as yes/no', accepted: false, apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? 'yes' : 'no'}</${n}>`) },
-  { name: 'QueueId as a container', accepted: false, apply: (x) => x.replace(/<QueueId>([^<]*)<\/QueueId>/, '<QueueId><Id>$1</Id></QueueId>') },
+  {
+    name: 'booleans as yes/no',
+    accepted: false,
+    apply: (x) => x.replace(booleanElement, (_m, n: string, v: string) => `<${n}>${v === 'true' ? 'yes' : 'no'}</${n}>`),
+  },
+  {
+    name: 'QueueId as a container',
+    accepted: false,
+    apply: (x) => x.replace(/<QueueId>([^<]*)<\/QueueId>/, '<QueueId><Id>$1</Id></QueueId>'),
+  },
   // Tags that name Object.prototype members: unknown Tags, common fields typed.
   ...['constructor', 'toString', '__proto__'].map((tag) => ({
     name: `Tag ${tag}`,
@@ -57,12 +96,14 @@ function expectedDrift(clean: Json, raw: unknown, at: (string | number)[], out: 
     clean.forEach((c, i) => expectedDrift(c, items[i], [...at, i], out));
   } else if (clean !== null && typeof clean === 'object') {
     if (raw === '') return; // an empty container (<Format/>) is {}
-    if (typeof raw !== 'object' || raw === null) return out.push({ path: `/${at.join('/')}`, expected: 'object', received: 'string' }), undefined;
+    if (typeof raw !== 'object' || raw === null)
+      return (out.push({ path: `/${at.join('/')}`, expected: 'object', received: 'string' }), undefined);
     for (const key of Object.keys(raw)) {
       if (!(key in clean)) continue;
       const rawValue = (raw as Record<string, unknown>)[key];
       // Text that became a container: the documented type is text.
-      if (typeof clean[key] === 'string' && typeof rawValue === 'object') out.push({ path: `/${[...at, key].join('/')}`, expected: 'string', received: 'object' });
+      if (typeof clean[key] === 'string' && typeof rawValue === 'object')
+        out.push({ path: `/${[...at, key].join('/')}`, expected: 'string', received: 'object' });
       else expectedDrift(clean[key] as Json, rawValue, [...at, key], out);
     }
   } else if ((typeof clean === 'number' || typeof clean === 'boolean') && typeof raw === 'string') {
@@ -75,7 +116,9 @@ export function driftCorpus(): DriftVariant[] {
   const jobs = [...loadFixtures(join(__dirname, '..', '..', 'dev', 'fixtures')).values()];
   const variants: DriftVariant[] = [];
   for (const job of jobs) {
-    const clean = applyShape(parseXml(`<Response>${job.fragment}</Response>`).Response ?? '', familyShape(job.family)) as { JobsDetail: Json[] };
+    const clean = applyShape(parseXml(`<Response>${job.fragment}</Response>`).Response ?? '', familyShape(job.family)) as {
+      JobsDetail: Json[];
+    };
     for (const mutation of MUTATIONS) {
       const fragment = mutation.apply(job.fragment);
       if (fragment === job.fragment) continue;

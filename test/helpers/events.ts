@@ -25,7 +25,14 @@ export function functionUrlEvent(input: EventInput) {
 export function apiGatewayEvent(input: EventInput, stage = 'release') {
   const body = input.body === undefined ? null : input.base64 ? Buffer.from(input.body).toString('base64') : input.body;
   return {
-    requestContext: { serviceId: 'service-abc123', path: '/', httpMethod: input.method, requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', sourceIp: '203.0.113.8', stage },
+    requestContext: {
+      serviceId: 'service-abc123',
+      path: '/',
+      httpMethod: input.method,
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      sourceIp: '203.0.113.8',
+      stage,
+    },
     headers: { Host: 'service-abc123-1250000000.gz.apigw.tencentcs.com', ...(input.headers ?? {}) },
     body,
     pathParameters: {},

@@ -21,7 +21,7 @@ export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string;
-  json: any;  
+  json: any;
 }
 
 export async function startHarness(emulatorKeys: { secretId: string; secretKey: string; sessionToken?: string } = TEST_KEYS) {
@@ -70,9 +70,10 @@ export async function startHarness(emulatorKeys: { secretId: string; secretKey: 
   };
 
   /** A new SCF instance: the bundle loaded afresh, so module state (cache, sockets) starts empty. */
-  const newInstance = () => jest.isolateModules(() => {
-    handler = loadBundle();
-  });
+  const newInstance = () =>
+    jest.isolateModules(() => {
+      handler = loadBundle();
+    });
 
   return {
     emulator,

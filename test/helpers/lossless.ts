@@ -5,7 +5,13 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 
-const rawParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, htmlEntities: true });
+const rawParser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  htmlEntities: true,
+});
 export const rawParse = (xml: string) => rawParser.parse(xml) as Record<string, unknown>;
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -63,7 +63,10 @@ function verifySignature(req: IncomingMessage, body: Buffer, o: StandInOptions):
   for (const name of ['authorization', 'x-tc-action', 'x-tc-timestamp', 'x-tc-version', 'x-tc-region', 'content-type', 'host']) {
     if (!header(name)) throw new ApiError('MissingParameter', `header ${name} is missing`);
   }
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(header('authorization')!);
+  const m =
+    /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      header('authorization')!,
+    );
   if (!m) throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization is not TC3-HMAC-SHA256');
   const [, secretId, date, service, signedHeaders, signature] = m as unknown as string[];
   if (secretId !== o.secretId) throw new ApiError('AuthFailure.SecretIdNotFound', 'unknown SecretId');
@@ -73,7 +76,8 @@ function verifySignature(req: IncomingMessage, body: Buffer, o: StandInOptions):
     throw new ApiError('AuthFailure.InvalidAuthorization', 'credential date does not match X-TC-Timestamp');
   }
   const names = signedHeaders!.split(';');
-  if (!names.includes('host') || !names.includes('content-type')) throw new ApiError('AuthFailure.InvalidAuthorization', 'host and content-type must be signed');
+  if (!names.includes('host') || !names.includes('content-type'))
+    throw new ApiError('AuthFailure.InvalidAuthorization', 'host and content-type must be signed');
   const hostname = header('host')!.replace(/:\d+$/, '');
   const canonicalHeaders = names.map((n) => `${n}:${n === 'host' ? hostname : header(n)}\n`).join('');
   const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256(body)].join('\n');
@@ -96,12 +100,14 @@ export async function startScfStandIn(options: StandInOptions): Promise<StandIn>
   };
   const mustBeActive = (fn: StoredFunction | undefined, p: Record<string, any>) => {
     if (!fn) throw new ApiError('ResourceNotFound.Function', `function ${p.FunctionName} does not exist`);
-    if (fn.status !== 'Active') throw new ApiError('FailedOperation.UpdateFunctionCode', `function is ${fn.status}; retry when it is Active`);
+    if (fn.status !== 'Active')
+      throw new ApiError('FailedOperation.UpdateFunctionCode', `function is ${fn.status}; retry when it is Active`);
     return fn;
   };
   const checkEnvironment = (env: any) => {
     for (const v of env?.Variables ?? []) {
-      if (!v.Key || v.Value === undefined || v.Value === '') throw new ApiError('InvalidParameterValue.Environment', `variable ${v.Key} has an empty value`);
+      if (!v.Key || v.Value === undefined || v.Value === '')
+        throw new ApiError('InvalidParameterValue.Environment', `variable ${v.Key} has an empty value`);
     }
   };
 
@@ -124,7 +130,13 @@ export async function startScfStandIn(options: StandInOptions): Promise<StandIn>
       if (!p.Code?.ZipFile) throw new ApiError('InvalidParameterValue.Code', 'Code.ZipFile is required');
       checkEnvironment(p.Environment);
       const { Code, CodeSource, ...config } = p;
-      const fn: StoredFunction = { config: { ...config, Namespace: p.Namespace ?? 'default' }, status: 'Creating', pollsLeft: 0, statusReasons: [], triggers: [] };
+      const fn: StoredFunction = {
+        config: { ...config, Namespace: p.Namespace ?? 'default' },
+        status: 'Creating',
+        pollsLeft: 0,
+        statusReasons: [],
+        triggers: [],
+      };
       settle(fn, 'Creating');
       functions.set(key(p), fn);
       return {};
@@ -151,7 +163,8 @@ export async function startScfStandIn(options: StandInOptions): Promise<StandIn>
     },
     CreateTrigger(p) {
       const fn = mustBeActive(functions.get(key(p)), p);
-      if (fn.triggers.some((t) => t.TriggerName === p.TriggerName && t.Type === p.Type)) throw new ApiError('ResourceInUse.Trigger', 'trigger already exists');
+      if (fn.triggers.some((t) => t.TriggerName === p.TriggerName && t.Type === p.Type))
+        throw new ApiError('ResourceInUse.Trigger', 'trigger already exists');
       const t = { Type: p.Type, TriggerName: p.TriggerName, Qualifier: p.Qualifier ?? '$LATEST', TriggerDesc: p.TriggerDesc };
       fn.triggers.push(t);
       return { TriggerInfo: t };
