@@ -6,7 +6,7 @@
 import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
 import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
 import { JobCache, MAX_CACHED_DRIFT } from '../shared/cache/job-cache';
-import { InFlight, type SharedCall } from '../shared/ci/coalesce';
+import { InFlight, type SharedCall } from '../shared/cache/in-flight';
 import type { JobFamily } from '../shared/ci/families';
 import type { QueryJobsInput } from '../shared/ci/query-jobs';
 import { resolveTarget } from '../shared/ci/target';

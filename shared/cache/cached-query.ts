@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CachePolicy } from '../config/cache-env';
 import { readRedisConfig } from '../config/redis-env';
-import { InFlight, type SharedCall } from '../ci/coalesce';
+import { InFlight, type SharedCall } from './in-flight';
 import { type DriftPart, schemaErrors } from '../ci/drift';
 import { type JobsEnvelope, type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
 import type { Deadline } from '../deadline';
