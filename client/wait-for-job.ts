@@ -25,6 +25,10 @@ export interface WaitForJobOptions<J> {
    * longer (capped at 60 s).
    */
   retries?: number;
+  /** The clock, for tests that move time instead of waiting for it. Default: Date.now. */
+  now?: () => number;
+  /** Resolves after `ms`, or rejects with the signal's reason; for tests, like `now`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface JobLike {
@@ -46,8 +50,8 @@ export async function waitUntilTerminal<J extends JobLike>(
   fetchJob: (waitSeconds: number, signal: AbortSignal) => Promise<J>,
   options: WaitForJobOptions<J> = {},
 ): Promise<J> {
-  const { signal, timeoutMs, onProgress, waitSeconds = 20, minIntervalMs = 1000, retries = 3 } = options;
-  const startedAt = Date.now();
+  const { signal, timeoutMs, onProgress, waitSeconds = 20, minIntervalMs = 1000, retries = 3, now = Date.now, sleep = realSleep } = options;
+  const startedAt = now();
   const stop = anySignal([signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]);
   let last: J | undefined;
   let lastKey: string | undefined;
@@ -58,11 +62,11 @@ export async function waitUntilTerminal<J extends JobLike>(
 
   for (;;) {
     if (stop?.aborted) throw stopped();
-    const left = timeoutMs === undefined ? Infinity : timeoutMs - (Date.now() - startedAt);
+    const left = timeoutMs === undefined ? Infinity : timeoutMs - (now() - startedAt);
     // The first call answers at once, so the caller sees where the job is now; later calls hold
     // until something changes, but never past our own timeout.
     const wait = last === undefined ? 0 : Math.max(0, Math.min(waitSeconds, Math.floor(left / 1000) - 1));
-    const callStarted = Date.now();
+    const callStarted = now();
     let job: J;
     try {
       job = await fetchJob(wait, anySignal([stop, AbortSignal.timeout(wait * 1000 + CALL_GRACE_MS)]) as AbortSignal);
@@ -85,7 +89,7 @@ export async function waitUntilTerminal<J extends JobLike>(
     if (TERMINAL_STATES.has(job.State)) return job;
     quietAnswers = changed ? 0 : quietAnswers + 1;
     const interval = Math.min(minIntervalMs * 2 ** quietAnswers, MAX_INTERVAL_MS);
-    const rest = interval - (Date.now() - callStarted);
+    const rest = interval - (now() - callStarted);
     if (rest > 0) await pause(rest);
   }
 }
@@ -112,7 +116,7 @@ function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undef
   return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

@@ -199,15 +199,22 @@ describe('waitForJob', () => {
   });
 
   test('without long-poll (waitSeconds 0) it still paces itself, backing off while nothing changes', async () => {
-    await api()
-      .waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, timeoutMs: 1600 })
-      .catch(() => undefined);
-    const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]!);
-    expect(gaps.length).toBeGreaterThanOrEqual(3);
-    expect(gaps.length).toBeLessThanOrEqual(5); // 100 ms flat would be ~16 calls
-    expect(gaps[0]).toBeGreaterThanOrEqual(95); // the first answer is news: one minimum interval
-    // Then every answer without news doubles the pause: ~100, 200, 400, 800 ms.
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! * 1.7);
+    // Time is the test's: each pause moves a virtual clock, and the wait ends when it passes 1.6 s.
+    let t = 0;
+    const pauses: number[] = [];
+    const stop = new AbortController();
+    const sleep = (ms: number) => {
+      pauses.push(ms);
+      t += ms;
+      if (t > 1600) stop.abort(new Error('virtual time is up'));
+      return Promise.resolve();
+    };
+    await expect(
+      api().waitForJob('media', MEDIA_RUNNING, { waitSeconds: 0, minIntervalMs: 100, signal: stop.signal, now: () => t, sleep }),
+    ).rejects.toThrow('virtual time is up');
+    // The first answer is news: one minimum interval; then every answer without news doubles it.
+    expect(pauses).toEqual([100, 200, 400, 800, 1600]);
+    expect(callTimes).toHaveLength(pauses.length); // one call before each pause, none after the stop
   });
 });
 
