@@ -1,7 +1,7 @@
 /**
  * Every `Error.Code` this API can answer with, and the one HTTP status each is sent with. Throw
  * sites are checked against it by the compiler (ApiError's status must be the code's status), the
- * OpenAPI document's error lists are typed by it, and test/error-codes.test.ts keeps docs/api.md's
+ * OpenAPI document's error lists are typed by it, and test/e2e/error-codes.test.ts keeps docs/api.md's
  * error table equal to it.
  */
 export const ERROR_CODES = {

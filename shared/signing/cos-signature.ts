@@ -1,6 +1,6 @@
 // COS `q-sign-algorithm=sha1` request signing, as Cloud Infinite (CI) verifies it.
 // Spec: COS API doc "Request Signature" (436/7778); behaviour cross-checked against
-// cos-nodejs-sdk-v5 `getAuth` and cos-go-sdk-v5 `auth.go` (see test/signing.test.ts).
+// cos-nodejs-sdk-v5 `getAuth` and cos-go-sdk-v5 `auth.go` (see test/unit/signing.test.ts).
 import { createHash, createHmac } from 'node:crypto';
 
 export interface SigningKeys {

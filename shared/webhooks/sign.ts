@@ -2,7 +2,7 @@
  * Standard Webhooks signing (https://www.standardwebhooks.com): the signed content is
  * `${webhook-id}.${webhook-timestamp}.${body}`, HMAC-SHA256 with the decoded `whsec_` key, sent as
  * `v1,<base64>`; one signature per key, space-separated, so a receiver can rotate its secret.
- * node:crypto does this in a few lines; test/callbacks.e2e.test.ts proves receivers using the
+ * node:crypto does this in a few lines; test/e2e/callbacks.e2e.test.ts proves receivers using the
  * `standardwebhooks` package accept it.
  */
 import { createHash, createHmac } from 'node:crypto';

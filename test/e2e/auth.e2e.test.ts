@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { functionUrlEvent } from './helpers/events';
-import { startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import { functionUrlEvent } from '../helpers/events';
+import { startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 const JOB = 'j9c0a4726f6ac11ec96aaa9b64ab18d00';
 const ORIGIN = 'https://app.example.com';

@@ -15,18 +15,18 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { startDemoServer } from '../dev/demo/serve-demo';
-import { findChromium } from './helpers/chromium';
-import { closeServer, startLocalStack } from './helpers/local-stack';
-import { MEDIA_SUCCESS } from './helpers/seed-jobs';
-import { startWebStack } from './helpers/web-stack';
+import { startDemoServer } from '../../dev/demo/serve-demo';
+import { findChromium } from '../helpers/chromium';
+import { closeServer, startLocalStack } from '../helpers/local-stack';
+import { MEDIA_SUCCESS } from '../helpers/seed-jobs';
+import { startWebStack } from '../helpers/web-stack';
 
 const lookup = findChromium();
 const CHROMIUM = 'path' in lookup ? lookup.path : undefined;
 if (!CHROMIUM && !process.env.CI) console.warn(`browser.e2e.test.ts skipped: ${'missing' in lookup ? lookup.missing : ''}`);
 // Locally a missing browser skips; in CI it must fail, or the demo would go untested unnoticed.
 const describeBrowser = CHROMIUM || process.env.CI ? describe : describe.skip;
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 const FLAGS = [
   '--headless',
   '--no-sandbox',

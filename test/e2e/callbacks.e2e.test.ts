@@ -9,16 +9,16 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { key } from '../dev/emulator/fixtures';
-import { functionUrlEvent } from './helpers/events';
-import { startHarness } from './helpers/harness';
-import { closeServer } from './helpers/local-stack';
-import { scanForSecrets } from './helpers/secret-scan';
-import { MEDIA_RUNNING, MEDIA_SUCCESS } from './helpers/seed-jobs';
+import { key } from '../../dev/emulator/fixtures';
+import { functionUrlEvent } from '../helpers/events';
+import { startHarness } from '../helpers/harness';
+import { closeServer } from '../helpers/local-stack';
+import { scanForSecrets } from '../helpers/secret-scan';
+import { MEDIA_RUNNING, MEDIA_SUCCESS } from '../helpers/seed-jobs';
 
 const TOKEN = randomBytes(24).toString('base64url');
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const CALLBACKS = join(__dirname, '..', 'dev', 'fixtures', 'callbacks');
+const CALLBACKS = join(__dirname, '..', '..', 'dev', 'fixtures', 'callbacks');
 const fixture = (name: string) => readFileSync(join(CALLBACKS, name), 'utf8');
 
 const SNAPSHOT = 'j4e431ba0f86711ecb8546d80f2baf56f';

@@ -3,9 +3,9 @@
  * the emulator on loopback; each test failed on the code before the change.
  */
 import { SignJWT } from 'jose';
-import { functionUrlEvent } from './helpers/events';
-import { useQuietHarness } from './helpers/quiet-harness';
-import { MEDIA_SUCCESS } from './helpers/seed-jobs';
+import { functionUrlEvent } from '../helpers/events';
+import { useQuietHarness } from '../helpers/quiet-harness';
+import { MEDIA_SUCCESS } from '../helpers/seed-jobs';
 
 const h = useQuietHarness();
 const SECRET = 'a-test-only-hs256-secret-of-32-bytes-or-more';

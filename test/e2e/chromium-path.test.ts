@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMON_CHROMIUM_PATHS, findChromium, isExecutable } from './helpers/chromium';
+import { COMMON_CHROMIUM_PATHS, findChromium, isExecutable } from '../helpers/chromium';
 
 const only =
   (...paths: string[]) =>

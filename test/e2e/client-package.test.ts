@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startLocalStack } from './helpers/local-stack';
-import { MEDIA_SUCCESS } from './helpers/seed-jobs';
+import { startLocalStack } from '../helpers/local-stack';
+import { MEDIA_SUCCESS } from '../helpers/seed-jobs';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const npm = (args: string[], cwd: string) =>
   run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd,

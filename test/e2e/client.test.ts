@@ -14,10 +14,10 @@ import {
   JobStatusUnexpectedResponseError,
   type MediaJob,
   createJobStatusClient,
-} from '../client';
-import { parseRetryAfter } from '../client/request';
-import { closeServer, startLocalStack } from './helpers/local-stack';
-import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from './helpers/seed-jobs';
+} from '../../client';
+import { parseRetryAfter } from '../../client/request';
+import { closeServer, startLocalStack } from '../helpers/local-stack';
+import { MEDIA_RUNNING, MEDIA_SUCCESS, PIC, movingJobId as unique } from '../helpers/seed-jobs';
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let calls: string[] = [];

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SHIPPED_CONFIGS, main } from '../scripts/deploy/cli';
-import { BUILD_NODE_MAJOR, checkEnvironment, runtimeNodeMajor } from '../scripts/deploy/scf-rules';
-import { loadSettings } from '../scripts/deploy/settings';
+import { SHIPPED_CONFIGS, main } from '../../scripts/deploy/cli';
+import { BUILD_NODE_MAJOR, checkEnvironment, runtimeNodeMajor } from '../../scripts/deploy/scf-rules';
+import { loadSettings } from '../../scripts/deploy/settings';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 let work: string;
 
 beforeEach(() => {
@@ -185,8 +185,8 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
 }
 
 test('with the shipped settings, a browser on an allowed origin gets its credentialed preflights answered on every route it calls', async () => {
-  const { main_handler } = await import('../functions/job-status/index');
-  const { apiGatewayEvent, functionUrlEvent } = await import('./helpers/events');
+  const { main_handler } = await import('../../functions/job-status/index');
+  const { apiGatewayEvent, functionUrlEvent } = await import('../helpers/events');
   const origin = 'https://app.example.com';
   const quiet = jest.spyOn(console, 'log').mockImplementation(() => {}); // the function's request log
   try {

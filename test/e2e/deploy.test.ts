@@ -7,14 +7,14 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { main } from '../scripts/deploy/cli';
-import { deploy } from '../scripts/deploy/deploy';
-import { createScfClient } from '../scripts/deploy/scf-client';
-import { loadSettings } from '../scripts/deploy/settings';
-import { zipDirectory } from '../scripts/deploy/zip';
-import { type StandIn, startScfStandIn } from './helpers/scf-api-stand-in';
+import { main } from '../../scripts/deploy/cli';
+import { deploy } from '../../scripts/deploy/deploy';
+import { createScfClient } from '../../scripts/deploy/scf-client';
+import { loadSettings } from '../../scripts/deploy/settings';
+import { zipDirectory } from '../../scripts/deploy/zip';
+import { type StandIn, startScfStandIn } from '../helpers/scf-api-stand-in';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const KEYS = { secretId: 'AKIDdeployertest0000000000000000', secretKey: 'deployer-test-secret-key-000000' };
 const HASH = 'a'.repeat(64);
 const SHELL = {

@@ -4,12 +4,12 @@
  * answers 200 with every value kept; accepted forms (45.5, 44100.0, True, 1) are read as numbers
  * and booleans without drift, anything unreadable is kept as text and listed in SchemaErrors.
  */
-import { key } from '../dev/emulator/fixtures';
-import { functionUrlEvent } from './helpers/events';
-import { driftCorpus } from './helpers/drift-corpus';
-import { startHarness } from './helpers/harness';
-import { lostLeaves, rawParse } from './helpers/lossless';
-import { scanForSecrets } from './helpers/secret-scan';
+import { key } from '../../dev/emulator/fixtures';
+import { functionUrlEvent } from '../helpers/events';
+import { driftCorpus } from '../helpers/drift-corpus';
+import { startHarness } from '../helpers/harness';
+import { lostLeaves, rawParse } from '../helpers/lossless';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 const logged = scanForSecrets({ answers: () => h.answers });

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, type ErrorCode } from '../shared/http/error-codes';
+import { ERROR_CODES, type ErrorCode } from '../../shared/http/error-codes';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const isCode = (name: string): name is ErrorCode => Object.prototype.hasOwnProperty.call(ERROR_CODES, name);
 
 /** `| 400 | `InvalidJson`, `InvalidRequest` | … |` rows of the table under "## Errors". */

@@ -3,10 +3,10 @@
  * lists. Each row asserts the answer (status, code), how many upstream attempts were made, a time
  * bound, and — for the whole file — that no promise was left to reject unhandled.
  */
-import type { Fault } from '../dev/emulator/server';
-import { functionUrlEvent } from './helpers/events';
-import { startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import type { Fault } from '../../dev/emulator/server';
+import { functionUrlEvent } from '../helpers/events';
+import { startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 const JOB = 'j9c0a4726f6ac11ec96aaa9b64ab18d00';
 let h: Awaited<ReturnType<typeof startHarness>>;

@@ -6,10 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { functionUrlEvent } from './helpers/events';
-import { BUCKET, REGION, TEST_KEYS, startHarness } from './helpers/harness';
-import { type RedisServer, startRedis } from './helpers/redis-server';
-import type { ScfHttpResult } from '../shared/scf/event';
+import { functionUrlEvent } from '../helpers/events';
+import { BUCKET, REGION, TEST_KEYS, startHarness } from '../helpers/harness';
+import { type RedisServer, startRedis } from '../helpers/redis-server';
+import type { ScfHttpResult } from '../../shared/scf/event';
 
 type Handler = (event: unknown, context?: unknown) => Promise<ScfHttpResult>;
 interface Instance {
@@ -30,7 +30,7 @@ function newInstance(): Instance {
   let loaded: { main_handler: Handler; shutdown: () => Promise<void> } | undefined;
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(require.resolve('../dist/job-status/index.js')) as typeof loaded;
+    loaded = require(require.resolve('../../dist/job-status/index.js')) as typeof loaded;
   });
   const instance = { handler: loaded!.main_handler, shutdown: loaded!.shutdown };
   instances.push(instance);
@@ -154,7 +154,7 @@ test('an unknown id is cached negatively, in the instance and for the fleet', as
 });
 
 test('Redis down at start: every request succeeds without it, logged once per instance', async () => {
-  const { freePort } = await import('./helpers/redis-server');
+  const { freePort } = await import('../helpers/redis-server');
   h.setEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, CACHE_TERMINAL_TTL_S: '300', REDIS_CONNECT_TIMEOUT_MS: '200' });
   const group = fleet(3);
   const statuses = await pollRounds(group, finished.slice(0, 2), 2);
@@ -220,7 +220,7 @@ test('a lock whose holder was killed mid-fetch holds others up no longer than th
     process.execPath,
     [
       '-e',
-      `require(${JSON.stringify(resolve(__dirname, '../dist/job-status/index.js'))}).main_handler(${JSON.stringify(
+      `require(${JSON.stringify(resolve(__dirname, '../../dist/job-status/index.js'))}).main_handler(${JSON.stringify(
         functionUrlEvent({ method: 'GET', path: `/jobs/media/${id}` }),
       )}, { request_id: 'doomed' })`,
     ],

@@ -16,15 +16,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import type { Fault } from '../dev/emulator/server';
-import { FAMILIES, type JobFamily } from '../shared/ci/families';
-import { type ChunkBody, assembleAnswer } from '../shared/ci/query-jobs';
-import type { Deadline } from '../shared/deadline';
-import { jobsResponse } from '../shared/handlers/jobs-response';
-import { ApiError } from '../shared/http/errors';
-import { functionUrlEvent } from './helpers/events';
-import { TEST_KEYS, startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import type { Fault } from '../../dev/emulator/server';
+import { FAMILIES, type JobFamily } from '../../shared/ci/families';
+import { type ChunkBody, assembleAnswer } from '../../shared/ci/query-jobs';
+import type { Deadline } from '../../shared/deadline';
+import { jobsResponse } from '../../shared/handlers/jobs-response';
+import { ApiError } from '../../shared/http/errors';
+import { functionUrlEvent } from '../helpers/events';
+import { TEST_KEYS, startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 const RUNS = Number(process.env.FUZZ_CI_RUNS ?? 5000);
 const HTTP_RUNS = Number(process.env.FUZZ_CI_HTTP_RUNS ?? 200);

@@ -5,11 +5,11 @@
  * FUZZ_RUNS sets the run count (default 10,000).
  */
 import fc from 'fast-check';
-import { JOB_ID_RE } from '../shared/ci/families';
-import { REGION_RE } from '../shared/ci/target';
-import { apiGatewayEvent, functionUrlEvent } from './helpers/events';
-import { BUCKET, startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import { JOB_ID_RE } from '../../shared/ci/families';
+import { REGION_RE } from '../../shared/ci/target';
+import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
+import { BUCKET, startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const ALLOWED = [BUCKET, 'otherbucket-1250000001'];

@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { apiGatewayEvent, functionUrlEvent } from './helpers/events';
-import { BUCKET, REGION, TEST_KEYS, startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
+import { BUCKET, REGION, TEST_KEYS, startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 // Seed samples, served by the emulator from dev/fixtures.
 const MEDIA_SUCCESS = 'j9c0a4726f6ac11ec96aaa9b64ab18d00';
@@ -129,7 +129,7 @@ describe('routes', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'ai', jobIds: ids }),
     });
-    const script = `require(${JSON.stringify(join(__dirname, '..', 'dist', 'job-status', 'index.js'))})
+    const script = `require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'job-status', 'index.js'))})
       .main_handler(${JSON.stringify(event)}, {}).then((r) => process.stdout.write('status=' + r.statusCode + '\\n'));`;
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env } });
     expect(stdout).toContain('status=200');

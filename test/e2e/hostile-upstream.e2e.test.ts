@@ -4,9 +4,9 @@
  * Date from 1900, jobs nobody asked for, request ids that are not ids, our own secrets echoed.
  * Every test here failed on the code before the fix.
  */
-import { functionUrlEvent } from './helpers/events';
-import { TEST_KEYS, startHarness } from './helpers/harness';
-import { scanForSecrets } from './helpers/secret-scan';
+import { functionUrlEvent } from '../helpers/events';
+import { TEST_KEYS, startHarness } from '../helpers/harness';
+import { scanForSecrets } from '../helpers/secret-scan';
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 const echoedSignatures: string[] = [];

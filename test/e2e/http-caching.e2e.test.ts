@@ -5,9 +5,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpGet } from '../shared/ci/http-get';
-import { functionUrlEvent } from './helpers/events';
-import { BUCKET, startHarness } from './helpers/harness';
+import { httpGet } from '../../shared/ci/http-get';
+import { functionUrlEvent } from '../helpers/events';
+import { BUCKET, startHarness } from '../helpers/harness';
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 const byState: Record<string, string> = {};

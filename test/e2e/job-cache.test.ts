@@ -3,17 +3,17 @@
  * state, bounded size, scope isolation, partial multi-id hits, and shared in-flight calls. The
  * cached query runs the real query path against the CI emulator over loopback.
  */
-import { type CachePolicy, readCachePolicy } from '../shared/config/cache-env';
-import { type CacheDeps, queryJobsCached } from '../shared/cache/cached-query';
-import { JobCache, MAX_CACHED_DRIFT } from '../shared/cache/job-cache';
-import { InFlight, type SharedCall } from '../shared/cache/in-flight';
-import type { JobFamily } from '../shared/ci/families';
-import type { QueryJobsInput } from '../shared/ci/query-jobs';
-import { resolveTarget } from '../shared/ci/target';
-import { createDeadline } from '../shared/deadline';
-import { newTrace } from '../shared/trace';
-import { type Emulator, startEmulator } from '../dev/emulator/server';
-import { BUCKET, REGION, TEST_KEYS } from './helpers/harness';
+import { type CachePolicy, readCachePolicy } from '../../shared/config/cache-env';
+import { type CacheDeps, queryJobsCached } from '../../shared/cache/cached-query';
+import { JobCache, MAX_CACHED_DRIFT } from '../../shared/cache/job-cache';
+import { InFlight, type SharedCall } from '../../shared/cache/in-flight';
+import type { JobFamily } from '../../shared/ci/families';
+import type { QueryJobsInput } from '../../shared/ci/query-jobs';
+import { resolveTarget } from '../../shared/ci/target';
+import { createDeadline } from '../../shared/deadline';
+import { newTrace } from '../../shared/trace';
+import { type Emulator, startEmulator } from '../../dev/emulator/server';
+import { BUCKET, REGION, TEST_KEYS } from '../helpers/harness';
 
 const POLICY: CachePolicy = { terminalTtlMs: 300_000, activeTtlMs: 1000, missingTtlMs: 5000, maxEntries: 100 };
 const scope = { family: 'media' as JobFamily, bucket: BUCKET, region: REGION };

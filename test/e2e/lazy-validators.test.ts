@@ -9,22 +9,22 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { families } from '../generated/validators';
-import { FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
-import { familySchemas } from '../schemas/ci-families';
-import { factorSchemas } from '../schemas/dedupe';
-import { type LazyFamily, type Validator, lazyFamilyValidator } from '../shared/schemas/lazy-family';
-import { splitItemBranches } from '../schemas/split-branches';
-import { familyShape, familyValidator } from '../shared/schemas/validators';
-import { parseXml } from '../shared/xml/parse';
-import { applyShape, type Json } from '../shared/xml/shape';
-import { functionUrlEvent } from './helpers/events';
-import { startHarness } from './helpers/harness';
+import { families } from '../../generated/validators';
+import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
+import { familySchemas } from '../../schemas/ci-families';
+import { factorSchemas } from '../../schemas/dedupe';
+import { type LazyFamily, type Validator, lazyFamilyValidator } from '../../shared/schemas/lazy-family';
+import { splitItemBranches } from '../../schemas/split-branches';
+import { familyShape, familyValidator } from '../../shared/schemas/validators';
+import { parseXml } from '../../shared/xml/parse';
+import { applyShape, type Json } from '../../shared/xml/shape';
+import { functionUrlEvent } from '../helpers/events';
+import { startHarness } from '../helpers/harness';
 
 type Node = Record<string, unknown>;
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s)) as Node;
-const DIST = resolve(__dirname, '..', 'dist', 'job-status');
-const FIXTURES = join(__dirname, '..', 'dev', 'fixtures');
+const DIST = resolve(__dirname, '..', '..', 'dist', 'job-status');
+const FIXTURES = join(__dirname, '..', '..', 'dev', 'fixtures');
 
 // The whole family schemas, every Tag branch in place, compiled the way the build used to.
 const whole = (() => {

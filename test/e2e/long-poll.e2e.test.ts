@@ -2,9 +2,9 @@
  * GET /jobs/{type}/{ids}?wait=N through the built bundle against the emulator over loopback:
  * answers on change, at once for terminal jobs, at N seconds or the invocation's deadline otherwise.
  */
-import { functionUrlEvent } from './helpers/events';
-import { useQuietHarness } from './helpers/quiet-harness';
-import { MEDIA_RUNNING, MEDIA_SUCCESS, movingJobId as unique } from './helpers/seed-jobs';
+import { functionUrlEvent } from '../helpers/events';
+import { useQuietHarness } from '../helpers/quiet-harness';
+import { MEDIA_RUNNING, MEDIA_SUCCESS, movingJobId as unique } from '../helpers/seed-jobs';
 
 const h = useQuietHarness();
 

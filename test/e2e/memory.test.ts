@@ -4,11 +4,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startEmulator } from '../dev/emulator/server';
-import { createDeadline } from '../shared/deadline';
-import { HttpGetError, httpGet } from '../shared/ci/http-get';
-import { ByteBudget, MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
-import { XmlRejected, parseXml } from '../shared/xml/parse';
+import { startEmulator } from '../../dev/emulator/server';
+import { createDeadline } from '../../shared/deadline';
+import { HttpGetError, httpGet } from '../../shared/ci/http-get';
+import { ByteBudget, MAX_ANSWER_BYTES } from '../../shared/ci/upstream-budget';
+import { XmlRejected, parseXml } from '../../shared/xml/parse';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

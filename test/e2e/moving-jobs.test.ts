@@ -2,12 +2,12 @@
  * The emulator's moving jobs: the state machine over time, valid CI XML in every phase, and the
  * same job moving when asked twice through the function over loopback HTTP.
  */
-import { movingJob, movingJobAt, parseMovingJobId, ciTime } from '../dev/emulator/moving-jobs';
-import { familyShape, familyValidator, toIssues } from '../shared/schemas/validators';
-import { parseXml } from '../shared/xml/parse';
-import { applyShape } from '../shared/xml/shape';
-import { functionUrlEvent } from './helpers/events';
-import { useQuietHarness } from './helpers/quiet-harness';
+import { movingJob, movingJobAt, parseMovingJobId, ciTime } from '../../dev/emulator/moving-jobs';
+import { familyShape, familyValidator, toIssues } from '../../shared/schemas/validators';
+import { parseXml } from '../../shared/xml/parse';
+import { applyShape } from '../../shared/xml/shape';
+import { functionUrlEvent } from '../helpers/events';
+import { useQuietHarness } from '../helpers/quiet-harness';
 
 describe('moving job ids', () => {
   test.each([

@@ -7,15 +7,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { FAMILY_NAMES } from '../shared/ci/families';
-import { familyValidator } from '../shared/schemas/validators';
-import { apiGatewayEvent, functionUrlEvent } from './helpers/events';
-import type { Answer } from './helpers/harness';
-import { useQuietHarness } from './helpers/quiet-harness';
-import { MEDIA_RUNNING } from './helpers/seed-jobs';
+import { FAMILY_NAMES } from '../../shared/ci/families';
+import { familyValidator } from '../../shared/schemas/validators';
+import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
+import type { Answer } from '../helpers/harness';
+import { useQuietHarness } from '../helpers/quiet-harness';
+import { MEDIA_RUNNING } from '../helpers/seed-jobs';
 
 type Json = any;
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const built: Json = JSON.parse(readFileSync(join(ROOT, 'dist', 'openapi.json'), 'utf8'));
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'openapi-'));
@@ -23,7 +23,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'openapi-'));
 function validateWithLibrary(doc: unknown): { valid: boolean; version: string; errors: unknown; refsResolve: boolean } {
   const file = join(scratch, `doc-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(doc));
-  const out = execFileSync(process.execPath, [join(__dirname, 'helpers', 'validate-openapi.mjs'), file], { cwd: ROOT });
+  const out = execFileSync(process.execPath, [join(__dirname, '..', 'helpers', 'validate-openapi.mjs'), file], { cwd: ROOT });
   return JSON.parse(out.toString());
 }
 

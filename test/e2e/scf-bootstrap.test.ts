@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const DIR = join(__dirname, '..', 'dist', 'job-status-web');
+const DIR = join(__dirname, '..', '..', 'dist', 'job-status-web');
 
 test('scf_bootstrap: bash, executable, LF only, the runtime node by absolute path, 0.0.0.0:9000', () => {
   const text = readFileSync(join(DIR, 'scf_bootstrap'), 'utf8');

@@ -15,7 +15,7 @@ beforeAll(async () => {
   for (const name of ['CI_ENDPOINT', 'CI_BUCKET', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN'])
     delete env[name];
   child = spawn(process.execPath, [join('dist', 'dev', 'start.js')], {
-    cwd: join(__dirname, '..'),
+    cwd: join(__dirname, '..', '..'),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -78,7 +78,7 @@ describe('when it cannot start, it says what to change, without a stack trace', 
       execFile(
         process.execPath,
         [join('dist', 'dev', 'start.js')],
-        { cwd: join(__dirname, '..'), env, timeout: 30_000 },
+        { cwd: join(__dirname, '..', '..'), env, timeout: 30_000 },
         (err, stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, out: `${stdout}${stderr}` }),
       );
     });

@@ -17,13 +17,13 @@ import type {
   MediaTranscodeJob,
   PicJob,
   PicJobsEnvelope,
-} from '../client/types';
-import { functionUrlEvent } from './helpers/events';
-import { useQuietHarness } from './helpers/quiet-harness';
-import { MEDIA_SUCCESS, PIC } from './helpers/seed-jobs';
+} from '../../client/types';
+import { functionUrlEvent } from '../helpers/events';
+import { useQuietHarness } from '../helpers/quiet-harness';
+import { MEDIA_SUCCESS, PIC } from '../helpers/seed-jobs';
 
 type Json = any;
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const source = readFileSync(join(ROOT, 'client', 'types.ts'), 'utf8');
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
 const FAMILY_TYPE: Record<string, string> = { media: 'Media', pic: 'Pic', ai: 'Ai', batch: 'Batch' };

@@ -3,10 +3,10 @@
  * reconnect when the server ends a stream early) and the event-mode local server (no stream: 501,
  * so it long-polls instead). Plus the SSE parser on the spec's tricky inputs.
  */
-import { JobStatusApiError, JobStatusTimeoutError, createJobStatusClient, createSseParser, type ServerSentEvent } from '../client';
-import { startLocalStack } from './helpers/local-stack';
-import { MEDIA_RUNNING, movingJobId } from './helpers/seed-jobs';
-import { startWebStack } from './helpers/web-stack';
+import { JobStatusApiError, JobStatusTimeoutError, createJobStatusClient, createSseParser, type ServerSentEvent } from '../../client';
+import { startLocalStack } from '../helpers/local-stack';
+import { MEDIA_RUNNING, movingJobId } from '../helpers/seed-jobs';
+import { startWebStack } from '../helpers/web-stack';
 
 let web: Awaited<ReturnType<typeof startWebStack>>;
 let eventMode: Awaited<ReturnType<typeof startLocalStack>>;

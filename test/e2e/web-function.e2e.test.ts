@@ -5,11 +5,11 @@
  * process serves concurrent callers with one CI call between them.
  */
 import { connect } from 'node:net';
-import { loadBundle } from './helpers/harness';
-import { functionUrlEvent } from './helpers/events';
-import { scanForSecrets } from './helpers/secret-scan';
-import { MEDIA_RUNNING, MEDIA_SUCCESS, movingJobId } from './helpers/seed-jobs';
-import { parseFrames, readStream, startWebStack } from './helpers/web-stack';
+import { loadBundle } from '../helpers/harness';
+import { functionUrlEvent } from '../helpers/events';
+import { scanForSecrets } from '../helpers/secret-scan';
+import { MEDIA_RUNNING, MEDIA_SUCCESS, movingJobId } from '../helpers/seed-jobs';
+import { parseFrames, readStream, startWebStack } from '../helpers/web-stack';
 
 let stack: Awaited<ReturnType<typeof startWebStack>>;
 const answers: string[] = [];

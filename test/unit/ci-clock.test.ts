@@ -3,7 +3,7 @@
  * offset is used, an implausible one is refused and clears what was learned, and no offset outlives
  * its 15 minutes.
  */
-import { MAX_CLOCK_OFFSET_MS, OFFSET_TTL_MS, clockOffsetMs, forgetClockOffset, learnClockOffset } from '../shared/ci/clock';
+import { MAX_CLOCK_OFFSET_MS, OFFSET_TTL_MS, clockOffsetMs, forgetClockOffset, learnClockOffset } from '../../shared/ci/clock';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 const at = (ms: number) => new Date(ms).toUTCString();

@@ -2,10 +2,10 @@
  * The converter finds drift (SchemaErrors) and the precompiled validator is the backstop; both come
  * from one schema, so on every fixture and every drifted variant they must reach the same verdict.
  */
-import { familyShape, familyValidator } from '../shared/schemas/validators';
-import { parseXml } from '../shared/xml/parse';
-import { DriftCollector, type Json, applyShape } from '../shared/xml/shape';
-import { driftCorpus } from './helpers/drift-corpus';
+import { familyShape, familyValidator } from '../../shared/schemas/validators';
+import { parseXml } from '../../shared/xml/parse';
+import { DriftCollector, type Json, applyShape } from '../../shared/xml/shape';
+import { driftCorpus } from '../helpers/drift-corpus';
 
 const corpus = driftCorpus();
 

@@ -4,13 +4,13 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
-import { familyShape, familyValidator, toIssues } from '../shared/schemas/validators';
-import { parseXml } from '../shared/xml/parse';
-import { applyShape } from '../shared/xml/shape';
-import { countLeaves, lostLeaves, rawParse } from './helpers/lossless';
+import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
+import { familyShape, familyValidator, toIssues } from '../../shared/schemas/validators';
+import { parseXml } from '../../shared/xml/parse';
+import { applyShape } from '../../shared/xml/shape';
+import { countLeaves, lostLeaves, rawParse } from '../helpers/lossless';
 
-const FIXTURES = join(__dirname, '..', 'dev', 'fixtures');
+const FIXTURES = join(__dirname, '..', '..', 'dev', 'fixtures');
 const fixtures = FAMILY_NAMES.flatMap((family) =>
   readdirSync(join(FIXTURES, family))
     .filter((f) => f.endsWith('.xml'))
@@ -82,7 +82,7 @@ describe('repeated elements are arrays with one element or many', () => {
 });
 
 describe('the samples in the seed documents', () => {
-  const seedDir = join(__dirname, '..', '..', 'shared', 'seeds');
+  const seedDir = join(__dirname, '..', '..', '..', 'shared', 'seeds');
   const family: Record<string, JobFamily> = { pic_jobs: 'pic', ai_jobs: 'ai', jobs: 'media', inventorytriggerjob: 'batch' };
   // The documented typos (reference note §10): `<Tag>X<Tag>` and a stray `</Message>`.
   const repair = (xml: string) => xml.replace(/<Tag>(\w+)<Tag>/g, '<Tag>$1</Tag>').replace(/^\s*<\/Message>\s*$/m, '<Message/>');

@@ -2,10 +2,10 @@
  * The small parts of the fleet support on their own: REDIS_* settings, the circuit breaker's
  * one-line-per-change log, and pollUntilChange ending a pause when a looked-up job is stored.
  */
-import { readRedisConfig } from '../shared/config/redis-env';
-import { collectLookups, emitJobStored, recordLookups, watchedKeyCount } from '../shared/fleet/job-events';
-import { RedisHealth, redisErrorReason } from '../shared/fleet/redis-health';
-import { pollUntilChange } from '../shared/long-poll/poll-until-change';
+import { readRedisConfig } from '../../shared/config/redis-env';
+import { collectLookups, emitJobStored, recordLookups, watchedKeyCount } from '../../shared/fleet/job-events';
+import { RedisHealth, redisErrorReason } from '../../shared/fleet/redis-health';
+import { pollUntilChange } from '../../shared/long-poll/poll-until-change';
 
 describe('REDIS_* settings', () => {
   test('no REDIS_URL means no Redis', () => {

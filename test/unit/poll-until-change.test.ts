@@ -2,7 +2,7 @@
  * The long-poll loop on a virtual clock: when it answers, how its pauses grow, and what happens
  * when a re-fetch fails or runs into the deadline.
  */
-import { type PollUntilChangeOptions, pollUntilChange } from '../shared/long-poll/poll-until-change';
+import { type PollUntilChangeOptions, pollUntilChange } from '../../shared/long-poll/poll-until-change';
 
 interface Snapshot {
   state: string;

@@ -6,13 +6,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
-import { familySchemas } from '../schemas/ci-families';
-import { factorSchemas } from '../schemas/dedupe';
-import { pruneBranchRepeats, residue } from '../schemas/prune-branch-repeats';
-import { familyShape } from '../shared/schemas/validators';
-import { parseXml } from '../shared/xml/parse';
-import { applyShape, type Json } from '../shared/xml/shape';
+import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
+import { familySchemas } from '../../schemas/ci-families';
+import { factorSchemas } from '../../schemas/dedupe';
+import { pruneBranchRepeats, residue } from '../../schemas/prune-branch-repeats';
+import { familyShape } from '../../shared/schemas/validators';
+import { parseXml } from '../../shared/xml/parse';
+import { applyShape, type Json } from '../../shared/xml/shape';
 
 type Node = Record<string, unknown>;
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s)) as Node;
@@ -61,7 +61,7 @@ describe('residue', () => {
 });
 
 describe('the cut-down family schemas accept exactly what the full ones accept', () => {
-  const fixturesDir = join(__dirname, '..', 'dev', 'fixtures');
+  const fixturesDir = join(__dirname, '..', '..', 'dev', 'fixtures');
 
   // Compiled the way the build compiles them: shared subtrees hoisted, refs not inlined.
   const compile = (prune: boolean): Record<JobFamily, ValidateFunction> => {

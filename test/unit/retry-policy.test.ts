@@ -1,4 +1,4 @@
-import { backoffMs, retryAfterMs } from '../shared/ci/retry-policy';
+import { backoffMs, retryAfterMs } from '../../shared/ci/retry-policy';
 
 describe('retryAfterMs reads what CI (or a gateway in front of it) sends', () => {
   const now = Date.parse('2026-11-26T10:00:00Z');

@@ -1,6 +1,6 @@
 /** The route table matched on the tail of the path: prefixes, captures, 405s, and ids named like routes. */
-import { matchRoute } from '../shared/http/router';
-import { ROUTES } from '../shared/routes';
+import { matchRoute } from '../../shared/http/router';
+import { ROUTES } from '../../shared/routes';
 
 const match = (method: string, path: string) => {
   const m = matchRoute(ROUTES, method, path);

@@ -1,6 +1,6 @@
 import COS from 'cos-nodejs-sdk-v5';
 import fc from 'fast-check';
-import { cosAuthorization, keyTimeAround, type KeyTime, type SignableRequest, type SigningKeys } from '../shared/signing/cos-signature';
+import { cosAuthorization, keyTimeAround, type KeyTime, type SignableRequest, type SigningKeys } from '../../shared/signing/cos-signature';
 
 const FC_RUNS = (() => {
   const raw = process.env.FC_RUNS;

@@ -1,5 +1,5 @@
 /** Server-Sent Events framing: what the events route puts on the wire. */
-import { sseComment, sseEvent, sseRetry } from '../shared/http/sse';
+import { sseComment, sseEvent, sseRetry } from '../../shared/http/sse';
 
 test('an event: optional name and id, then one data line per line of the payload, then a blank line', () => {
   expect(sseEvent({ data: '{"a":1}' })).toBe('data: {"a":1}\n\n');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { verifyCosRequest, type EmulatorKeys, type IncomingSigned } from '../dev/emulator/verify-signature';
-import { cosAuthorization, keyTimeAround, type KeyTime, type SigningKeys } from '../shared/signing/cos-signature';
+import { verifyCosRequest, type EmulatorKeys, type IncomingSigned } from '../../dev/emulator/verify-signature';
+import { cosAuthorization, keyTimeAround, type KeyTime, type SigningKeys } from '../../shared/signing/cos-signature';
 
 const NOW = 1_700_000_000;
 const HOST = 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com';
@@ -81,7 +81,7 @@ describe('verifyCosRequest accepts what shared/signing produces', () => {
     fc.assert(
       fc.property(
         fc.array(segment, { maxLength: 4 }).map((s) => '/' + s.join('/')),
-        // Names whose raw and encoded orders agree (see test/signing.test.ts on the SDK quirk), and
+        // Names whose raw and encoded orders agree (see test/unit/signing.test.ts on the SDK quirk), and
         // distinct once lower-cased: "k" and "K" both sign as "k", a duplicate list entry that the
         // emulator refuses as malformed (tested under "rejects tampering").
         fc

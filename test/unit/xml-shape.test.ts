@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../schemas/dsl';
-import { deriveShape } from '../schemas/derive-shape';
-import { parseXml, XmlRejected } from '../shared/xml/parse';
-import { DriftCollector, type Shape, applyShape } from '../shared/xml/shape';
+import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../../schemas/dsl';
+import { deriveShape } from '../../schemas/derive-shape';
+import { parseXml, XmlRejected } from '../../shared/xml/parse';
+import { DriftCollector, type Shape, applyShape } from '../../shared/xml/shape';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 
