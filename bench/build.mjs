@@ -3,7 +3,19 @@
 import { build } from 'esbuild';
 
 const node = { platform: 'node', target: 'node20', bundle: true, format: 'cjs', logLevel: 'warning', legalComments: 'none' };
-const names = ['run', 'emulator', 'cold-start', 'noop', 'memory', 'serve', 'sdk-reference', 'floor-function', 'localhost-dns', 'fleet'];
+const names = [
+  'run',
+  'emulator',
+  'cold-start',
+  'noop',
+  'memory',
+  'serve',
+  'sdk-reference',
+  'floor-function',
+  'localhost-dns',
+  'fleet',
+  'serve-web',
+];
 await build({
   ...node,
   entryPoints: Object.fromEntries(names.map((n) => [`bench/${n}`, `bench/${n}.ts`])),
