@@ -3,7 +3,7 @@
  * Read per invocation like the rest of the configuration; an invalid value is a 500
  * ServerMisconfigured that names the variable.
  */
-import { serverMisconfigured } from '../http/errors';
+import { type Env, integerFrom } from './read-env';
 
 export interface CachePolicy {
   /** How long a job in a final state (Success, Failed, Cancel) is reused; 0 = not cached. */
@@ -16,21 +16,11 @@ export interface CachePolicy {
   maxEntries: number;
 }
 
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw serverMisconfigured(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-}
-
 export function readCachePolicy(env: Env = process.env): CachePolicy {
   return {
-    terminalTtlMs: integer(env, 'CACHE_TERMINAL_TTL_S', 300, 0, 86_400) * 1000,
-    activeTtlMs: integer(env, 'CACHE_ACTIVE_TTL_MS', 1000, 0, 60_000),
-    missingTtlMs: integer(env, 'CACHE_MISSING_TTL_MS', 5000, 0, 60_000),
-    maxEntries: integer(env, 'CACHE_MAX_ENTRIES', 500, 1, 100_000),
+    terminalTtlMs: integerFrom(env, 'CACHE_TERMINAL_TTL_S', 300, 0, 86_400) * 1000,
+    activeTtlMs: integerFrom(env, 'CACHE_ACTIVE_TTL_MS', 1000, 0, 60_000),
+    missingTtlMs: integerFrom(env, 'CACHE_MISSING_TTL_MS', 5000, 0, 60_000),
+    maxEntries: integerFrom(env, 'CACHE_MAX_ENTRIES', 500, 1, 100_000),
   };
 }

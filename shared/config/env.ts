@@ -11,7 +11,7 @@ import type { SchemaMode } from '../ci/schema-mode';
 import { BUCKET_RE, DEFAULT_ENDPOINT, REGION_RE, type TargetPolicy, checkEndpointTemplate } from '../ci/target';
 import type { Credentials } from '../signing/credentials';
 import { type CachePolicy, readCachePolicy } from './cache-env';
-type Env = Record<string, string | undefined>;
+import { type Env, integerFrom } from './read-env';
 
 export interface Config {
   auth: AuthPolicy;
@@ -32,14 +32,6 @@ const list = (raw: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const nonEmpty = (raw: string | undefined) => (raw && raw.trim() ? raw.trim() : undefined);
-
-function positiveInt(env: Env, name: string, fallback: number, max: number): number {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > max) throw serverMisconfigured(`${name} must be an integer from 1 to ${max}`);
-  return value;
-}
 
 export function readConfig(env: Env = process.env): Config {
   const defaultBucket = nonEmpty(env.CI_BUCKET);
@@ -70,7 +62,7 @@ export function readConfig(env: Env = process.env): Config {
     },
     origins: parseOriginPolicy(env.ALLOWED_ORIGINS),
     schemaMode,
-    upstreamTimeoutMs: positiveInt(env, 'UPSTREAM_TIMEOUT_MS', 5000, 120_000),
+    upstreamTimeoutMs: integerFrom(env, 'UPSTREAM_TIMEOUT_MS', 5000, 1, 120_000),
     maxBodyBytes: MAX_BODY_BYTES,
     cache: readCachePolicy(env),
   };
@@ -111,7 +103,7 @@ function readAuthPolicy(env: Env): AuthPolicy {
         ...(secret ? { secret: new TextEncoder().encode(secret) } : jwksUrl ? { jwksUrl } : {}),
         issuer,
         audience,
-        clockToleranceS: positiveInt(env, 'JWT_CLOCK_TOLERANCE_S', 30, 600),
+        clockToleranceS: integerFrom(env, 'JWT_CLOCK_TOLERANCE_S', 30, 1, 600),
       },
     };
   }

@@ -4,6 +4,7 @@
  * ServerMisconfigured that names the variable and never shows its value (the URL holds a password).
  */
 import { serverMisconfigured } from '../http/errors';
+import { type Env, integerFrom } from './read-env';
 
 export interface RedisConfig {
   /** redis://[user:password@]host[:port][/db] or rediss:// for TLS. */
@@ -18,17 +19,7 @@ export interface RedisConfig {
   lockTtlMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 const PREFIX_RE = /^[A-Za-z0-9:_.-]{0,64}$/;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw serverMisconfigured(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-}
 
 export function readRedisConfig(env: Env = process.env): RedisConfig | undefined {
   const url = env.REDIS_URL?.trim();
@@ -47,8 +38,8 @@ export function readRedisConfig(env: Env = process.env): RedisConfig | undefined
   return {
     url,
     keyPrefix: keyPrefix || 'ci-job-status:',
-    connectTimeoutMs: integer(env, 'REDIS_CONNECT_TIMEOUT_MS', 500, 50, 10_000),
-    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 20, 5_000),
-    lockTtlMs: integer(env, 'REDIS_LOCK_TTL_MS', 3000, 100, 60_000),
+    connectTimeoutMs: integerFrom(env, 'REDIS_CONNECT_TIMEOUT_MS', 500, 50, 10_000),
+    commandTimeoutMs: integerFrom(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 20, 5_000),
+    lockTtlMs: integerFrom(env, 'REDIS_LOCK_TTL_MS', 3000, 100, 60_000),
   };
 }

@@ -3,21 +3,11 @@
  * the cache settings. Read per request like the rest of the configuration; an invalid value is a 500
  * ServerMisconfigured that names the variable.
  */
-import { serverMisconfigured } from '../http/errors';
-
-type Env = Record<string, string | undefined>;
+import { type Env, integerFrom } from './read-env';
 
 /** serverless.yml gives the event function 10 s; the same when FUNCTION_TIMEOUT_S is unset. */
 export const DEFAULT_FUNCTION_TIMEOUT_S = 10;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw serverMisconfigured(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-}
 
 /**
  * The function's execution timeout, in ms. A Web function gets no SCF context (no
@@ -25,10 +15,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
  * the deployment states it: FUNCTION_TIMEOUT_S must equal the function's configured timeout.
  */
 export function readFunctionTimeoutMs(env: Env = process.env): number {
-  return integer(env, 'FUNCTION_TIMEOUT_S', DEFAULT_FUNCTION_TIMEOUT_S, 1, 86_400) * 1000;
+  return integerFrom(env, 'FUNCTION_TIMEOUT_S', DEFAULT_FUNCTION_TIMEOUT_S, 1, 86_400) * 1000;
 }
 
 /** Longest silence on an event stream before a comment line goes out, in ms. */
 export function readHeartbeatMs(env: Env = process.env): number {
-  return integer(env, 'SSE_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 100, 120_000);
+  return integerFrom(env, 'SSE_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 100, 120_000);
 }
