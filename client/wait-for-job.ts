@@ -5,6 +5,7 @@
  * AbortSignal or timeoutMs ends it at any point, including during a pause.
  */
 import { JobStatusApiError, JobStatusNetworkError, JobStatusTimeoutError, JobStatusUnexpectedResponseError } from './errors';
+import { anySignal, sleep as abortableSleep } from './abortable';
 
 /** CI states after which a job never changes again. */
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['Success', 'Failed', 'Cancel']);
@@ -50,7 +51,16 @@ export async function waitUntilTerminal<J extends JobLike>(
   fetchJob: (waitSeconds: number, signal: AbortSignal) => Promise<J>,
   options: WaitForJobOptions<J> = {},
 ): Promise<J> {
-  const { signal, timeoutMs, onProgress, waitSeconds = 20, minIntervalMs = 1000, retries = 3, now = Date.now, sleep = realSleep } = options;
+  const {
+    signal,
+    timeoutMs,
+    onProgress,
+    waitSeconds = 20,
+    minIntervalMs = 1000,
+    retries = 3,
+    now = Date.now,
+    sleep = abortableSleep,
+  } = options;
   const startedAt = now();
   const stop = anySignal([signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]);
   let last: J | undefined;
@@ -109,24 +119,4 @@ function retryAfterOf(err: unknown): number {
 function retryDelayMs(failures: number, baseMs: number): number {
   const ceiling = Math.min(baseMs * 2 ** (failures - 1), MAX_INTERVAL_MS);
   return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
-}
-
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -14,6 +14,7 @@ import { type Transport, parseRetryAfter, resolveHeaders } from './request';
 import { createSseParser, type ServerSentEvent } from './sse-parser';
 import type { ErrorEnvelope } from './types';
 import { type JobLike, TERMINAL_STATES, type WaitForJobOptions, isTransient } from './wait-for-job';
+import { anySignal, sleep } from './abortable';
 
 export interface WatchJobOptions {
   signal?: AbortSignal;
@@ -143,18 +144,7 @@ export async function* watchJobStates<J extends JobLike>(
   }
 
   function pause(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (stop?.aborted) return reject(stopped());
-      const timer = setTimeout(() => {
-        stop?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(stopped());
-      };
-      stop?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleep(ms, stop).catch(() => Promise.reject(stopped()));
   }
 }
 
@@ -241,9 +231,4 @@ function firstJob<J>(data: string): J {
 function backoffMs(failures: number): number {
   const ceiling = Math.min(500 * 2 ** (failures - 1), MAX_BACKOFF_MS);
   return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
