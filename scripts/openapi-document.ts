@@ -44,7 +44,7 @@ function rewriteRefs(value: unknown): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors each operation can answer (the codes are thrown in shared/; README "Errors" lists them too)
+// Errors each operation can answer (codes and statuses from shared/http/error-codes.ts; test/e2e/error-codes.test.ts holds these lists to it)
 // ---------------------------------------------------------------------------------------------
 
 const ANY_ROUTE: Record<string, string[]> = {
