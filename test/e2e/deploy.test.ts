@@ -15,7 +15,7 @@ import { zipDirectory } from '../../scripts/deploy/zip';
 import { type StandIn, startScfStandIn } from '../helpers/scf-api-stand-in';
 
 const ROOT = join(__dirname, '..', '..');
-const KEYS = { secretId: 'AKIDdeployertest0000000000000000', secretKey: 'deployer-test-secret-key-000000' };
+const KEYS = { secretId: 'AKID_fake_deployer_test_key', secretKey: 'deployer-test-secret-key-000000' };
 const HASH = 'a'.repeat(64);
 const SHELL = {
   TENCENTCLOUD_SECRET_ID: KEYS.secretId,
