@@ -4,13 +4,11 @@
  * code for each copy (megabytes) and the converter shapes would repeat too. These helpers hoist
  * every repeated, non-trivial subtree once.
  */
-type Node = { [key: string]: unknown };
-
-const isObject = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { type Node, isNode } from './json-node';
 
 function countSubtrees(value: unknown, counts: Map<string, number>): void {
   if (Array.isArray(value)) return value.forEach((v) => countSubtrees(v, counts));
-  if (!isObject(value)) return;
+  if (!isNode(value)) return;
   const key = JSON.stringify(value);
   counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const child of Object.values(value)) countSubtrees(child, counts);
@@ -29,7 +27,7 @@ export function factorSchemas(roots: Record<string, Node>, defsId: string, minCh
 
   const transform = (value: unknown, hint: string, isRoot = false): unknown => {
     if (Array.isArray(value)) return value.map((v) => transform(v, hint));
-    if (!isObject(value)) return value;
+    if (!isNode(value)) return value;
     const key = JSON.stringify(value);
     // Only self-standing schemas (with a type) are hoisted; an allOf branch needs its parent's type.
     const hoist = !isRoot && 'type' in value && (counts.get(key) ?? 0) >= 2 && key.length >= minChars;
@@ -52,7 +50,7 @@ export function factorSchemas(roots: Record<string, Node>, defsId: string, minCh
         continue;
       }
       out[k] =
-        k === 'properties' && isObject(v)
+        k === 'properties' && isNode(v)
           ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, transform(s, p)]))
           : transform(v, childHint);
     }
@@ -73,7 +71,7 @@ export function sharedConstModule(exportsValue: Record<string, unknown>, minChar
   const decls: string[] = [];
   const emit = (value: unknown): string => {
     if (Array.isArray(value)) return `[${value.map(emit).join(',')}]`;
-    if (!isObject(value)) return JSON.stringify(value);
+    if (!isNode(value)) return JSON.stringify(value);
     const key = JSON.stringify(value);
     const known = names.get(key);
     if (known) return known;

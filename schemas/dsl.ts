@@ -5,7 +5,7 @@
  * place that decides whether a CI text node becomes a string, number, boolean, null or array.
  */
 import { Type, type TSchema, type TProperties, type TObject } from '@sinclair/typebox';
-import { sameJson } from './json-node';
+import { residue } from './prune-branch-repeats';
 
 /** Verbatim text. CI's default: most leaves, even numeric-looking ones (`Bitrate`, `CodecTag`, ids). */
 export const Text = () => Type.String();
@@ -57,21 +57,20 @@ export function ByKey(
     allOf: [
       ...known.map((value) => ({
         if: { properties: { [key]: { const: value } }, required: [key] },
-        then: onlyDifferences(variants[value] as TObject, common),
+        then: documentedBranch(variants[value] as TObject, common),
       })),
-      { if: { not: { properties: { [key]: { enum: known } }, required: [key] } }, then: onlyDifferences(fallback, common) },
+      { if: { not: { properties: { [key]: { enum: known } }, required: [key] } }, then: documentedBranch(fallback, common) },
     ],
   });
 }
 
 /**
- * A variant repeats the common fields it shares; validating them twice would double the
- * generated validator for nothing, so a branch keeps only what the variant changes or adds.
+ * A variant repeats the common fields it shares; validating them twice would double the generated
+ * validator for nothing, so a branch keeps only the properties the variant changes (each whole, so
+ * the documented per-Tag form stays readable) or adds. The validators cut further
+ * (prune-branch-repeats.ts). A branch left with nothing still stands, so every known value keeps
+ * its branch for the shapes and the split validators.
  */
-function onlyDifferences(variant: TObject, common: TObject): TSchema {
-  const properties = Object.fromEntries(
-    Object.entries(variant.properties ?? {}).filter(([name, schema]) => !sameJson(schema, common.properties?.[name])),
-  );
-  const required = (variant.required ?? []).filter((name) => !(common.required ?? []).includes(name));
-  return Type.Unsafe({ type: 'object', properties, ...(required.length ? { required } : {}) });
+function documentedBranch(variant: TObject, common: TObject): unknown {
+  return residue(variant, common, 1) ?? { type: 'object', properties: {} };
 }

@@ -1,13 +1,18 @@
 /**
- * Build-time, validators only. A `ByKey` branch (dsl.ts) names the whole per-Tag `Operation`
- * although the enclosing JobsDetail already checks `Operation` against the common children. ajv
- * would generate code for those common children again in every one of the ~40 branches. This
- * rewrites each `then` to its residue: only what the enclosing object does not already check.
+ * Build-time. The one place a schema branch is cut down to what the object holding it does not
+ * already check, used at two depths with one meaning:
+ *
+ * - `ByKey` (dsl.ts) writes each Tag (or batch Type) branch as `residue(variant, common, 1)`: a
+ *   property the variant writes like the common fields goes, a property it changes stays whole.
+ *   That is the documented form (schemas.json → OpenAPI, client types, converter shapes), where a
+ *   reader still sees each Tag's whole `Operation`.
+ * - The validators (`pruneBranchRepeats`, split-branches.ts) cut each branch all the way down.
+ *   The enclosing JobsDetail already checks `Operation` against the common children, and ajv would
+ *   otherwise generate code for those again in every one of the ~40 branches.
  *
  * Sound because a branch is only ever applied together with its parent: `parent ∧ then` accepts
- * exactly what `parent ∧ residue(then, parent)` accepts. Anything this module does not fully
- * understand is kept whole, so the worst case is a bigger validator, never a weaker one.
- * The documented schemas (schemas.json, shapes) keep the full per-Tag form.
+ * exactly what `parent ∧ residue(then, parent, depth)` accepts, at any depth. Anything this module
+ * does not fully understand is kept whole, so the worst case is a bigger schema, never a weaker one.
  */
 import { type Node, isNode, sameJson } from './json-node';
 
@@ -22,14 +27,19 @@ function isOpenObject(schema: Node): boolean {
   );
 }
 
-/** What `variant` checks beyond `base`; undefined when `base` already checks all of it. */
-export function residue(variant: unknown, base: unknown): unknown {
+/**
+ * What `variant` checks beyond `base`; undefined when `base` already checks all of it.
+ * `depth` is how many object levels are cut: at depth 0 a variant is dropped when it is written
+ * exactly like `base` and kept whole otherwise; at depth 1 its properties are compared that way;
+ * the default cuts as deep as both schemas go.
+ */
+export function residue(variant: unknown, base: unknown, depth = Infinity): unknown {
   if (sameJson(variant, base)) return undefined;
-  if (!isNode(variant) || !isNode(base) || !isOpenObject(variant) || base.type !== 'object') return variant;
+  if (depth <= 0 || !isNode(variant) || !isNode(base) || !isOpenObject(variant) || base.type !== 'object') return variant;
   const baseProps = isNode(base.properties) ? base.properties : {};
   const properties: Node = {};
   for (const [name, schema] of Object.entries(isNode(variant.properties) ? variant.properties : {})) {
-    const rest = name in baseProps ? residue(schema, baseProps[name]) : schema;
+    const rest = name in baseProps ? residue(schema, baseProps[name], depth - 1) : schema;
     if (rest !== undefined) properties[name] = rest;
   }
   const baseRequired = Array.isArray(base.required) ? base.required : [];
@@ -38,7 +48,7 @@ export function residue(variant: unknown, base: unknown): unknown {
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
 }
 
-/** Rewrites every if/then branch in `schema` to its residue against the object holding it. */
+/** Rewrites every if/then branch in `schema` to its full-depth residue against the object holding it. */
 export function pruneBranchRepeats(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(pruneBranchRepeats);
   if (!isNode(schema)) return schema;

@@ -19,9 +19,10 @@ const families: Record<string, Record<string, unknown>> = {};
 for (const [family, schema] of Object.entries(familySchemas)) families[`${family}-response`] = plain(schema);
 // Shapes come from the fully inlined schemas (no $ref to follow); validators from the factored ones.
 const shapes = Object.fromEntries(Object.entries(families).map(([id, schema]) => [id.replace(/-response$/, ''), deriveShape(schema)]));
-// The documented form (schemas.json → OpenAPI, client types) keeps every Tag branch whole; the
-// validators the function runs are compiled from the same schemas with each branch cut to its
-// residue (prune-branch-repeats.ts), which accepts exactly the same documents with far less code.
+// The documented form (schemas.json → OpenAPI, client types) keeps each property a Tag branch
+// changes whole (ByKey cuts one level); the validators the function runs are compiled from the same
+// schemas with each branch cut all the way down to its residue (prune-branch-repeats.ts), which
+// accepts exactly the same documents with far less code.
 const factored = factorSchemas(families, 'ci-defs');
 // Each family's answer check is split (split-branches.ts): a base check of the envelope and common
 // job fields, and one branch per Tag (or batch Type), each cut to its residue (prune-branch-repeats.ts),

@@ -1,14 +1,20 @@
 /**
- * The validators are built from schemas whose Tag branches were cut down to their residue
- * (schemas/prune-branch-repeats.ts). Here the cut-down and the full schemas are compiled side by
- * side and must agree on every fixture and on thousands of broken variants of them.
+ * Every Tag branch is cut down to its residue (schemas/prune-branch-repeats.ts): one level deep in
+ * the documented schemas (ByKey, schemas/dsl.ts), all the way down in the validators. Here the
+ * contract of that one function is pinned, checked for soundness on random schemas at every depth,
+ * and the cut-down and the full family schemas are compiled side by side and must agree on every
+ * fixture and on thousands of broken variants of them.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import fc from 'fast-check';
+import { Type } from '@sinclair/typebox';
 import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
 import { familySchemas } from '../../schemas/ci-families';
 import { factorSchemas } from '../../schemas/dedupe';
+import { ByKey, Int, Obj, Text } from '../../schemas/dsl';
+import { isNode } from '../../schemas/json-node';
 import { pruneBranchRepeats, residue } from '../../schemas/prune-branch-repeats';
 import { familyShape } from '../../shared/schemas/validators';
 import { parseXml } from '../../shared/xml/parse';
@@ -57,6 +63,157 @@ describe('residue', () => {
       ],
     };
     expect((pruneBranchRepeats(schema) as Node).allOf).toEqual([schema.allOf[1]]);
+  });
+});
+
+describe('residue depth', () => {
+  const base = {
+    type: 'object',
+    properties: { A: { type: 'string' }, O: { type: 'object', properties: { X: { type: 'string' } } } },
+    required: ['A'],
+  };
+  const variant = {
+    type: 'object',
+    properties: {
+      A: { type: 'string' },
+      O: { type: 'object', properties: { X: { type: 'string' }, Y: { type: 'integer' } } },
+      N: { type: 'string' },
+    },
+    required: ['A', 'N'],
+  };
+
+  test('depth 0 drops a variant written exactly like the base and keeps any other whole', () => {
+    expect(residue(base, base, 0)).toBeUndefined();
+    expect(residue(variant, base, 0)).toBe(variant);
+  });
+
+  test('depth 1 drops the properties written like the base and keeps a changed one whole', () => {
+    expect(residue(variant, base, 1)).toEqual({
+      type: 'object',
+      properties: { O: variant.properties.O, N: { type: 'string' } },
+      required: ['N'],
+    });
+  });
+
+  test('the default cuts as deep as both schemas go', () => {
+    expect(residue(variant, base)).toEqual({
+      type: 'object',
+      properties: { O: { type: 'object', properties: { Y: { type: 'integer' } } }, N: { type: 'string' } },
+      required: ['N'],
+    });
+    expect(residue(variant, base)).toEqual(residue(variant, base, 2));
+  });
+});
+
+describe('ByKey writes its branches as one-level residues, the validators cut them further', () => {
+  const common = Obj({ Tag: Text(), State: Text(), Operation: Obj({ Input: Text() }) });
+  const wider = Obj({ Tag: Text(), State: Text(), Operation: Obj({ Input: Text(), Output: Text() }), Extra: Int() }, ['Extra']);
+  const schema = plain(
+    ByKey('Tag', common, {
+      Same: Obj({ Tag: Text(), State: Text(), Operation: Obj({ Input: Text() }) }),
+      Wider: wider,
+      Closed: Type.Object({ Tag: Text() }, { additionalProperties: false }),
+    }),
+  );
+  const thenOf = (s: Node, i: number) => ((s.allOf as Node[])[i] as Node).then;
+
+  test('documented form: unchanged properties go, a changed one stays whole, every value keeps its branch', () => {
+    expect((schema.allOf as Node[]).map((b) => b.if)).toEqual([
+      { properties: { Tag: { const: 'Same' } }, required: ['Tag'] },
+      { properties: { Tag: { const: 'Wider' } }, required: ['Tag'] },
+      { properties: { Tag: { const: 'Closed' } }, required: ['Tag'] },
+      { not: { properties: { Tag: { enum: ['Same', 'Wider', 'Closed'] } }, required: ['Tag'] } },
+    ]);
+    expect(thenOf(schema, 0)).toEqual({ type: 'object', properties: {} });
+    expect(thenOf(schema, 1)).toEqual({
+      type: 'object',
+      properties: { Operation: plain(wider.properties.Operation), Extra: plain(Int()) },
+      required: ['Extra'],
+    });
+    // A closed variant forbids what the common fields allow: cutting it would weaken the check.
+    expect(thenOf(schema, 2)).toEqual(plain(Type.Object({ Tag: Text() }, { additionalProperties: false })));
+    expect(thenOf(schema, 3)).toEqual({ type: 'object', properties: {} });
+  });
+
+  test('validator form: the changed property is cut to what it adds, empty branches go', () => {
+    const pruned = pruneBranchRepeats(schema) as Node;
+    expect((pruned.allOf as Node[]).map((b) => b.then)).toEqual([
+      {
+        type: 'object',
+        properties: { Operation: { type: 'object', properties: { Output: { type: 'string' } } }, Extra: plain(Int()) },
+        required: ['Extra'],
+      },
+      thenOf(schema, 2),
+    ]);
+  });
+});
+
+describe('base ∧ residue(variant, base, depth) accepts exactly what base ∧ variant accepts', () => {
+  const NAMES = ['A', 'B', 'C'];
+  const leaf = fc.constantFrom<unknown>({ type: 'string' }, { type: 'integer' }, { type: 'object' }, { type: ['string', 'null'] });
+  const { schema: schemaArb } = fc.letrec<{ schema: unknown; object: Node }>((tie) => ({
+    schema: fc.oneof({ depthSize: 'small' }, leaf, tie('object')),
+    object: fc.record(
+      {
+        type: fc.constant('object'),
+        properties: fc.dictionary(fc.constantFrom(...NAMES), tie('schema'), { maxKeys: 3 }),
+        required: fc.subarray(NAMES),
+        additionalProperties: fc.boolean(),
+        description: fc.constant('d'),
+        minProperties: fc.constant(1),
+      },
+      { requiredKeys: ['type'] },
+    ),
+  }));
+  // A variant shares parts of its base, as the Tag variants share the common fields.
+  const variantOf = (base: unknown, depth: number): fc.Arbitrary<unknown> => {
+    if (!isNode(base) || depth > 3) return fc.oneof(fc.constant(base), schemaArb);
+    const props = isNode(base.properties) ? base.properties : {};
+    const reuse = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, variantOf(v, depth + 1)])));
+    const shared = fc
+      .tuple(reuse, fc.dictionary(fc.constantFrom(...NAMES), schemaArb, { maxKeys: 2 }), fc.subarray(NAMES), fc.option(fc.boolean()))
+      .map(([kept, added, required, additional]) => ({
+        ...base,
+        properties: { ...kept, ...added },
+        required,
+        ...(additional === null ? {} : { additionalProperties: additional }),
+      }));
+    return fc.oneof(fc.constant(base), shared, shared, schemaArb);
+  };
+  const { value: docArb } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom<unknown>(null, 'text', 1, 1.5, true),
+      fc.dictionary(fc.constantFrom(...NAMES, 'D'), tie('value'), { maxKeys: 4 }),
+    ),
+  }));
+  const caseArb = schemaArb.chain((base) =>
+    fc.tuple(fc.constant(base), variantOf(base, 0), fc.array(docArb, { minLength: 30, maxLength: 30 })),
+  );
+  const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+
+  const agrees = (cut: (variant: unknown, base: unknown) => unknown) =>
+    fc.property(caseArb, ([base, variant, docs]) => {
+      const full = ajv.compile({ allOf: [base, variant] });
+      const rest = cut(variant, base);
+      const reduced = ajv.compile({ allOf: [base, rest === undefined ? true : rest] });
+      for (const doc of docs) expect(reduced(doc)).toBe(full(doc));
+    });
+
+  test.each([0, 1, 2, Infinity])('depth %s', (depth) => {
+    fc.assert(
+      agrees((variant, base) => residue(variant, base, depth)),
+      { numRuns: 100 },
+    );
+  });
+
+  test('the check catches an unsound cut (one that drops whatever the base also names)', () => {
+    const unsound = (variant: unknown, base: unknown) => {
+      if (!isNode(variant) || !isNode(base) || !isNode(variant.properties)) return variant;
+      const baseProps = isNode(base.properties) ? base.properties : {};
+      return { ...variant, properties: Object.fromEntries(Object.entries(variant.properties).filter(([k]) => !(k in baseProps))) };
+    };
+    expect(fc.check(agrees(unsound), { numRuns: 300, seed: 14 }).failed).toBe(true);
   });
 });
 
