@@ -28,13 +28,10 @@ import type { HttpRequest, HttpResponse } from '../http/types';
 import { logStreamEnd } from '../log';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import type { RouteContext } from './context';
+import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, jobsFingerprint } from './job-changes';
 import { assertSingleJobFound, parseIdSegment } from './job-ids';
 import { lookupJobs } from './job-lookup';
-import { jobsFingerprint } from './jobs-wait';
 
-// The same pacing of CI queries as ?wait= long-polls.
-const BACKOFF = { firstMs: 500, factor: 1.5, maxMs: 3000 };
-const MIN_FETCH_BUDGET_MS = 300;
 /** The stream is closed this long before the function's timeout, so the end is ours, not a cut. */
 export const STREAM_END_MARGIN_MS = 1000;
 /** What an EventSource waits before reconnecting after a stream ended early. */
@@ -102,8 +99,8 @@ async function* events(o: {
         isSettled: settled,
         stopAt: o.endsAt,
         fetchTimeoutMs: o.ctx.budgetMs,
-        backoff: BACKOFF,
-        minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
+        backoff: REQUERY_BACKOFF,
+        minFetchBudgetMs: MIN_REQUERY_BUDGET_MS,
         mayRefetch: () => o.ctx.attempts.left >= o.callsPerLookup,
         ...(o.ctx.signal ? { signal: o.ctx.signal } : {}),
       });

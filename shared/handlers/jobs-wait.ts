@@ -5,26 +5,23 @@
  * one per poll interval.
  */
 import { ciCallsFor } from '../ci/families';
-import { isTerminal, jobField } from '../ci/job-state';
-import type { JobsEnvelope } from '../ci/query-jobs';
+import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
 import type { HttpResponse } from '../http/types';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
 import type { RouteContext } from './context';
+import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, jobsFingerprint } from './job-changes';
 import { assertSingleJobFound, parseIdSegment } from './job-ids';
 import { lookupJobs } from './job-lookup';
 import { jobsResponse } from './jobs-response';
 
-// Half a second of CI queries at first (a running job's Progress moves quickly), easing off to 3 s.
-const BACKOFF = { firstMs: 500, factor: 1.5, maxMs: 3000 };
 /**
  * A wait ends this long before SCF's timeout: room for the last lookup's answer to be built and
  * returned. Larger than a plain request's margin (deadline.ts) because a re-query may still be in
  * flight when the wait ends.
  */
 const WAIT_END_MARGIN_MS = 500;
-const MIN_FETCH_BUDGET_MS = 300;
 
 export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
   const { req, params } = ctx;
@@ -48,19 +45,10 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
     isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
     stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - WAIT_END_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
-    backoff: BACKOFF,
-    minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
+    backoff: REQUERY_BACKOFF,
+    minFetchBudgetMs: MIN_REQUERY_BUDGET_MS,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   assertSingleJobFound(ids, value.envelope);
   return jobsResponse(value, req);
-}
-
-/** How many CI calls one lookup of `count` ids makes (an upper bound: the cache may answer some). */
-/** What counts as a change: any job's State or Progress, or a job appearing or disappearing. */
-export function jobsFingerprint(envelope: JobsEnvelope): string {
-  return JSON.stringify([
-    envelope.JobsDetail.map((job) => [jobField(job, 'JobId'), jobField(job, 'State'), jobField(job, 'Progress')]),
-    envelope.NonExistJobIds,
-  ]);
 }
