@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverMisconfigured } from '../http/errors';
+import { JSON_TYPE } from '../http/response';
 import type { HttpResponse } from '../http/types';
 import type { RouteContext } from './context';
 
@@ -20,7 +21,7 @@ function document(): string {
   return openapiJson;
 }
 
-const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' };
+const HEADERS = { 'content-type': JSON_TYPE, 'cache-control': 'public, max-age=300' };
 let parsed: Record<string, unknown> | undefined;
 
 // A stage or base path: `/` + letters, digits, `_` or `-`, one or more segments. Anything else

@@ -1,5 +1,6 @@
 /** Converts between SCF's HTTP event shapes and the app's HttpRequest/HttpResponse. */
 import { firstValue } from '../http/header-value';
+import { JSON_TYPE } from '../http/response';
 import type { HttpRequest, HttpResponse } from '../http/types';
 import type { HeaderMap, ScfHttpEvent, ScfHttpResult } from './event';
 
@@ -47,7 +48,7 @@ export function toScfResult(res: HttpResponse): ScfHttpResult {
     return {
       isBase64Encoded: false,
       statusCode: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': JSON_TYPE },
       body: STREAM_IN_EVENT_MODE,
     };
   return { isBase64Encoded: false, statusCode: res.status, headers: res.headers, body: res.body };
