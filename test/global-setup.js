@@ -5,7 +5,7 @@ const { readdirSync, statSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const SOURCES = ['shared', 'functions', 'client', 'dev', 'scripts'];
+const SOURCES = ['shared', 'schemas', 'functions', 'client', 'dev', 'scripts'];
 const BUILT = join(ROOT, 'dist', 'job-status', 'index.js');
 
 function newest(dir) {
