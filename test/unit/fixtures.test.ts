@@ -84,7 +84,7 @@ describe('repeated elements are arrays with one element or many', () => {
 describe('the samples in the seed documents', () => {
   const seedDir = join(__dirname, '..', '..', '..', 'shared', 'seeds');
   const family: Record<string, JobFamily> = { pic_jobs: 'pic', ai_jobs: 'ai', jobs: 'media', inventorytriggerjob: 'batch' };
-  // The documented typos (reference note §10): `<Tag>X<Tag>` and a stray `</Message>`.
+  // Typos in the seed pages themselves: `<Tag>X<Tag>` and a stray `</Message>`.
   const repair = (xml: string) => xml.replace(/<Tag>(\w+)<Tag>/g, '<Tag>$1</Tag>').replace(/^\s*<\/Message>\s*$/m, '<Message/>');
   const samples = existsSync(seedDir)
     ? readdirSync(seedDir).flatMap((file) => {
