@@ -3,6 +3,8 @@
  * what is not safe is retrying forever or in lockstep, hence a small attempt budget and full
  * jitter (AWS "standard" retry mode), always bounded by the request deadline.
  */
+import { firstValue } from '../http/header-value';
+
 export const MAX_ATTEMPTS = 3;
 const BASE_MS = 100;
 const CAP_MS = 2000;
@@ -18,7 +20,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | string[] | undefined, nowMs = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
+  const value = firstValue(header);
   if (!value) return undefined;
   if (/^\d{1,6}$/.test(value.trim())) return Number(value.trim()) * 1000;
   // All three HTTP-date forms open with a day name; Date.parse alone would read "1.5" as 2001.
