@@ -191,20 +191,28 @@ describe('base ∧ residue(variant, base, depth) accepts exactly what base ∧ v
     fc.tuple(fc.constant(base), variantOf(base, 0), fc.array(docArb, { minLength: 30, maxLength: 30 })),
   );
   const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+  // Depths often cut to the same schema: compile each distinct one once.
+  const compiled = new Map<string, ValidateFunction>();
+  const compile = (schema: unknown): ValidateFunction => {
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
+    if (!validate) compiled.set(key, (validate = ajv.compile(JSON.parse(key) as Node)));
+    return validate;
+  };
 
-  const agrees = (cut: (variant: unknown, base: unknown) => unknown) =>
+  const agrees = (...cuts: ((variant: unknown, base: unknown) => unknown)[]) =>
     fc.property(caseArb, ([base, variant, docs]) => {
-      const full = ajv.compile({ allOf: [base, variant] });
-      const rest = cut(variant, base);
-      const reduced = ajv.compile({ allOf: [base, rest === undefined ? true : rest] });
-      for (const doc of docs) expect(reduced(doc)).toBe(full(doc));
+      const full = compile({ allOf: [base, variant] });
+      for (const cut of cuts) {
+        const rest = cut(variant, base);
+        const reduced = compile({ allOf: [base, rest === undefined ? true : rest] });
+        for (const doc of docs) expect(reduced(doc)).toBe(full(doc));
+      }
     });
 
-  test.each([0, 1, 2, Infinity])('depth %s', (depth) => {
-    fc.assert(
-      agrees((variant, base) => residue(variant, base, depth)),
-      { numRuns: 100 },
-    );
+  test('at depths 0, 1, 2 and ∞', () => {
+    const cuts = [0, 1, 2, Infinity].map((depth) => (variant: unknown, base: unknown) => residue(variant, base, depth));
+    fc.assert(agrees(...cuts), { numRuns: 100 });
   });
 
   test('the check catches an unsound cut (one that drops whatever the base also names)', () => {
