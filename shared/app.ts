@@ -8,8 +8,9 @@ import { authenticate } from './auth/authenticate';
 import { type Config, readConfig, readCredentials } from './config/env';
 import { AttemptBudget } from './ci/upstream-budget';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
+import { knownApiError } from './handlers/ci-errors';
 import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
-import { ApiError, isApiError, methodNotAllowed, notFound } from './http/errors';
+import { ApiError, methodNotAllowed, notFound } from './http/errors';
 import { errorResponse } from './http/response';
 import { type RouteMatch, matchRoute } from './http/router';
 import type { HttpRequest, HttpResponse } from './http/types';
@@ -129,7 +130,8 @@ function preflight(req: HttpRequest, config: Config): HttpResponse {
 }
 
 function toApiError(err: unknown): ApiError {
-  if (isApiError(err)) return err;
+  const known = knownApiError(err);
+  if (known) return known;
   // Unknown failures are reported by name only: their text may hold anything.
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err instanceof Error ? err.name : typeof err }));
   return new ApiError(500, 'InternalError', 'The function failed unexpectedly');
