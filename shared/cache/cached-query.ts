@@ -81,8 +81,6 @@ export async function queryJobsCached(
     // What queryJobs itself raises when the caller's deadline passes first.
     ciTimeout,
   );
-  // A caller that joined a call in flight made no attempt of its own; its log still names CI's ids.
-  for (const id of fresh.upstreamRequestIds) if (!input.trace.ciRequestIds.includes(id)) input.trace.ciRequestIds.push(id);
   return withReuse({ ...combine(input.ids, [fresh], cached), cache: cached.size === 0 ? 'miss' : 'partial' }, policy);
 }
 

@@ -49,8 +49,14 @@ export interface CiErrorInfo {
   details?: CiIssue[];
   /** For too-large: how many job ids the lookup asked for. */
   idCount?: number;
-  /** The x-ci-request-id of every CI answer the lookup got before it failed, for the request's log line. */
-  requestIds?: readonly string[];
+  /** The CI answers the lookup got before it failed, for the request's log line. */
+  answers?: CiAnswers;
+}
+
+/** What CI's answers to one lookup were: their x-ci-request-id values (checked), and the last one's status. */
+export interface CiAnswers {
+  requestIds: string[];
+  lastStatus?: number;
 }
 
 /** The message is ours (never CI's text), e.g. what made an answer invalid. */
@@ -64,9 +70,10 @@ export class CiError extends Error {
     super(message);
   }
 
-  /** The same failure, also naming the CI answers the lookup got before it. */
-  withRequestIds(requestIds: readonly string[]): CiError {
-    return new CiError(this.kind, this.message, { ...this.info, requestIds });
+  /** The same failure, also naming the CI answers the lookup got (a copy: later ones are not its). */
+  withAnswers({ requestIds, lastStatus }: CiAnswers): CiError {
+    const answers = { requestIds: [...requestIds], ...(lastStatus !== undefined ? { lastStatus } : {}) };
+    return new CiError(this.kind, this.message, { ...this.info, answers });
   }
 }
 

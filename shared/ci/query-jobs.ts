@@ -10,12 +10,11 @@ import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { logEvent } from '../log';
-import type { RequestTrace } from '../trace';
 import { familyShape, familyValidator } from '../schemas/validators';
 import { XmlRejected, parseXml } from '../xml/parse';
 import { DriftCollector, applyShape, type Json } from '../xml/shape';
 import { type CallBudget, callCi } from './ci-call';
-import { CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
+import { type CiAnswers, CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
 import { FAMILIES, type JobFamily } from './families';
@@ -56,7 +55,6 @@ export interface QueryJobsInput {
   credentials: Credentials;
   schemaMode: SchemaMode;
   deadline: Deadline;
-  trace: RequestTrace;
   /** The caller request's attempt budget; a lookup on its own gets a fresh one. */
   attempts?: AttemptBudget;
 }
@@ -89,13 +87,19 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // parse work (synchronous, on the event loop) stays bounded however many calls fan out.
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
   if (!budget.attempts.reserve(chunks.length)) throw toCiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  // What CI answered so far: a failure carries it, so the request's log line names those answers.
+  const answered: CiAnswers = { requestIds: [] };
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget, answered).catch((err: unknown) => {
       failFast.abort();
-      throw err;
+      throw err instanceof CiError ? err.withAnswers(answered) : err;
     }),
   );
-  return assembleAnswer(input, bodies);
+  try {
+    return assembleAnswer(input, bodies);
+  } catch (err) {
+    throw err instanceof CiError ? err.withAnswers(answered) : err;
+  }
 }
 
 /**
@@ -129,16 +133,23 @@ function assertTimeLeft(deadline: Deadline): void {
   if (deadline.remainingMs() <= 0) throw ciTimeout();
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
+async function fetchChunk(
+  input: QueryJobsInput,
+  pathname: string,
+  signal: AbortSignal,
+  budget: CallBudget,
+  answered: CiAnswers,
+): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
+    res = await callCi(input.target, pathname, input.credentials, input.deadline, budget, signal);
   } catch (err) {
     throw toCiError(err, input.deadline.signal, input.ids.length);
   }
   // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
   const requestId = safeCiId(res.headers['x-ci-request-id']);
-  if (requestId) input.trace.ciRequestIds.push(requestId);
+  if (requestId) answered.requestIds.push(requestId);
+  answered.lastStatus = res.status;
   if (res.status !== 200) throw ciFailure(res.status, res.headers, res.body);
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };

@@ -12,7 +12,7 @@ import type { Json } from '../xml/shape';
 import { candidateFamilies } from '../callbacks/job-families';
 import type { CallbackJob } from '../callbacks/parse-callback';
 import type { RouteContext } from './context';
-import { lookupInput } from './job-lookup';
+import { lookupInput, recordingCi } from './job-lookup';
 
 export interface VerifiedJob {
   family: JobFamily;
@@ -42,7 +42,7 @@ async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext):
     const input = lookupInput({ type: family, ids: [job.id], ...where }, ctx, ctx.deadline);
     let result: JobsResult;
     try {
-      result = await queryJobs(input);
+      result = await recordingCi(ctx, queryJobs(input));
     } catch (err) {
       if (isUnknownToCi(err)) continue;
       throw err;

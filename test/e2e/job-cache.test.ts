@@ -11,7 +11,6 @@ import type { JobFamily } from '../../shared/ci/families';
 import type { QueryJobsInput } from '../../shared/ci/query-jobs';
 import { resolveTarget } from '../../shared/ci/target';
 import { createDeadline } from '../../shared/deadline';
-import { newTrace } from '../../shared/trace';
 import { type Emulator, startEmulator } from '../../dev/emulator/server';
 import { BUCKET, REGION, TEST_KEYS } from '../helpers/harness';
 
@@ -194,7 +193,6 @@ describe('cached query over loopback', () => {
     credentials: TEST_KEYS,
     schemaMode: 'strict',
     deadline: createDeadline(5000),
-    trace: newTrace(),
   });
   const asked = () => emulator.requests.map((r) => r.path);
   const jobIds = (r: { envelope: { JobsDetail: unknown[] } }) => r.envelope.JobsDetail.map((j) => (j as { JobId: string }).JobId);
