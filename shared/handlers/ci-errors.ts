@@ -1,9 +1,11 @@
 /**
  * The one place a CI failure becomes an HTTP answer. The CI layer raises CiError with a kind
- * (ci/ci-error.ts); this table gives each kind its error code, and the code's status comes from
- * ERROR_CODES, so a CI failure cannot be sent with a status its code is not documented with.
+ * (ci/ci-error.ts), or TargetRefused when a bucket or region may not be asked (ci/target.ts);
+ * these tables give each its error code, and the code's status comes from ERROR_CODES, so a CI
+ * failure cannot be sent with a status its code is not documented with.
  */
 import { CiError, type CiErrorKind } from '../ci/ci-error';
+import { type TargetRefusal, TargetRefused } from '../ci/target';
 import { ERROR_CODES, type ErrorCode } from '../http/error-codes';
 import { ApiError, isApiError, responseTooLargeMessage } from '../http/errors';
 
@@ -24,6 +26,15 @@ export const CI_ERROR_ANSWERS = {
   'budget-spent': { code: 'UpstreamUnavailable', message: (err) => `${err.message}; ask for fewer ids` },
 } as const satisfies Record<CiErrorKind, CiAnswer>;
 
+export const TARGET_REFUSAL_CODES = {
+  'missing-bucket': 'MissingBucket',
+  'invalid-bucket': 'InvalidBucket',
+  'bucket-not-allowed': 'BucketNotAllowed',
+  'missing-region': 'ServerMisconfigured',
+  'invalid-region': 'InvalidRegion',
+  'region-not-allowed': 'RegionNotAllowed',
+} as const satisfies Record<TargetRefusal, ErrorCode>;
+
 export function ciErrorAnswer(err: CiError): ApiError {
   const { code, message } = CI_ERROR_ANSWERS[err.kind] as CiAnswer;
   const { upstream, details, retryAfterMs } = err.info;
@@ -35,9 +46,15 @@ export function ciErrorAnswer(err: CiError): ApiError {
   return new ApiError(ERROR_CODES[code].status, code, message(err), extra);
 }
 
-/** The answer for a failure the API knows (its own ApiError, or a CI failure), else undefined. */
+export function targetRefusedAnswer(err: TargetRefused): ApiError {
+  const code: ErrorCode = TARGET_REFUSAL_CODES[err.reason];
+  return new ApiError(ERROR_CODES[code].status, code, err.message);
+}
+
+/** The answer for a failure the API knows (its own ApiError, a CI failure, a refused target), else undefined. */
 export function knownApiError(err: unknown): ApiError | undefined {
   if (isApiError(err)) return err;
   if (err instanceof CiError) return ciErrorAnswer(err);
+  if (err instanceof TargetRefused) return targetRefusedAnswer(err);
   return undefined;
 }

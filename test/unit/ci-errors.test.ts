@@ -1,11 +1,12 @@
 /**
  * The one table that turns CI failures into HTTP answers (handlers/ci-errors.ts), checked kind by
  * kind against the documented answers and against ERROR_CODES, and fed with CI error answers as
- * the CI layer reads them (upstream-error.ts).
+ * the CI layer reads them (upstream-error.ts); and the refusals of a bucket or region (target.ts).
  */
 import { CI_ERROR_KINDS, CiError, type CiErrorKind } from '../../shared/ci/ci-error';
+import { type TargetPolicy, resolveTarget } from '../../shared/ci/target';
 import { ciFailure } from '../../shared/ci/upstream-error';
-import { CI_ERROR_ANSWERS, ciErrorAnswer, knownApiError } from '../../shared/handlers/ci-errors';
+import { CI_ERROR_ANSWERS, TARGET_REFUSAL_CODES, ciErrorAnswer, knownApiError } from '../../shared/handlers/ci-errors';
 import { ERROR_CODES } from '../../shared/http/error-codes';
 import { ApiError, badRequest } from '../../shared/http/errors';
 import { errorResponse } from '../../shared/http/response';
@@ -103,5 +104,47 @@ describe('knownApiError', () => {
     expect(knownApiError(new CiError('timeout', 'CI did not answer in time'))?.code).toBe('UpstreamTimeout');
     expect(knownApiError(new Error('boom'))).toBeUndefined();
     expect(knownApiError('a string')).toBeUndefined();
+  });
+});
+
+describe('a refused bucket or region', () => {
+  const policy: TargetPolicy = {
+    defaultBucket: 'examplebucket-1250000000',
+    defaultRegion: 'ap-guangzhou',
+    allowedBuckets: new Set(['other-1250000001']),
+    allowedRegions: new Set(['ap-shanghai']),
+    endpoint: 'https://{bucket}.ci.{region}.myqcloud.com',
+  };
+  const answerTo = (requested: { bucket?: string; region?: string }, p: TargetPolicy = policy) => {
+    try {
+      resolveTarget(p, requested);
+    } catch (err) {
+      return knownApiError(err);
+    }
+    throw new Error('resolveTarget accepted it');
+  };
+
+  test.each<[string, { bucket?: string; region?: string }, TargetPolicy, number, string]>([
+    ['no bucket anywhere', {}, { ...policy, defaultBucket: undefined }, 400, 'MissingBucket'],
+    ['a bucket without APPID', { bucket: 'examplebucket' }, policy, 400, 'InvalidBucket'],
+    ['a bucket not allowed', { bucket: 'stranger-1250000002' }, policy, 403, 'BucketNotAllowed'],
+    ['no region anywhere', {}, { ...policy, defaultRegion: undefined }, 500, 'ServerMisconfigured'],
+    ['a region that is not one', { region: 'moon-base' }, policy, 400, 'InvalidRegion'],
+    ['a region not allowed', { region: 'eu-frankfurt' }, policy, 403, 'RegionNotAllowed'],
+  ])('%s → %i %s', (_name, requested, p, status, code) => {
+    const answer = answerTo(requested, p);
+    expect([answer?.status, answer?.code]).toEqual([status, code]);
+    expect(answer?.status).toBe(ERROR_CODES[answer!.code].status);
+  });
+
+  test('every reason has a code, sent with that code’s status', () => {
+    for (const code of Object.values(TARGET_REFUSAL_CODES)) expect(ERROR_CODES[code]).toBeDefined();
+    expect(Object.keys(TARGET_REFUSAL_CODES)).toHaveLength(6);
+  });
+
+  test('an allowed bucket and region resolve to the template’s host', () => {
+    expect(resolveTarget(policy, { bucket: 'other-1250000001', region: 'ap-shanghai' }).host).toBe(
+      'other-1250000001.ci.ap-shanghai.myqcloud.com',
+    );
   });
 });
