@@ -2,9 +2,9 @@
  * Looks up job ids of one family: splits them into CI-sized calls made concurrently (at most
  * MAX_CONCURRENT_CALLS at once, all sharing one byte budget), converts each XML answer with the
  * family's schema shape (recording any drift from it), holds it to the ids asked, merges the
- * results in request order, and validates the merged result against the family schema. Drift is a
- * 502 with SCHEMA_MODE=strict and is listed in SchemaErrors otherwise; a job without JobId or State
- * is unusable in either mode.
+ * results in request order, and validates the merged result against the family schema. Drift fails
+ * the lookup (CiError invalid-answer) with SCHEMA_MODE=strict and is listed in SchemaErrors
+ * otherwise; a job without JobId or State is unusable in either mode. Failures are CiErrors only.
  */
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../signing/credentials';
