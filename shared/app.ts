@@ -8,8 +8,9 @@ import { authenticate } from './auth/authenticate';
 import { type Config, readConfig, readCredentials } from './config/env';
 import { AttemptBudget } from './ci/upstream-budget';
 import { createDeadline, deadlineBudgetMs, invocationEndsAt } from './deadline';
+import { knownApiError } from './handlers/ci-errors';
 import { corsHeaders, isOriginAllowed, preflightHeaders } from './http/cors';
-import { ApiError, isApiError, methodNotAllowed, notFound } from './http/errors';
+import { ApiError, methodNotAllowed, notFound } from './http/errors';
 import { errorResponse } from './http/response';
 import { type RouteMatch, matchRoute } from './http/router';
 import type { HttpRequest, HttpResponse } from './http/types';
@@ -42,6 +43,9 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
   const callerId = req.headers['x-request-id'];
   const requestId = callerId && CALLER_REQUEST_ID.test(callerId) ? callerId : randomUUID();
   const trace = newTrace();
+  // One budget of CI attempts for everything this request does upstream (ci/upstream-budget.ts);
+  // it counts the attempts it allows, so the log line reads them from it.
+  const attempts = new AttemptBudget();
   let config: Config | undefined;
   let res: HttpResponse;
   let route = 'unknown';
@@ -54,7 +58,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     } else {
       const match = matchRoute(ROUTES, req.method, req.path);
       route = match.route?.name ?? 'unknown';
-      res = await dispatch(req, config, match, invocation, started, trace, requestId);
+      res = await dispatch(req, config, match, invocation, started, trace, attempts, requestId);
     }
   } catch (err) {
     const apiError = toApiError(err);
@@ -77,7 +81,7 @@ export async function handle(req: HttpRequest, invocation: Invocation = {}): Pro
     status: res.status,
     outcome: errorCode ?? (res.status < 400 ? 'ok' : 'error'),
     ...(trace.type ? { type: trace.type, ids: trace.ids } : {}),
-    ...(trace.attempts ? { upstreamStatus: trace.upstreamStatus, attempts: trace.attempts } : {}),
+    ...(attempts.made ? { upstreamStatus: trace.upstreamStatus, attempts: attempts.made } : {}),
     ...(trace.ciRequestIds.length ? { ciRequestIds: trace.ciRequestIds } : {}),
     ...(drift ? { schemaErrors: drift.total, driftTags: drift.tags, driftPaths: drift.paths } : {}),
     durationMs: Date.now() - started,
@@ -92,6 +96,7 @@ async function dispatch(
   invocation: Invocation,
   started: number,
   trace: RequestTrace,
+  attempts: AttemptBudget,
   requestId: string,
 ): Promise<HttpResponse> {
   if (!route) throw allow.length ? methodNotAllowed([...allow]) : notFound('NoSuchRoute', 'No such route');
@@ -108,8 +113,7 @@ async function dispatch(
       budgetMs,
       endsAt: invocationEndsAt(invocation.context, started),
       trace,
-      // One budget of CI attempts for everything this request does upstream (ci/upstream-budget.ts).
-      attempts: new AttemptBudget(),
+      attempts,
       requestId,
       scf: invocation.context,
       canStream: invocation.canStream === true,
@@ -129,7 +133,8 @@ function preflight(req: HttpRequest, config: Config): HttpResponse {
 }
 
 function toApiError(err: unknown): ApiError {
-  if (isApiError(err)) return err;
+  const known = knownApiError(err);
+  if (known) return known;
   // Unknown failures are reported by name only: their text may hold anything.
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err instanceof Error ? err.name : typeof err }));
   return new ApiError(500, 'InternalError', 'The function failed unexpectedly');

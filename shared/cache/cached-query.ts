@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import type { CachePolicy } from '../config/cache-env';
 import { readRedisConfig } from '../config/redis-env';
 import { InFlight, type SharedCall } from './in-flight';
+import { ciTimeout } from '../ci/ci-error';
 import { type DriftPart, schemaErrors } from '../ci/drift';
 import { type JobsEnvelope, type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
 import type { Deadline } from '../deadline';
 import { emitJobStored, onRemoteStore, recordLookups } from '../fleet/job-events';
 import { redisLink } from '../fleet/redis-link';
 import { SharedJobs } from './shared-jobs';
-import { upstreamTimeout } from '../http/errors';
 import { type CacheScope, type CachedJob, JobCache, type KnownJob, UNKNOWN_JOB, cachedJob, keyOf, ttlOf } from './job-cache';
 import { isTerminal, jobIdOf } from '../ci/job-state';
 
@@ -78,11 +78,9 @@ export async function queryJobsCached(
     input.deadline.signal,
     input.deadline.at,
     (call) => fetchMissing({ ...input, ids: fetchIds, deadline: sharedDeadline(call) }, scope, policy, deps.cache, shared),
-    // What queryJobs itself answers when the caller's deadline passes first.
-    upstreamTimeout,
+    // What queryJobs itself raises when the caller's deadline passes first.
+    ciTimeout,
   );
-  // A caller that joined a call in flight made no attempt of its own; its log still names CI's ids.
-  for (const id of fresh.upstreamRequestIds) if (!input.trace.ciRequestIds.includes(id)) input.trace.ciRequestIds.push(id);
   return withReuse({ ...combine(input.ids, [fresh], cached), cache: cached.size === 0 ? 'miss' : 'partial' }, policy);
 }
 

@@ -8,7 +8,6 @@ import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { sleep } from '../deadline';
 import { cosAuthorization, keyTimeAround } from '../signing/cos-signature';
-import type { RequestTrace } from '../trace';
 import { logEvent } from '../log';
 import { ciNow, learnClockOffset } from './clock';
 import { type BodyBudget, type GetResult, HttpGetError, httpGet } from './http-get';
@@ -57,7 +56,6 @@ export async function callCi(
   pathname: string,
   creds: Credentials,
   deadline: Deadline,
-  trace: RequestTrace,
   budget: CallBudget,
   signal: AbortSignal = deadline.signal,
 ): Promise<GetResult> {
@@ -65,7 +63,6 @@ export async function callCi(
   // The request's attempt budget is spent: no call may start (see upstream-budget.ts).
   if (!budget.attempts.takeFirst()) throw new HttpGetError('budget');
   for (let attempt = 1; ; attempt++) {
-    trace.attempts += 1;
     let res: GetResult;
     try {
       res = await signedGet(target, pathname, creds, signal, budget.bytes);
@@ -81,7 +78,6 @@ export async function callCi(
         continue;
       throw err;
     }
-    trace.upstreamStatus = res.status;
     if (res.status === 200) return res;
 
     if (!skewCorrected && (res.status === 403 || res.status === 400 || res.status === 401)) {

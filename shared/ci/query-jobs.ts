@@ -2,29 +2,19 @@
  * Looks up job ids of one family: splits them into CI-sized calls made concurrently (at most
  * MAX_CONCURRENT_CALLS at once, all sharing one byte budget), converts each XML answer with the
  * family's schema shape (recording any drift from it), holds it to the ids asked, merges the
- * results in request order, and validates the merged result against the family schema. Drift is a
- * 502 with SCHEMA_MODE=strict and is listed in SchemaErrors otherwise; a job without JobId or State
- * is unusable in either mode.
+ * results in request order, and validates the merged result against the family schema. Drift fails
+ * the lookup (CiError invalid-answer) with SCHEMA_MODE=strict and is listed in SchemaErrors
+ * otherwise; a job without JobId or State is unusable in either mode. Failures are CiErrors only.
  */
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
-import {
-  ApiError,
-  isApiError,
-  type SchemaIssue,
-  type UpstreamInfo,
-  responseTooLarge,
-  upstreamInvalid,
-  upstreamTimeout,
-  upstreamUnavailable,
-} from '../http/errors';
 import { logEvent } from '../log';
-import type { RequestTrace } from '../trace';
 import { familyShape, familyValidator } from '../schemas/validators';
 import { XmlRejected, parseXml } from '../xml/parse';
 import { DriftCollector, applyShape, type Json } from '../xml/shape';
 import { type CallBudget, callCi } from './ci-call';
+import { type CiAnswers, CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
 import { FAMILIES, type JobFamily } from './families';
@@ -34,7 +24,7 @@ import { reconcileIds } from './reconcile-ids';
 import type { SchemaMode } from './schema-mode';
 import type { CiTarget } from './target';
 import { AttemptBudget, ByteBudget, MAX_ANSWER_TAGS, MAX_BODY_TAGS, MAX_CONCURRENT_CALLS, countTags } from './upstream-budget';
-import { describeUpstreamFailure, safeCiId, upstreamFailureError } from './upstream-error';
+import { ciFailure, safeCiId } from './upstream-error';
 
 export interface JobsEnvelope {
   RequestId: string | null;
@@ -65,7 +55,6 @@ export interface QueryJobsInput {
   credentials: Credentials;
   schemaMode: SchemaMode;
   deadline: Deadline;
-  trace: RequestTrace;
   /** The caller request's attempt budget; a lookup on its own gets a fresh one. */
   attempts?: AttemptBudget;
 }
@@ -97,14 +86,20 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // All calls of this lookup share one byte budget: the answer must fit one response, and the
   // parse work (synchronous, on the event loop) stays bounded however many calls fan out.
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
-  if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  if (!budget.attempts.reserve(chunks.length)) throw toCiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  // What CI answered so far: a failure carries it, so the request's log line names those answers.
+  const answered: CiAnswers = { requestIds: [] };
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget, answered).catch((err: unknown) => {
       failFast.abort();
-      throw err;
+      throw err instanceof CiError ? err.withAnswers(answered) : err;
     }),
   );
-  return assembleAnswer(input, bodies);
+  try {
+    return assembleAnswer(input, bodies);
+  } catch (err) {
+    throw err instanceof CiError ? err.withAnswers(answered) : err;
+  }
 }
 
 /**
@@ -121,7 +116,7 @@ export function assembleAnswer(
   for (const chunk of bodies) {
     const own = chunk ? countTags(chunk.body) : 0;
     tags += own;
-    if (own > MAX_BODY_TAGS || tags > MAX_ANSWER_TAGS) throw responseTooLarge(input.ids.length);
+    if (own > MAX_BODY_TAGS || tags > MAX_ANSWER_TAGS) throw tooLarge(input.ids.length);
   }
   // One answer lists at most MAX_LISTED_DRIFT drifts, so each call records its share of them.
   const driftLimit = Math.ceil(MAX_LISTED_DRIFT / Math.max(1, bodies.length));
@@ -135,20 +130,27 @@ export function assembleAnswer(
 
 /** The parse and schema check are synchronous: none starts once the deadline has passed. */
 function assertTimeLeft(deadline: Deadline): void {
-  if (deadline.remainingMs() <= 0) throw upstreamTimeout();
+  if (deadline.remainingMs() <= 0) throw ciTimeout();
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
+async function fetchChunk(
+  input: QueryJobsInput,
+  pathname: string,
+  signal: AbortSignal,
+  budget: CallBudget,
+  answered: CiAnswers,
+): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
+    res = await callCi(input.target, pathname, input.credentials, input.deadline, budget, signal);
   } catch (err) {
-    throw toApiError(err, input.deadline.signal, input.ids.length);
+    throw toCiError(err, input.deadline.signal, input.ids.length);
   }
   // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
   const requestId = safeCiId(res.headers['x-ci-request-id']);
-  if (requestId) input.trace.ciRequestIds.push(requestId);
-  if (res.status !== 200) throw upstreamFailureError(describeUpstreamFailure(res.status, res.headers, res.body), res.headers);
+  if (requestId) answered.requestIds.push(requestId);
+  answered.lastStatus = res.status;
+  if (res.status !== 200) throw ciFailure(res.status, res.headers, res.body);
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
@@ -160,20 +162,20 @@ function readChunk(
 ): ChunkAnswer {
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
-  if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
+  if (notXml) throw invalidAnswer(`CI answered 200 with ${notXml} instead of XML`, { upstream });
   assertTimeLeft(input.deadline);
   let doc;
   try {
     doc = parseXml(body);
   } catch (err) {
     const reason = err instanceof XmlRejected ? err.reason : 'malformed';
-    throw upstreamInvalid(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
+    throw invalidAnswer(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
   }
-  if (!('Response' in doc)) throw upstreamInvalid('CI sent XML without a <Response> root', { upstream });
+  if (!('Response' in doc)) throw invalidAnswer('CI sent XML without a <Response> root', { upstream });
   const drift = new DriftCollector(driftLimit);
   const response = applyShape(doc.Response ?? '', familyShape(input.family), drift);
   if (response === null || typeof response !== 'object' || Array.isArray(response))
-    throw upstreamInvalid('CI sent a <Response> that is not a container', { upstream });
+    throw invalidAnswer('CI sent a <Response> that is not a container', { upstream });
   assertJobsUsable(response, upstream);
   return { response, requestId, drift };
 }
@@ -183,17 +185,17 @@ function readChunk(
  * about its job. Answering 200 without it would let an asked job vanish (or look unknown) without a
  * word, so the whole answer is refused as CI's fault, in every schema mode.
  */
-function assertJobsUsable(response: { [key: string]: Json }, upstream: UpstreamInfo): void {
+function assertJobsUsable(response: { [key: string]: Json }, upstream: CiUpstream): void {
   const jobs = response.JobsDetail;
   if (jobs === undefined) return;
-  const details: SchemaIssue[] = [];
+  const details: CiIssue[] = [];
   (Array.isArray(jobs) ? jobs : [jobs]).forEach((job, i) => {
     for (const field of ['JobId', 'State']) {
       const value = jobField(job, field);
       if (typeof value !== 'string' || value === '') details.push({ path: `/JobsDetail/${i}/${field}`, message: 'must be non-empty text' });
     }
   });
-  if (details.length) throw upstreamInvalid('CI sent a job without a usable JobId or State', { details: details.slice(0, 20), upstream });
+  if (details.length) throw invalidAnswer('CI sent a job without a usable JobId or State', { details: details.slice(0, 20), upstream });
 }
 
 /** A short, safe description of a body that is not XML, or undefined when it may be XML. */
@@ -205,15 +207,19 @@ function notXmlReason(contentType: string | undefined, body: string): string | u
   return undefined;
 }
 
-function toApiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): ApiError {
-  if (isApiError(err)) return err;
+const invalidAnswer = (message: string, info: { upstream: CiUpstream; details?: CiIssue[] }) =>
+  new CiError('invalid-answer', message, info);
+const tooLarge = (idCount: number) => new CiError('too-large', "CI's answers would not fit one response", { idCount });
+
+/** A call that got no answer, in CI terms. */
+function toCiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): CiError {
+  if (err instanceof CiError) return err;
   if (err instanceof HttpGetError) {
-    if (err.kind === 'too-large') return responseTooLarge(idCount);
-    if (err.kind === 'timeout' && deadlineSignal.aborted) return upstreamTimeout();
-    if (err.kind === 'budget')
-      return new ApiError(502, 'UpstreamUnavailable', 'This request used up its budget of CI calls; ask for fewer ids');
+    if (err.kind === 'too-large') return tooLarge(idCount);
+    if (err.kind === 'timeout' && deadlineSignal.aborted) return ciTimeout();
+    if (err.kind === 'budget') return new CiError('budget-spent', 'This request used up its budget of CI calls');
   }
-  return upstreamUnavailable();
+  return new CiError('unreachable', 'CI could not be reached');
 }
 
 /** Missing ids as CI lists them: `NonExistJobIds` (documented) or `NonExistJobId` (Go SDK), one list or several elements. */
@@ -283,9 +289,9 @@ function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'de
   const upstreamRequestIds = answers.map((a) => a.requestId).filter((id): id is string => Boolean(id));
   if (total > 0) {
     if (input.schemaMode === 'strict')
-      throw upstreamInvalid('CI response does not match the documented job schema', {
+      throw invalidAnswer('CI response does not match the documented job schema', {
         details: asErrorDetails(list.slice(0, 100)),
-        upstream: { Status: 200, ...(upstreamRequestIds.length === 1 ? { RequestId: upstreamRequestIds[0] as string } : {}) },
+        upstream: { Status: 200, ...(upstreamRequestIds.length === 1 ? { RequestId: upstreamRequestIds[0] } : {}) },
       });
     envelope.SchemaErrors = list;
   }

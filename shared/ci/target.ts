@@ -1,9 +1,9 @@
 /**
  * Which CI host a request goes to. This is the SSRF boundary: the host is assembled only from a
  * deploy-time URL template plus a bucket and region that passed strict patterns and the bucket
- * allowlist. Nothing the caller sends (Host, X-Forwarded-*, a URL) is ever used.
+ * allowlist. Nothing the caller sends (Host, X-Forwarded-*, a URL) is ever used. A refusal is a
+ * TargetRefused with its reason; handlers/ci-errors.ts decides the answer (400, 403 or 500).
  */
-import { badRequest, forbidden, serverMisconfigured } from '../http/errors';
 
 export const BUCKET_RE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?-[0-9]{5,12}$/;
 // Tencent Cloud region ids: ap-guangzhou, na-siliconvalley, eu-frankfurt, ap-shanghai-fsi, …
@@ -40,18 +40,33 @@ export function checkEndpointTemplate(template: string): string | undefined {
   return undefined;
 }
 
+/** Why a bucket or region was refused: the caller's (a pattern, the allowlists) or the deployment's (no region). */
+export type TargetRefusal =
+  'missing-bucket' | 'invalid-bucket' | 'bucket-not-allowed' | 'missing-region' | 'invalid-region' | 'region-not-allowed';
+
+export class TargetRefused extends Error {
+  override readonly name = 'TargetRefused';
+  constructor(
+    readonly reason: TargetRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function resolveTarget(policy: TargetPolicy, requested: { bucket?: string; region?: string }): CiTarget {
   const bucket = requested.bucket ?? policy.defaultBucket;
-  if (bucket === undefined) throw badRequest('MissingBucket', 'No bucket given and CI_BUCKET is not configured');
-  if (!BUCKET_RE.test(bucket)) throw badRequest('InvalidBucket', 'bucket must look like <name>-<APPID>');
+  if (bucket === undefined) throw new TargetRefused('missing-bucket', 'No bucket given and CI_BUCKET is not configured');
+  if (!BUCKET_RE.test(bucket)) throw new TargetRefused('invalid-bucket', 'bucket must look like <name>-<APPID>');
   if (bucket !== policy.defaultBucket && !policy.allowedBuckets.has(bucket))
-    throw forbidden('BucketNotAllowed', 'This bucket is not in ALLOWED_BUCKETS');
+    throw new TargetRefused('bucket-not-allowed', 'This bucket is not in ALLOWED_BUCKETS');
 
   const region = requested.region ?? policy.defaultRegion;
-  if (region === undefined) throw serverMisconfigured('No region given and neither CI_REGION nor TENCENTCLOUD_REGION is set');
-  if (!REGION_RE.test(region)) throw badRequest('InvalidRegion', 'region must be a CI region such as ap-guangzhou');
+  if (region === undefined)
+    throw new TargetRefused('missing-region', 'No region given and neither CI_REGION nor TENCENTCLOUD_REGION is set');
+  if (!REGION_RE.test(region)) throw new TargetRefused('invalid-region', 'region must be a CI region such as ap-guangzhou');
   if (region !== policy.defaultRegion && !policy.allowedRegions?.has(region))
-    throw forbidden('RegionNotAllowed', 'This region is not CI_REGION and not in ALLOWED_REGIONS');
+    throw new TargetRefused('region-not-allowed', 'This region is not CI_REGION and not in ALLOWED_REGIONS');
 
   const url = new URL(policy.endpoint.replace('{bucket}', bucket).replace('{region}', region));
   return { bucket, region, origin: url.origin, host: url.host };

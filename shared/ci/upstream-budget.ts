@@ -38,6 +38,11 @@ export class AttemptBudget {
   private reserved = 0;
   constructor(readonly max: number = MAX_ATTEMPTS_PER_REQUEST) {}
 
+  /** Attempts made (retries included): the request's log line reports this count. */
+  get made(): number {
+    return this.used;
+  }
+
   /** Attempts neither made nor reserved. */
   get left(): number {
     return this.max - this.used - this.reserved;

@@ -1,17 +1,17 @@
 /**
- * What we tell a caller about a failed CI call. CI's `<Error>` XML (or a JSON error body) is
- * parsed; only its code and ids are reported, each pattern-checked, and CI's free-text Message is
- * used internally (clock-skew detection) but never echoed.
+ * What a failed CI call said. CI's `<Error>` XML (or a JSON error body) is parsed; only its code
+ * and ids are kept, each pattern-checked, and CI's free-text Message is used internally
+ * (clock-skew detection) but never passed on. Which kind of failure each status is:
  *
- * The documented mapping (README "Upstream errors"):
- *   CI 401/403 (AccessDenied, SignatureDoesNotMatch, InvalidAccessKeyId, ExpiredToken, …) → 502 UpstreamAccessDenied
- *   CI 429 SlowDown (after retries)                                                     → 503 UpstreamThrottled (+ Retry-After)
- *   any other CI error status (after retries for 5xx)                                    → 502 UpstreamError
+ *   CI 401/403 (AccessDenied, SignatureDoesNotMatch, InvalidAccessKeyId, ExpiredToken, …) → access-denied
+ *   CI 429 SlowDown (after retries)                                                     → throttled (+ CI's Retry-After)
+ *   any other CI error status (after retries for 5xx)                                    → error-status
+ *
+ * What a caller is answered for each kind is decided in handlers/ci-errors.ts.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError, type UpstreamInfo } from '../http/errors';
-import { firstValue } from '../http/header-value';
 import { parseXml } from '../xml/parse';
+import { CiError, type CiUpstream } from './ci-error';
 import { retryAfterMs } from './retry-policy';
 
 const CODE_RE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
@@ -62,32 +62,26 @@ export function readCiError(body: string): CiErrorBody {
   return {};
 }
 
-export function upstreamInfo(status: number, headers: IncomingHttpHeaders, err: CiErrorBody): UpstreamInfo {
-  const info: UpstreamInfo = { Status: status };
+export function upstreamInfo(status: number, headers: IncomingHttpHeaders, err: CiErrorBody): CiUpstream {
+  const info: CiUpstream = { Status: status };
   const pick = (v: string | undefined, re: RegExp) => (v !== undefined && re.test(v) ? v : undefined);
   const code = pick(err.code, CODE_RE);
-  const requestId = pick(err.requestId, ID_RE) ?? pick(firstValue(headers['x-ci-request-id']), ID_RE);
-  const traceId = pick(err.traceId, ID_RE) ?? pick(firstValue(headers['x-ci-trace-id']), ID_RE);
+  const requestId = pick(err.requestId, ID_RE) ?? safeCiId(headers['x-ci-request-id']);
+  const traceId = pick(err.traceId, ID_RE) ?? safeCiId(headers['x-ci-trace-id']);
   if (code) info.Code = code;
   if (requestId) info.RequestId = requestId;
   if (traceId) info.TraceId = traceId;
   return info;
 }
 
-export function describeUpstreamFailure(status: number, headers: IncomingHttpHeaders, body: string): UpstreamInfo {
-  return upstreamInfo(status, headers, readCiError(body));
-}
-
-export function upstreamFailureError(upstream: UpstreamInfo, headers: IncomingHttpHeaders): ApiError {
+/** The failure a CI error answer (any status but 200, retries over) stands for. */
+export function ciFailure(status: number, headers: IncomingHttpHeaders, body: string): CiError {
+  const upstream = upstreamInfo(status, headers, readCiError(body));
   const what = `CI answered ${upstream.Status}${upstream.Code ? ` ${upstream.Code}` : ''}`;
-  if (upstream.Status === 401 || upstream.Status === 403)
-    return new ApiError(502, 'UpstreamAccessDenied', `${what}: the function's role may not read these jobs`, { upstream });
-  if (upstream.Status === 429) {
+  if (status === 401 || status === 403) return new CiError('access-denied', what, { upstream });
+  if (status === 429) {
     const wait = retryAfterMs(headers['retry-after']);
-    return new ApiError(503, 'UpstreamThrottled', `${what}: CI is rate-limiting this function`, {
-      upstream,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil((wait ?? 1000) / 1000))) },
-    });
+    return new CiError('throttled', what, { upstream, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
   }
-  return new ApiError(502, 'UpstreamError', what, { upstream });
+  return new CiError('error-status', what, { upstream });
 }

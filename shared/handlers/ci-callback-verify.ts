@@ -3,16 +3,16 @@
  * since the point is to learn CI's state now) and one id per call, so each answer is exactly what
  * GET /jobs/{type}/{id} would return. A job no candidate family knows is dropped, silently.
  */
+import { CiError } from '../ci/ci-error';
 import { jobField, jobIdOf } from '../ci/job-state';
 import { type JobsEnvelope, type JobsResult, queryJobs } from '../ci/query-jobs';
 import type { JobFamily } from '../ci/families';
 import type { CiTarget } from '../ci/target';
-import { ApiError } from '../http/errors';
 import type { Json } from '../xml/shape';
 import { candidateFamilies } from '../callbacks/job-families';
 import type { CallbackJob } from '../callbacks/parse-callback';
 import type { RouteContext } from './context';
-import { lookupInput } from './job-lookup';
+import { lookupInput, recordingCi } from './job-lookup';
 
 export interface VerifiedJob {
   family: JobFamily;
@@ -42,7 +42,7 @@ async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext):
     const input = lookupInput({ type: family, ids: [job.id], ...where }, ctx, ctx.deadline);
     let result: JobsResult;
     try {
-      result = await queryJobs(input);
+      result = await recordingCi(ctx, queryJobs(input));
     } catch (err) {
       if (isUnknownToCi(err)) continue;
       throw err;
@@ -62,7 +62,7 @@ async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext):
  * still fail the callback, so CI can send it again.
  */
 function isUnknownToCi(err: unknown): boolean {
-  if (!(err instanceof ApiError) || err.code !== 'UpstreamError') return false;
-  const status = err.extra.upstream?.Status;
+  if (!(err instanceof CiError) || err.kind !== 'error-status') return false;
+  const status = err.info.upstream?.Status;
   return status === 400 || status === 404;
 }

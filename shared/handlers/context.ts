@@ -21,9 +21,9 @@ export interface RouteContext {
   budgetMs: number;
   /** When SCF ends the invocation (epoch ms), if the platform says. */
   endsAt: number | undefined;
-  /** What the request did upstream, for its log line. */
+  /** What the request learned upstream, for its log line; handlers record into it, the CI layer never sees it. */
   trace: RequestTrace;
-  /** CI attempts left to this request, retries and long-poll re-queries included. */
+  /** CI attempts left to this request, retries and long-poll re-queries included; it counts those made. */
   attempts: AttemptBudget;
   /** This request's id (ours or the caller's), for answers built outside the app's envelope. */
   requestId: string;

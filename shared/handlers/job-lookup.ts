@@ -1,12 +1,13 @@
 /** Shared by both job routes once they have a family, ids and an optional bucket/region. */
 import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
+import { CiError } from '../ci/ci-error';
 import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
 import { jobField } from '../ci/job-state';
-import type { QueryJobsInput } from '../ci/query-jobs';
+import type { JobsResult, QueryJobsInput } from '../ci/query-jobs';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
 import { ApiError, badRequest } from '../http/errors';
-import type { RequestTrace } from '../trace';
+import { type RequestTrace, recordCiAnswers } from '../trace';
 import type { Json } from '../xml/shape';
 import type { RouteContext } from './context';
 
@@ -22,8 +23,26 @@ export interface LookupRequest {
  * Everything else (config, keys, trace) comes from the request's context.
  */
 export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline: Deadline): Promise<CachedJobsResult> {
-  const result = await queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache);
+  const result = await recordingCi(ctx, queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache));
   ctx.trace.drift = driftForLog(result);
+  return result;
+}
+
+/**
+ * Awaits a lookup and records in the request's trace what CI answered it, or what CI had answered
+ * before it failed: the one place the trace learns about CI.
+ */
+export async function recordingCi<T extends JobsResult>(ctx: RouteContext, lookup: Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await lookup;
+  } catch (err) {
+    if (err instanceof CiError && err.info.answers) recordCiAnswers(ctx.trace, err.info.answers.requestIds, err.info.answers.lastStatus);
+    throw err;
+  }
+  // Each CI call of a lookup that succeeds ended on a 200; one answered from the cache asked CI nothing.
+  const askedCi = !('cache' in result) || result.cache !== 'hit';
+  recordCiAnswers(ctx.trace, result.upstreamRequestIds, askedCi ? 200 : undefined);
   return result;
 }
 
@@ -49,7 +68,6 @@ export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Dea
     credentials,
     schemaMode: ctx.config.schemaMode,
     deadline,
-    trace: ctx.trace,
     attempts: ctx.attempts,
   };
 }

@@ -21,12 +21,13 @@ import { readHeartbeatMs } from '../config/web-env';
 import { ciCallsFor } from '../ci/families';
 import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
-import { ApiError, isApiError, streamingNotSupported } from '../http/errors';
+import { ApiError, streamingNotSupported } from '../http/errors';
 import { errorResponse } from '../http/response';
 import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from '../http/sse';
 import type { HttpRequest, HttpResponse } from '../http/types';
 import { logStreamEnd } from '../log';
 import { pollUntilChange } from '../long-poll/poll-until-change';
+import { knownApiError } from './ci-errors';
 import type { RouteContext } from './context';
 import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, jobsFingerprint } from './job-changes';
 import { assertSingleJobFound, parseIdSegment } from './job-ids';
@@ -140,7 +141,7 @@ async function* events(o: {
       return;
     }
     outcome = 'failure';
-    const apiError = isApiError(err) ? err : new ApiError(500, 'InternalError', 'The function failed unexpectedly');
+    const apiError = knownApiError(err) ?? new ApiError(500, 'InternalError', 'The function failed unexpectedly');
     yield sseEvent({ event: 'failure', data: errorResponse(apiError, o.ctx.requestId).body as string }) + sseRetry(RECONNECT_MS);
   } finally {
     logStreamEnd({ requestId: o.ctx.requestId, outcome, ...counts, durationMs: Date.now() - started });

@@ -39,9 +39,6 @@ export const methodNotAllowed = (allow: string[]) =>
 export const payloadTooLarge = (limit: number) => new ApiError(413, 'PayloadTooLarge', `Request body is larger than ${limit} bytes`);
 export const unsupportedMediaType = () => new ApiError(415, 'UnsupportedMediaType', 'Send the body as Content-Type: application/json');
 export const serverMisconfigured = (message: string) => new ApiError(500, 'ServerMisconfigured', message);
-export const upstreamInvalid = (message: string, extra: { details?: SchemaIssue[]; upstream?: UpstreamInfo } = {}) =>
-  new ApiError(502, 'UpstreamInvalidResponse', message, extra);
-export const upstreamUnavailable = () => new ApiError(502, 'UpstreamUnavailable', 'CI could not be reached');
 export const unauthorized = (message: string, error: 'invalid_request' | 'invalid_token' = 'invalid_token') =>
   new ApiError(401, 'Unauthorized', message, {
     headers: { 'www-authenticate': `Bearer realm="ci-job-status", error="${error}"` },
@@ -56,13 +53,9 @@ export const streamingNotSupported = () =>
     'StreamingNotSupported',
     'This deployment is an SCF event function and cannot stream events: follow jobs with GET /jobs/{type}/{ids}?wait=20 instead',
   );
-export const upstreamTimeout = () => new ApiError(504, 'UpstreamTimeout', 'CI did not answer in time');
 /** CI's answers for this request add up to more than one function response can carry. */
-export const responseTooLarge = (idCount: number) =>
-  new ApiError(
-    502,
-    'ResponseTooLarge',
-    idCount > 1
-      ? `CI's answers for these ${idCount} jobs are larger than one response may carry (about 6 MB): ask for fewer ids per request`
-      : "CI's answer for this job is larger than one response may carry (about 6 MB)",
-  );
+export const responseTooLarge = (idCount: number) => new ApiError(502, 'ResponseTooLarge', responseTooLargeMessage(idCount));
+export const responseTooLargeMessage = (idCount: number) =>
+  idCount > 1
+    ? `CI's answers for these ${idCount} jobs are larger than one response may carry (about 6 MB): ask for fewer ids per request`
+    : "CI's answer for this job is larger than one response may carry (about 6 MB)";

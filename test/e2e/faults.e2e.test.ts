@@ -10,7 +10,7 @@ import { scanForSecrets } from '../helpers/secret-scan';
 
 const JOB = 'j9c0a4726f6ac11ec96aaa9b64ab18d00';
 let h: Awaited<ReturnType<typeof startHarness>>;
-scanForSecrets({ answers: () => h.answers });
+const logged = scanForSecrets({ answers: () => h.answers });
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 
@@ -197,5 +197,58 @@ describe('clock skew', () => {
     const third = await lookup();
     expect(third.status).toBe(200);
     expect(third.attempts).toBe(2);
+  });
+});
+
+describe('the log line says what CI answered, as each lookup returned or raised it', () => {
+  const requestLine = () => logged.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request') ?? {};
+  beforeEach(() => void (logged.length = 0));
+
+  test('an error answer: its status, the attempts and its request id', async () => {
+    h.emulator.fault = () => ({ status: 403, code: 'AccessDenied', headers: { 'x-ci-request-id': 'ci-req-403' } });
+    expect((await lookup()).status).toBe(502);
+    expect(requestLine()).toMatchObject({
+      outcome: 'UpstreamAccessDenied',
+      upstreamStatus: 403,
+      attempts: 1,
+      ciRequestIds: ['ci-req-403'],
+    });
+  });
+
+  test('503, then fine: the last status, every attempt, and the id of the answer used', async () => {
+    h.emulator.fault = firstN(1, { status: 503, code: 'ServiceUnavailable' });
+    const res = await lookup();
+    expect(res.status).toBe(200);
+    expect(requestLine()).toMatchObject({
+      outcome: 'ok',
+      upstreamStatus: 200,
+      attempts: 2,
+      ciRequestIds: [res.headers['x-ci-request-id']],
+    });
+  });
+
+  test('several calls: the log names the answers the x-ci-request-id header names, in its order', async () => {
+    const ids = Array.from({ length: 11 }, (_, i) => `jmany${i}`);
+    const res = await h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${ids.join(',')}` }));
+    expect(res.status).toBe(200);
+    const header = res.headers['x-ci-request-id'] as string;
+    expect(header.split(', ')).toHaveLength(2);
+    expect(requestLine()).toMatchObject({ upstreamStatus: 200, attempts: 2, ciRequestIds: header.split(', ') });
+  });
+
+  test('a call that fails after its sibling answered: both answers are named', async () => {
+    // The failure comes a second late, long after the sibling's answer (however loaded the machine).
+    h.setEnv({ UPSTREAM_TIMEOUT_MS: '8000' });
+    h.emulator.fault = (req) =>
+      (req as { path: string }).path.includes('jbad')
+        ? { status: 404, code: 'NoSuchBucket', delayMs: 1000, headers: { 'x-ci-request-id': 'ci-req-bad' } }
+        : undefined;
+    const ids = [...Array.from({ length: 10 }, (_, i) => `jfine${i}`), 'jbad'];
+    const res = await h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${ids.join(',')}` }));
+    expect(res.json.Error.Code).toBe('UpstreamError');
+    const line = requestLine();
+    expect(line).toMatchObject({ outcome: 'UpstreamError', upstreamStatus: 404, attempts: 2 });
+    expect(line.ciRequestIds).toHaveLength(2);
+    expect(line.ciRequestIds).toContain('ci-req-bad');
   });
 });
