@@ -9,6 +9,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { FAMILIES } from '../shared/ci/families';
 import { cosAuthorization, keyTimeAround } from '../shared/signing/cos-signature';
 import { BENCH_BUCKET, BENCH_KEYS, BENCH_REGION } from './keys';
 
@@ -24,8 +25,8 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 };
 const agents = { http: new http.Agent({ keepAlive: true, lookup }), https: new https.Agent({ keepAlive: true, lookup }) };
 
-/** The CI query path of each family (as shared/ci/families.ts maps them). */
-export const CI_PATHS: Record<string, string> = { media: '/jobs', pic: '/pic_jobs', ai: '/ai_jobs', batch: '/inventorytriggerjob' };
+/** The CI query path of each family, as the function maps them. */
+export const CI_PATHS: Record<string, string> = Object.fromEntries(Object.entries(FAMILIES).map(([family, { path }]) => [family, path]));
 
 export function ciHost(port: number): string {
   return `${BENCH_BUCKET}.ci.${BENCH_REGION}.localhost:${port}`;

@@ -743,12 +743,146 @@ export type BatchOtherJob = BatchJobBase & {};
  * One batch job: checking Type narrows it to that Type's type
  */
 export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchOtherJob;
+/**
+ * A asr job with Tag SpeechRecognition
+ */
+export type AsrSpeechRecognitionJob = JobBase & {
+  Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
+};
+/**
+ * A asr job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type AsrOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+  };
+};
+/**
+ * One asr job: checking Tag narrows it to that Tag's type
+ */
+export type AsrJob = AsrSpeechRecognitionJob | AsrOtherJob;
+/**
+ * A doc job with Tag DocProcess
+ */
+export type DocDocProcessJob = JobBase & {
+  Tag: "DocProcess";
+  Operation?: DocProcessOperation;
+};
+/**
+ * A doc job with Tag DocWatermark
+ */
+export type DocDocWatermarkJob = JobBase & {
+  Tag: "DocWatermark";
+  Operation?: DocWatermarkOperation;
+};
+/**
+ * A doc job with Tag DocAIGCMetadata
+ */
+export type DocDocAIGCMetadataJob = JobBase & {
+  Tag: "DocAIGCMetadata";
+  Operation?: DocAIGCMetadataOperation;
+};
+/**
+ * A doc job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type DocOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag DocProcess: narrow on Tag to read it
+     */
+    DocProcess?: never;
+    /**
+     * Only on jobs with Tag DocProcess: narrow on Tag to read it
+     */
+    DocProcessResult?: never;
+    /**
+     * Only on jobs with Tag DocWatermark: narrow on Tag to read it
+     */
+    DocWatermark?: never;
+    /**
+     * Only on jobs with Tag DocWatermark: narrow on Tag to read it
+     */
+    DocWatermarkResult?: never;
+    /**
+     * Only on jobs with Tag DocAIGCMetadata: narrow on Tag to read it
+     */
+    DocAIGCMetadata?: never;
+  };
+};
+/**
+ * One doc job: checking Tag narrows it to that Tag's type
+ */
+export type DocJob = DocDocProcessJob | DocDocWatermarkJob | DocDocAIGCMetadataJob | DocOtherJob;
+/**
+ * A file job with Tag FileHashCode
+ */
+export type FileFileHashCodeJob = JobBase & {
+  Tag: "FileHashCode";
+  Operation?: FileHashCodeOperation;
+};
+/**
+ * A file job with Tag FileUncompress
+ */
+export type FileFileUncompressJob = JobBase & {
+  Tag: "FileUncompress";
+  Operation?: FileUncompressOperation;
+};
+/**
+ * A file job with Tag FileCompress
+ */
+export type FileFileCompressJob = JobBase & {
+  Tag: "FileCompress";
+  Operation?: FileCompressOperation;
+};
+/**
+ * A file job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type FileOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag FileHashCode: narrow on Tag to read it
+     */
+    FileHashCodeConfig?: never;
+    /**
+     * Only on jobs with Tag FileHashCode: narrow on Tag to read it
+     */
+    FileHashCodeResult?: never;
+    /**
+     * Only on jobs with Tag FileUncompress: narrow on Tag to read it
+     */
+    FileUncompressConfig?: never;
+    /**
+     * Only on jobs with Tag FileUncompress: narrow on Tag to read it
+     */
+    FileUncompressResult?: never;
+    /**
+     * Only on jobs with Tag FileCompress: narrow on Tag to read it
+     */
+    FileCompressConfig?: never;
+    /**
+     * Only on jobs with Tag FileCompress: narrow on Tag to read it
+     */
+    FileCompressResult?: never;
+  };
+};
+/**
+ * One file job: checking Tag narrows it to that Tag's type
+ */
+export type FileJob = FileFileHashCodeJob | FileFileUncompressJob | FileFileCompressJob | FileOtherJob;
 
 export interface JobQueryRequest {
   /**
-   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob
+   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob, asr → /asr_jobs, doc → /doc_jobs, file → /file_jobs, virus → /virus/detect
    */
-  type: "media" | "pic" | "ai" | "batch";
+  type: "media" | "pic" | "ai" | "batch" | "asr" | "doc" | "file" | "virus";
   /**
    * CI job ids, at most 50; answered in this order
    *
@@ -2147,6 +2281,20 @@ export interface ImageOCRDetection {
    */
   Angel?: string;
   PdfPageSize?: string;
+  [k: string]: unknown;
+}
+/**
+ * Watermark parameters
+ */
+export interface DocWatermark {
+  SrcType?: string;
+  Type?: string;
+  Image?: string;
+  Dx?: string;
+  Dy?: string;
+  Batch?: string;
+  HorizontalSpacing?: string;
+  VerticalSpacing?: string;
   [k: string]: unknown;
 }
 /**
@@ -3702,6 +3850,582 @@ export interface BatchJobsEnvelope {
   }[];
   [k: string]: unknown;
 }
+/**
+ * The answer for asr jobs
+ */
+export interface AsrJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: AsrJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * Document conversion (preview pages)
+ */
+export interface DocProcessOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  /**
+   * Document conversion parameters, echoed as CI received them
+   */
+  DocProcess?: {
+    SrcType?: string;
+    /**
+     * Known values: jpg, png, pdf, html, txt
+     */
+    TgtType?: string;
+    SheetId?: string;
+    StartPage?: string;
+    /**
+     * -1 means the last page
+     */
+    EndPage?: string;
+    ImageParams?: string;
+    DocPassword?: string;
+    Comments?: string;
+    PaperDirection?: string;
+    Quality?: string;
+    Zoom?: string;
+    PaperSize?: string;
+    ImageDpi?: string;
+    PicPagination?: string;
+    DocWatermark?: DocWatermark;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once a DocProcess job succeeded
+   */
+  DocProcessResult?: {
+    FailPageCount?: number | null | string;
+    SuccPageCount?: number | null | string;
+    TaskId?: string;
+    TgtType?: string;
+    TotalPageCount?: number | null | string;
+    TotalSheetCount?: number | null | string;
+    /**
+     * One entry per output page
+     */
+    PageInfo?: {
+      /**
+       * Page (or sheet) number, from 1
+       */
+      PageNo?: number | null | string;
+      /**
+       * Object the page was written to
+       */
+      TgtUri?: string;
+      /**
+       * Pictures a spreadsheet sheet was split into
+       */
+      "X-SheetPics"?: number | null | string;
+      PicIndex?: number | null | string;
+      PicNum?: number | null | string;
+      [k: string]: unknown;
+    }[];
+    WatermarkInfo?: {
+      /**
+       * Bytes
+       */
+      Size?: number | null | string;
+      Etag?: string;
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Document watermark
+ */
+export interface DocWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DocWatermark?: DocWatermark;
+  /**
+   * Present once a DocWatermark job succeeded
+   */
+  DocWatermarkResult?: {
+    /**
+     * Bytes
+     */
+    Size?: number | null | string;
+    TotalPageCount?: number | null | string;
+    Etag?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * AIGC metadata written into a document
+ */
+export interface DocAIGCMetadataOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DocAIGCMetadata?: {
+    AIGCMetadata?: AIGCMetadata;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for doc jobs
+ */
+export interface DocJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: DocJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * File hash (MD5/SHA1/SHA256)
+ */
+export interface FileHashCodeOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileHashCodeConfig?: {
+    /**
+     * Known values: MD5, SHA1, SHA256
+     */
+    Type?: string;
+    /**
+     * Whether the hash is also written to the object as x-cos-meta-<type>
+     */
+    AddToHeader?: boolean | null | string;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the hash was computed
+   */
+  FileHashCodeResult?: {
+    MD5?: string;
+    SHA1?: string;
+    SHA256?: string;
+    /**
+     * Bytes
+     */
+    FileSize?: number | null | string;
+    LastModified?: string;
+    Etag?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Archive extraction
+ */
+export interface FileUncompressOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileUncompressConfig?: {
+    Prefix?: string;
+    PrefixReplaced?: string;
+    UnCompressKey?: string;
+    Mode?: string;
+    DownloadConfig?: {
+      Prefix?: string;
+      /**
+       * Files to extract
+       */
+      Key?: string[];
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the archive was extracted
+   */
+  FileUncompressResult?: {
+    Region?: string;
+    Bucket?: string;
+    FileCount?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Multi-file packing
+ */
+export interface FileCompressOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileCompressConfig?: {
+    Flatten?: string;
+    /**
+     * Known values: zip, tar, tar.gz
+     */
+    Format?: string;
+    UrlList?: string;
+    Prefix?: string;
+    /**
+     * Objects to pack
+     */
+    Key?: string[];
+    /**
+     * Per-object packing rules
+     */
+    KeyConfig?: {
+      Key?: string;
+      Folder?: string;
+      Rename?: string;
+      ImageParams?: string;
+      [k: string]: unknown;
+    }[];
+    /**
+     * Per-prefix packing rules
+     */
+    PrefixConfig?: {
+      Prefix?: string;
+      Folder?: string;
+      ImageParams?: string;
+      [k: string]: unknown;
+    }[];
+    Type?: string;
+    CompressKey?: string;
+    IgnoreError?: string;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the archive was written
+   */
+  FileCompressResult?: {
+    Region?: string;
+    Bucket?: string;
+    Object?: string;
+    CompressFileCount?: number | null | string;
+    ErrorCount?: number | null | string;
+    ErrorDetail?: {
+      ErrorCount?: string;
+      /**
+       * Objects that could not be packed
+       */
+      ErrorFile?: string[];
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for file jobs
+ */
+export interface FileJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: FileJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One virus-detection job
+ */
+export interface VirusJob {
+  /**
+   * Error code (meaningful only when State is Failed)
+   */
+  Code?: string;
+  /**
+   * Error description (meaningful only when State is Failed)
+   */
+  Message?: string;
+  JobId: string;
+  /**
+   * Known values: Submitted, Auditing, Success, Failed
+   */
+  State: string;
+  CreationTime?: string | null;
+  /**
+   * The scanned COS object (when the job named one)
+   */
+  Object?: string;
+  /**
+   * The scanned URL (when the job named one)
+   */
+  Url?: string;
+  /**
+   * Verdict once finished; known values: normal (the docs also spell it nomal), block
+   */
+  Suggestion?: string;
+  /**
+   * Detection details
+   */
+  DetectDetail?: {
+    /**
+     * One entry per virus found
+     */
+    Result?: {
+      /**
+       * File inside the object (archives)
+       */
+      FileName?: string;
+      VirusName?: string;
+      [k: string]: unknown;
+    }[];
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for virus jobs
+ */
+export interface VirusJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: VirusJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
 
 /** The answer type for each job family. */
 export interface JobsEnvelopeByFamily {
@@ -3709,6 +4433,10 @@ export interface JobsEnvelopeByFamily {
   pic: PicJobsEnvelope;
   ai: AiJobsEnvelope;
   batch: BatchJobsEnvelope;
+  asr: AsrJobsEnvelope;
+  doc: DocJobsEnvelope;
+  file: FileJobsEnvelope;
+  virus: VirusJobsEnvelope;
 }
 export type JobFamily = keyof JobsEnvelopeByFamily;
 /** One job of family F. */
@@ -3769,9 +4497,31 @@ export interface BatchJobByTag {
   Workflow: BatchWorkflowJob;
   Job: BatchJobJob;
 }
+/** asr job types by Tag. */
+export interface AsrJobByTag {
+  SpeechRecognition: AsrSpeechRecognitionJob;
+}
+/** doc job types by Tag. */
+export interface DocJobByTag {
+  DocProcess: DocDocProcessJob;
+  DocWatermark: DocDocWatermarkJob;
+  DocAIGCMetadata: DocDocAIGCMetadataJob;
+}
+/** file job types by Tag. */
+export interface FileJobByTag {
+  FileHashCode: FileFileHashCodeJob;
+  FileUncompress: FileFileUncompressJob;
+  FileCompress: FileFileCompressJob;
+}
+/** virus jobs have no Tag: one type for all. */
+export type VirusJobByTag = Record<never, never>;
 export interface JobByFamilyAndTag {
   media: MediaJobByTag;
   pic: PicJobByTag;
   ai: AiJobByTag;
   batch: BatchJobByTag;
+  asr: AsrJobByTag;
+  doc: DocJobByTag;
+  file: FileJobByTag;
+  virus: VirusJobByTag;
 }

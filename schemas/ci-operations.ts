@@ -62,7 +62,7 @@ const audioParams = Obj({
   SampleFormat: Text(),
 });
 
-const aigcMetadata = Obj({
+export const aigcMetadata = Obj({
   Label: Text(),
   ContentProducer: Text(),
   ProduceID: Text(),

@@ -107,8 +107,9 @@ function showJob(job: Job, raw: unknown) {
   const tag: unknown = job.Tag ?? ('Type' in job ? job.Type : undefined);
   $('tag').textContent = typeof tag === 'string' ? tag : '—';
   showTime('created', job.CreationTime);
-  showTime('started', job.StartTime);
-  showTime('ended', job.EndTime);
+  // Virus-detection jobs have no start or end time.
+  showTime('started', 'StartTime' in job ? timeText(job.StartTime) : undefined);
+  showTime('ended', 'EndTime' in job ? timeText(job.EndTime) : undefined);
   $('code').textContent = job.State === 'Failed' ? `${job.Code ?? ''} ${job.Message ?? ''}`.trim() : (job.Code ?? '—');
   $('outputs').replaceChildren(...outputsOf(job).map((o) => Object.assign(document.createElement('div'), { textContent: o })));
   if ($('outputs').childElementCount === 0) $('outputs').textContent = '—';
@@ -121,6 +122,11 @@ function showJob(job: Job, raw: unknown) {
 /** `2026-12-01 11:50:03 UTC`. */
 function utc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A time field as the answer has it: text, null (not set), or anything else (drifted: not shown as a time). */
+function timeText(value: unknown): string | null | undefined {
+  return typeof value === 'string' || value === null ? value : undefined;
 }
 
 /** CI writes `2026-12-01T19:50:03+0800`; shown in UTC, with CI's text kept as the tooltip. */

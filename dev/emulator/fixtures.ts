@@ -5,9 +5,11 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
 
-export type Family = 'media' | 'pic' | 'ai' | 'batch';
-export const FAMILY_DIRS: Family[] = ['media', 'pic', 'ai', 'batch'];
+/** One fixture folder per job family the function knows (dev/fixtures/<family>/). */
+export type Family = JobFamily;
+export const FAMILY_DIRS: readonly Family[] = FAMILY_NAMES;
 
 export interface StoredJob {
   family: Family;

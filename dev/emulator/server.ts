@@ -1,5 +1,5 @@
 /**
- * A CI emulator: a real HTTP server answering the four job-query endpoints the way CI does
+ * A CI emulator: a real HTTP server answering CI's by-id job-query endpoints the way CI does
  * (XML bodies, CI headers, CI error XML), verifying every request's COS signature and token
  * with the keys it was started with. Tests and `npm start` talk to it over loopback.
  */
@@ -59,12 +59,38 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Record<string, { family: Family; maxIds: number }> = {
-  jobs: { family: 'media', maxIds: 10 },
-  pic_jobs: { family: 'pic', maxIds: 10 },
-  ai_jobs: { family: 'ai', maxIds: 1 },
-  inventorytriggerjob: { family: 'batch', maxIds: 1 },
+/**
+ * One CI query endpoint: the family its fixtures come from, how many ids one call may name, where
+ * CI puts `<RequestId>` in the body (if at all), and what it answers for an id it does not know
+ * (default: `<NonExistJobIds>` in a 200 body).
+ */
+interface Route {
+  family: Family;
+  maxIds: number;
+  requestId?: 'first' | 'last';
+  unknownId?: { status: number; code: string };
+}
+
+// Written from CI's docs, not from the function's own family table, so a wrong batch size there shows.
+const ROUTES: Record<string, Route> = {
+  '/jobs': { family: 'media', maxIds: 10 },
+  '/pic_jobs': { family: 'pic', maxIds: 10 },
+  '/ai_jobs': { family: 'ai', maxIds: 1 },
+  '/inventorytriggerjob': { family: 'batch', maxIds: 1, requestId: 'first' },
+  '/asr_jobs': { family: 'asr', maxIds: 10 },
+  '/doc_jobs': { family: 'doc', maxIds: 1 },
+  '/file_jobs': { family: 'file', maxIds: 10 },
+  '/virus/detect': { family: 'virus', maxIds: 1, requestId: 'last', unknownId: { status: 404, code: 'AuditingJobNotFound' } },
 };
+
+/** The route a path names and the id list after it (`/virus/detect/<id>` has a two-part prefix). */
+function routeOf(path: string): { route: Route; idList: string } | undefined {
+  for (const [prefix, route] of Object.entries(ROUTES)) {
+    const rest = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
+    if (rest && !rest.includes('/')) return { route, idList: rest };
+  }
+  return undefined;
+}
 
 const HOST_RE = /^([a-z0-9-]+-[0-9]+)\.ci\.([a-z0-9-]+)\.localhost(?::\d+)?$/;
 
@@ -125,9 +151,9 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, clock());
   if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
 
-  const [, prefix, idList, ...rest] = recorded.path.split('/');
-  const route = prefix ? ROUTES[prefix] : undefined;
-  if (!route || !idList || rest.length) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const routed = routeOf(recorded.path);
+  if (!routed) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const { route, idList } = routed;
   const ids = idList.split(',');
   if (ids.length > route.maxIds || ids.some((id) => !id))
     return sendError(res, 400, 'InvalidArgument', `at most ${route.maxIds} job id(s) per request`);
@@ -139,13 +165,16 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
     if (job) found.push(job.fragment);
     else missing.push(id);
   }
+  if (route.unknownId && missing.length) return sendError(res, route.unknownId.status, route.unknownId.code, 'job not found', clock());
   const requestId = newRequestId();
+  const requestIdNode = `<RequestId>${requestId}</RequestId>`;
   const body = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Response>',
-    ...(route.family === 'batch' ? [`<RequestId>${requestId}</RequestId>`] : []),
+    ...(route.requestId === 'first' ? [requestIdNode] : []),
     ...found,
     ...missing.map((id) => `<NonExistJobIds>${id}</NonExistJobIds>`),
+    ...(route.requestId === 'last' ? [requestIdNode] : []),
     '</Response>',
   ].join('\n');
   if (fault?.stallBodyMs || fault?.truncateConnection) {

@@ -17,7 +17,7 @@ import { type CallBudget, callCi } from './ci-call';
 import { type CiAnswers, CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
-import { FAMILIES, type JobFamily } from './families';
+import { type JobFamily, familyRoute } from './families';
 import { HttpGetError } from './http-get';
 import { jobField } from './job-state';
 import { reconcileIds } from './reconcile-ids';
@@ -64,6 +64,8 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
+  /** Set instead of a body when CI said "no such job" with an error status (FamilyRoute.missingAs404). */
+  missingIds?: string[];
 }
 
 interface ChunkAnswer {
@@ -73,7 +75,7 @@ interface ChunkAnswer {
 }
 
 export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
-  const { path, batchSize } = FAMILIES[input.family];
+  const { path, batchSize } = familyRoute(input.family);
   const chunks: string[][] = [];
   for (let i = 0; i < input.ids.length; i += batchSize) chunks.push(input.ids.slice(i, i + batchSize));
 
@@ -90,7 +92,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // What CI answered so far: a failure carries it, so the request's log line names those answers.
   const answered: CiAnswers = { requestIds: [] };
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget, answered).catch((err: unknown) => {
+    fetchChunk(input, path, ids, signal, budget, answered).catch((err: unknown) => {
       failFast.abort();
       throw err instanceof CiError ? err.withAnswers(answered) : err;
     }),
@@ -135,14 +137,15 @@ function assertTimeLeft(deadline: Deadline): void {
 
 async function fetchChunk(
   input: QueryJobsInput,
-  pathname: string,
+  path: string,
+  ids: string[],
   signal: AbortSignal,
   budget: CallBudget,
   answered: CiAnswers,
 ): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, pathname, input.credentials, input.deadline, budget, signal);
+    res = await callCi(input.target, `${path}/${ids.join(',')}`, input.credentials, input.deadline, budget, signal);
   } catch (err) {
     throw toCiError(err, input.deadline.signal, input.ids.length);
   }
@@ -150,16 +153,30 @@ async function fetchChunk(
   const requestId = safeCiId(res.headers['x-ci-request-id']);
   if (requestId) answered.requestIds.push(requestId);
   answered.lastStatus = res.status;
-  if (res.status !== 200) throw ciFailure(res.status, res.headers, res.body);
+  if (res.status !== 200) {
+    const failure = ciFailure(res.status, res.headers, res.body);
+    if (isNoSuchJob(input.family, failure)) return { body: '', contentType: undefined, requestId, missingIds: ids };
+    throw failure;
+  }
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
+/**
+ * A 404 from an endpoint that answers unknown ids that way (FamilyRoute.missingAs404). InvalidUrl
+ * (CI's "request URL malformed") is excluded: that is a path CI does not serve, not a missing job.
+ */
+function isNoSuchJob(family: JobFamily, failure: CiError): boolean {
+  const upstream = failure.info.upstream;
+  return familyRoute(family).missingAs404 === true && upstream?.Status === 404 && upstream.Code !== 'InvalidUrl';
+}
+
 function readChunk(
   input: Pick<QueryJobsInput, 'family' | 'deadline'>,
-  { body, contentType, requestId }: ChunkBody,
+  { body, contentType, requestId, missingIds }: ChunkBody,
   driftLimit: number,
 ): ChunkAnswer {
+  if (missingIds) return { response: { NonExistJobIds: missingIds }, requestId, drift: new DriftCollector(driftLimit) };
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw invalidAnswer(`CI answered 200 with ${notXml} instead of XML`, { upstream });

@@ -198,7 +198,7 @@ describe('bad input never reaches CI', () => {
     ['51 ids in a body', () => post({ type: 'media', jobIds: Array.from({ length: 51 }, (_, i) => `j${i}`) }), 400, 'InvalidRequest'],
     ['no ids', () => post({ type: 'media', jobIds: [] }), 400, 'InvalidRequest'],
     ['bad id in a body', () => post({ type: 'media', jobIds: ['j1/../x'] }), 400, 'InvalidRequest'],
-    ['unknown type in a body', () => post({ type: 'doc', jobIds: ['j1'] }), 400, 'InvalidJobType'],
+    ['unknown type in a body', () => post({ type: 'docs', jobIds: ['j1'] }), 400, 'InvalidJobType'],
     ['__proto__ key', () => post('{"type":"media","jobIds":["j1"],"__proto__":{"polluted":true}}'), 400, 'InvalidRequest'],
     ['body not an object', () => post('[1,2]'), 400, 'InvalidRequest'],
   ])('%s → %i %s', async (_name, send, status, code) => {

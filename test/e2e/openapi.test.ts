@@ -102,10 +102,15 @@ describe('the document', () => {
     for (const family of FAMILY_NAMES) {
       const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
       const item = built.components.schemas[name].properties.JobsDetail.items;
+      // A family without a Tag (virus) has one shape for every job: no branches to list.
+      if (!item.allOf) {
+        expect(schemas[`${family}-response`].properties.JobsDetail.items['x-ci-by']).toBeUndefined();
+        continue;
+      }
       const byTag = item.allOf.map((b: Json) => b.if.properties?.[item['x-ci-by']]?.const).filter(Boolean);
       const expected = schemas[`${family}-response`].properties.JobsDetail.items.allOf.length - 1; // minus the fallback
       expect(byTag).toHaveLength(expected);
-      expect(byTag.length).toBeGreaterThanOrEqual(2);
+      expect(byTag.length).toBeGreaterThanOrEqual(1);
     }
   });
 });
@@ -200,7 +205,8 @@ describe("the function's answers match what the document declares", () => {
       expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: job.family, jobIds: [job.jobId, 'jnotthere'] })));
     }
     expect(checked.length).toBeGreaterThan(80);
-  });
+    // One GET and one POST per fixture, one after the other: the time grows with the fixtures.
+  }, 90_000);
 
   test('health, the document itself, preflights', async () => {
     expectDeclared('/health', 'get', await get('/health'));

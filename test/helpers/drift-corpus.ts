@@ -80,6 +80,12 @@ const MUTATIONS: { name: string; accepted: boolean; apply: (xml: string) => stri
     accepted: false,
     apply: (x) => x.replace(/<QueueId>([^<]*)<\/QueueId>/, '<QueueId><Id>$1</Id></QueueId>'),
   },
+  // Virus-detection jobs have no typed leaf: their verdict turned container is their drift.
+  {
+    name: 'Suggestion as a container',
+    accepted: false,
+    apply: (x) => x.replace(/<Suggestion>([^<]*)<\/Suggestion>/, '<Suggestion><Value>$1</Value></Suggestion>'),
+  },
   // Tags that name Object.prototype members: unknown Tags, common fields typed.
   ...['constructor', 'toString', '__proto__'].map((tag) => ({
     name: `Tag ${tag}`,
