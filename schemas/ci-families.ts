@@ -8,6 +8,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
 import { batchInput, batchOperation, operationByTag } from './ci-operations';
 import { ByKey, Int, List, Obj, Text, Time } from './dsl';
+import { auditingSchemas } from './families/auditing';
 
 const byTag = (tags: string[]): TSchema => {
   const variants: Record<string, TObject> = {};
@@ -79,4 +80,4 @@ const batchItem = ByKey(
 /** GET /inventorytriggerjob/{id}. */
 export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
 
-export const familySchemas = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse };
+export const familySchemas = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse, ...auditingSchemas };

@@ -12,9 +12,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { asReceived } from '../schemas/as-received';
+import { FAMILY_NAMES } from '../shared/ci/families';
 
 type Json = Record<string, any>;
-const FAMILIES = { media: 'Media', pic: 'Pic', ai: 'Ai', batch: 'Batch' } as const;
+/** Family → the prefix of its type names: `image-auditing` → `ImageAuditing` (a valid identifier). */
+const typePrefix = (family: string) => family.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+const FAMILIES: Record<string, string> = Object.fromEntries(FAMILY_NAMES.map((f) => [f, typePrefix(f)]));
+/** A family as an interface key: quoted only when it is not an identifier (`'image-auditing'`). */
+const propertyKey = (family: string) => (/^[A-Za-z_$][\w$]*$/.test(family) ? family : `'${family}'`);
 
 const BANNER = `/**
  * Types of the ci-job-status API: the request body, the answers and every JobsDetail Tag.
@@ -46,7 +51,18 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
   const tagsByFamily: Record<string, string[]> = {};
   for (const [family, Family] of Object.entries(FAMILIES)) {
     const { allOf = [], ...common } = local(schemas[`${family}-response`]).properties.JobsDetail.items as Json;
-    const key = common['x-ci-by'] as string;
+    const key = common['x-ci-by'] as string | undefined;
+    if (key === undefined) {
+      // One shape for every job of the family (the moderation answers): no Tag to narrow on.
+      define(`${Family}Job`, { ...common, description: common.description ?? `One ${family} job` });
+      define(`${Family}JobsEnvelope`, {
+        ...envelope,
+        description: `The answer for ${family} jobs`,
+        properties: { ...envelope.properties, JobsDetail: { ...envelope.properties.JobsDetail, items: refTo(`${Family}Job`) } },
+      });
+      tagsByFamily[family] = [];
+      continue;
+    }
     // One base type for every family whose common fields are the same schema (media, pic, ai).
     const base = key === 'Tag' ? JOB_BASE : `${Family}JobBase`;
     if (!(base in defs)) define(base, { ...common, description: `${common.description ?? ''} (the fields every job has)`.trim() });
@@ -214,18 +230,27 @@ function indexTypes(tagsByFamily: Record<string, string[]>): string {
   const lines = [
     '/** The answer type for each job family. */',
     'export interface JobsEnvelopeByFamily {',
-    ...Object.entries(FAMILIES).map(([f, F]) => `  ${f}: ${F}JobsEnvelope;`),
+    ...Object.entries(FAMILIES).map(([f, F]) => `  ${propertyKey(f)}: ${F}JobsEnvelope;`),
     '}',
     'export type JobFamily = keyof JobsEnvelopeByFamily;',
     '/** One job of family F. */',
     "export type JobOf<F extends JobFamily> = JobsEnvelopeByFamily[F]['JobsDetail'][number];",
   ];
   for (const [family, Family] of Object.entries(FAMILIES)) {
+    const tags = tagsByFamily[family] ?? [];
+    if (tags.length === 0) {
+      lines.push(`/** ${family} jobs have no Tag: one type for all. */`, `export type ${Family}JobByTag = Record<never, never>;`);
+      continue;
+    }
     lines.push(`/** ${family} job types by ${family === 'batch' ? 'Type' : 'Tag'}. */`, `export interface ${Family}JobByTag {`);
-    for (const tag of tagsByFamily[family] ?? []) lines.push(`  ${tag}: ${Family}${tag}Job;`);
+    for (const tag of tags) lines.push(`  ${tag}: ${Family}${tag}Job;`);
     lines.push('}');
   }
-  lines.push('export interface JobByFamilyAndTag {', ...Object.entries(FAMILIES).map(([f, F]) => `  ${f}: ${F}JobByTag;`), '}');
+  lines.push(
+    'export interface JobByFamilyAndTag {',
+    ...Object.entries(FAMILIES).map(([f, F]) => `  ${propertyKey(f)}: ${F}JobByTag;`),
+    '}',
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,9 +5,10 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AUDITING_FAMILIES, type AuditingFamily } from './auditing';
 
-export type Family = 'media' | 'pic' | 'ai' | 'batch';
-export const FAMILY_DIRS: Family[] = ['media', 'pic', 'ai', 'batch'];
+export type Family = 'media' | 'pic' | 'ai' | 'batch' | AuditingFamily;
+export const FAMILY_DIRS: Family[] = ['media', 'pic', 'ai', 'batch', ...AUDITING_FAMILIES];
 
 export interface StoredJob {
   family: Family;

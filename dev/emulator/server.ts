@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
 import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
 import { movingJob } from './moving-jobs';
+import { auditingBody, auditingRoute } from './auditing';
 import { listen } from '../listen';
 
 export interface RecordedRequest {
@@ -125,6 +126,15 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, clock());
   if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
 
+  const moderation = auditingRoute(recorded.path);
+  if (moderation) {
+    if (!moderation.id || moderation.id.includes(',')) return sendError(res, 400, 'InvalidArgument', 'one job id per request', clock());
+    const job = em.jobs.get(key(moderation.family, moderation.id));
+    if (!job) return sendError(res, 404, 'AuditingJobNotFound', 'The auditing job does not exist', clock());
+    const requestId = newRequestId();
+    res.writeHead(200, { 'content-type': 'application/xml', ...ciHeaders(requestId, clock()) });
+    return void res.end(auditingBody(job.fragment, requestId));
+  }
   const [, prefix, idList, ...rest] = recorded.path.split('/');
   const route = prefix ? ROUTES[prefix] : undefined;
   if (!route || !idList || rest.length) return sendError(res, 404, 'InvalidUrl', 'unknown path');

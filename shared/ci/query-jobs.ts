@@ -27,7 +27,7 @@ import { DriftCollector, applyShape, type Json } from '../xml/shape';
 import { type CallBudget, callCi } from './ci-call';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
-import { FAMILIES, type JobFamily } from './families';
+import { FAMILIES, type JobFamily, missingJobCode } from './families';
 import { HttpGetError } from './http-get';
 import { jobField } from './job-state';
 import { reconcileIds } from './reconcile-ids';
@@ -75,6 +75,8 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
+  /** Set when CI answered the call with its family's "no such job" error: these ids are unknown. */
+  missing?: string[];
 }
 
 interface ChunkAnswer {
@@ -99,7 +101,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
   if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+    fetchChunk(input, ids, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
       failFast.abort();
       throw err;
     }),
@@ -138,7 +140,13 @@ function assertTimeLeft(deadline: Deadline): void {
   if (deadline.remainingMs() <= 0) throw upstreamTimeout();
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
+async function fetchChunk(
+  input: QueryJobsInput,
+  ids: string[],
+  pathname: string,
+  signal: AbortSignal,
+  budget: CallBudget,
+): Promise<ChunkBody> {
   let res;
   try {
     res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
@@ -148,16 +156,24 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
   // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
   const requestId = safeCiId(res.headers['x-ci-request-id']);
   if (requestId) input.trace.ciRequestIds.push(requestId);
-  if (res.status !== 200) throw upstreamFailureError(describeUpstreamFailure(res.status, res.headers, res.body), res.headers);
+  if (res.status !== 200) {
+    const failure = describeUpstreamFailure(res.status, res.headers, res.body);
+    // A moderation query answers an unknown id with 404 AuditingJobNotFound, not NonExistJobIds.
+    const missingCode = missingJobCode(input.family);
+    if (res.status === 404 && missingCode !== undefined && failure.Code === missingCode)
+      return { body: '', contentType: undefined, requestId, missing: ids };
+    throw upstreamFailureError(failure, res.headers);
+  }
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
 function readChunk(
   input: Pick<QueryJobsInput, 'family' | 'deadline'>,
-  { body, contentType, requestId }: ChunkBody,
+  { body, contentType, requestId, missing }: ChunkBody,
   driftLimit: number,
 ): ChunkAnswer {
+  if (missing) return { response: { NonExistJobIds: missing }, requestId, drift: new DriftCollector(driftLimit) };
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });

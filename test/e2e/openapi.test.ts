@@ -100,8 +100,14 @@ describe('the document', () => {
       ].sort(),
     );
     for (const family of FAMILY_NAMES) {
-      const name = `${family[0]!.toUpperCase()}${family.slice(1)}Response`;
+      const name = `${family.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Response`;
       const item = built.components.schemas[name].properties.JobsDetail.items;
+      // The moderation families have one job shape (no Tag): their items are a plain object schema.
+      if (!item['x-ci-by']) {
+        expect(item.allOf).toBeUndefined();
+        expect(item.required).toEqual(['JobId', 'State']);
+        continue;
+      }
       const byTag = item.allOf.map((b: Json) => b.if.properties?.[item['x-ci-by']]?.const).filter(Boolean);
       const expected = schemas[`${family}-response`].properties.JobsDetail.items.allOf.length - 1; // minus the fallback
       expect(byTag).toHaveLength(expected);
