@@ -1,7 +1,7 @@
 /**
- * A CI emulator: a real HTTP server answering the four job-query endpoints the way CI does
- * (XML bodies, CI headers, CI error XML), verifying every request's COS signature and token
- * with the keys it was started with. Tests and `npm start` talk to it over loopback.
+ * A CI emulator: a real HTTP server answering the job-query endpoints (the moderation ones through
+ * auditing.ts) the way CI does (XML bodies, CI headers, CI error XML), verifying every request's
+ * COS signature and token with the keys it was started with. Tests and `npm start` talk to it over loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';

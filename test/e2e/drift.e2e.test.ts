@@ -5,6 +5,7 @@
  * and booleans without drift, anything unreadable is kept as text and listed in SchemaErrors.
  */
 import { key } from '../../dev/emulator/fixtures';
+import { FAMILY_NAMES } from '../../shared/ci/families';
 import { functionUrlEvent } from '../helpers/events';
 import { driftCorpus } from '../helpers/drift-corpus';
 import { startHarness } from '../helpers/harness';
@@ -46,7 +47,7 @@ const rawJob = (fragment: string) => (rawParse(`<Response>${fragment}</Response>
 const byPath = <T extends { path: string }>(list: T[]) => [...list].sort((a, b) => a.path.localeCompare(b.path));
 
 test('the corpus covers every family with accepted and drifted variants', () => {
-  expect(new Set(corpus.map((v) => v.job.family))).toEqual(new Set(['media', 'pic', 'ai', 'batch']));
+  expect(new Set(corpus.map((v) => v.job.family))).toEqual(new Set(FAMILY_NAMES));
   expect(accepted.length).toBeGreaterThan(60);
   expect(drifted.length).toBeGreaterThan(20);
   for (const name of [

@@ -214,6 +214,15 @@ describe('several ids, missing ids, failures', () => {
     expect(h.emulator.requests.map((r) => r.path)).toEqual([`${FAMILIES[family]}nosuchjob0000000000000000000000000`]);
   });
 
+  test('the emulator checks the signature on the moderation routes too: a wrong key is CI 403, never a missing job', async () => {
+    h.setEnv({ TENCENTCLOUD_SECRETKEY: 'some-other-secret' });
+    const res = await get(`/jobs/video-auditing/${byFile('video-auditing', 'failed.xml').jobId}`);
+    expect(res.status).toBe(502);
+    expect(res.json.Error.Code).toBe('UpstreamAccessDenied');
+    expect(res.json.Error.Upstream).toMatchObject({ Status: 403, Code: 'SignatureDoesNotMatch' });
+    expect(h.emulator.requests[0]!.headers.authorization).toMatch(/^q-sign-algorithm=sha1&/);
+  });
+
   test('another CI 404 (not AuditingJobNotFound) stays an upstream error, not a missing job', async () => {
     h.emulator.fault = () => ({ status: 404, code: 'InvalidUrl' });
     const res = await get(`/jobs/image-auditing/${byFile('image-auditing', 'normal-success.xml').jobId}`);
