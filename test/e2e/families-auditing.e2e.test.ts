@@ -71,6 +71,8 @@ test('every family has fixtures in a finished, a failed and an unfinished state,
     expect([...states].some((s) => ['Submitted', 'Auditing', 'Snapshoting'].includes(s))).toBe(true);
   }
   expect(fixtures.length).toBeGreaterThanOrEqual(24);
+  // The emulator indexes jobs by family and id: a repeated id would hide a fixture.
+  expect(new Set(fixtures.map((f) => f.jobId)).size).toBe(fixtures.length);
 });
 
 describe.each(fixtures.map((f) => [`${f.family}/${f.file}`, f] as const))('%s', (_name, f) => {

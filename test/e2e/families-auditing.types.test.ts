@@ -85,7 +85,7 @@ describe('the typed client reads moderation answers', () => {
     expect([first?.JobId, keywords, result]).toEqual([hit, ['hot', 'pics'], 1]);
     expect([second?.State, second?.Code, second?.Message]).toEqual(['Failed', 'InvalidArgument', 'Param MaxFrames is illegal']);
 
-    const live: VideoAuditingJob = await api().waitForJob('video-auditing', 'avf19d4347d35107f3227ed330fb97a1ef'); // live-video-success.xml
+    const live: VideoAuditingJob = await api().waitForJob('video-auditing', 'av3d32882430b402201df0d4cc9dae0afb'); // live-video-success.xml
     expect([live.State, live.Type, live.Snapshot?.length]).toEqual(['Success', 'live_video', 1]);
     expect(typeChecks(api()).length).toBe(10);
   });
