@@ -135,6 +135,33 @@ export type TextDetectionsWords = TextDetectionsWordsItem[];
 export type WordPolygon = WordPolygonItem[];
 export type TextDetections = TextDetectionsItem[];
 /**
+ * Success, or an error code; a failed moderation job is a 200 with State Failed and Code/Message
+ */
+export type Code = string;
+/**
+ * Job state; known values: Submitted, Snapshoting (sic, video), Auditing, Success, Failed
+ */
+export type State = string;
+/**
+ * Keywords that were hit (one list, even where CI joins several with commas)
+ */
+export type Keywords = string[];
+/**
+ * Text found in the image
+ */
+export type OcrResults = OcrResultsItem[];
+/**
+ * Objects found in the image
+ */
+export type ObjectResults = ObjectResultsItem[];
+export type LibResults = LibResultsItem[];
+export type SpeakerResults = SpeakerResultsItem[];
+export type Positions = PositionsItem[];
+export type HitInfos = HitInfosItem[];
+export type ListResults = ListResultsItem[];
+export type AudioSection = AudioSectionItem[];
+export type Results = ResultsItem[];
+/**
  * A media job with Tag Transcode
  */
 export type MediaTranscodeJob = JobBase & {
@@ -880,9 +907,23 @@ export type FileJob = FileFileHashCodeJob | FileFileUncompressJob | FileFileComp
 
 export interface JobQueryRequest {
   /**
-   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob, asr → /asr_jobs, doc → /doc_jobs, file → /file_jobs, virus → /virus/detect
+   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob, asr → /asr_jobs, doc → /doc_jobs, file → /file_jobs, virus → /virus/detect, image-auditing → /image/auditing, video-auditing → /video/auditing, audio-auditing → /audio/auditing, text-auditing → /text/auditing, document-auditing → /document/auditing, webpage-auditing → /webpage/auditing
    */
-  type: "media" | "pic" | "ai" | "batch" | "asr" | "doc" | "file" | "virus";
+  type:
+    | "media"
+    | "pic"
+    | "ai"
+    | "batch"
+    | "asr"
+    | "doc"
+    | "file"
+    | "virus"
+    | "image-auditing"
+    | "video-auditing"
+    | "audio-auditing"
+    | "text-auditing"
+    | "document-auditing"
+    | "webpage-auditing";
   /**
    * CI job ids, at most 50; answered in this order
    *
@@ -2295,6 +2336,204 @@ export interface DocWatermark {
   Batch?: string;
   HorizontalSpacing?: string;
   VerticalSpacing?: string;
+  [k: string]: unknown;
+}
+/**
+ * Box of the hit in the image, in pixels
+ */
+export interface OcrResultsLocation {
+  X?: number | null | string;
+  Y?: number | null | string;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  /**
+   * Degrees the box is rotated
+   */
+  Rotate?: number | null | string;
+  [k: string]: unknown;
+}
+export interface OcrResultsItem {
+  Text?: string;
+  Keywords?: Keywords;
+  SubLabel?: string;
+  Location?: OcrResultsLocation;
+  [k: string]: unknown;
+}
+export interface ObjectResultsItem {
+  Name?: string;
+  SubLabel?: string;
+  Location?: OcrResultsLocation;
+  [k: string]: unknown;
+}
+/**
+ * A hit in a risk library (image or text)
+ */
+export interface LibResultsItem {
+  ImageId?: string;
+  Score?: number | null | string;
+  /**
+   * 1 preset library, 2 custom library
+   */
+  LibType?: number | null | string;
+  LibName?: string;
+  Keywords?: Keywords;
+  [k: string]: unknown;
+}
+/**
+ * A language, speaker or recognition result of an audio track
+ */
+export interface SpeakerResultsItem {
+  Label?: string;
+  Score?: number | null | string;
+  /**
+   * Offset in ms
+   */
+  StartTime?: number | null | string;
+  /**
+   * Offset in ms
+   */
+  EndTime?: number | null | string;
+  [k: string]: unknown;
+}
+export interface PositionsItem {
+  StartPos?: number | null | string;
+  EndPos?: number | null | string;
+  [k: string]: unknown;
+}
+/**
+ * Where a text hit is (text moderation)
+ */
+export interface HitInfosItem {
+  Type?: string;
+  Keyword?: string;
+  Keywords?: Keywords;
+  LibName?: string;
+  Positions?: Positions;
+  [k: string]: unknown;
+}
+/**
+ * The verdict for one scene
+ */
+export interface PornInfo {
+  /**
+   * Scene result code (0 when the scene was checked)
+   */
+  Code?: string;
+  Msg?: string;
+  /**
+   * 0 clean, 1 hit, 2 suspect
+   */
+  HitFlag?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * How many parts (frames, sections) hit this scene
+   */
+  Count?: number | null | string;
+  Keywords?: Keywords;
+  OcrResults?: OcrResults;
+  ObjectResults?: ObjectResults;
+  LibResults?: LibResults;
+  SpeakerResults?: SpeakerResults;
+  RecognitionResults?: SpeakerResults;
+  HitInfos?: HitInfos;
+  [k: string]: unknown;
+}
+/**
+ * Business fields echoed from the request
+ */
+export interface UserInfo {
+  TokenId?: string;
+  Nickname?: string;
+  DeviceId?: string;
+  AppId?: string;
+  Room?: string;
+  IP?: string;
+  Type?: string;
+  ReceiveTokenId?: string;
+  Gender?: string;
+  Level?: string;
+  Role?: string;
+  [k: string]: unknown;
+}
+export interface ListResultsItem {
+  /**
+   * 0 allow list, 1 block list
+   */
+  ListType?: number | null | string;
+  ListName?: string;
+  Entity?: string;
+  [k: string]: unknown;
+}
+/**
+ * Account allow/block lists that matched
+ */
+export interface ListInfo {
+  ListResults?: ListResults;
+  [k: string]: unknown;
+}
+/**
+ * One audio section and its verdict
+ */
+export interface AudioSectionItem {
+  Url?: string;
+  Text?: string;
+  /**
+   * Start of the section in ms
+   */
+  OffsetTime?: number | null | string;
+  /**
+   * Length of the section in ms
+   */
+  Duration?: number | null | string;
+  Label?: string;
+  SubLabel?: string;
+  Result?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  LanguageResults?: SpeakerResults;
+  [k: string]: unknown;
+}
+export interface ResultsItem {
+  Url?: string;
+  Text?: string;
+  Label?: string;
+  Result?: number | null | string;
+  PageNumber?: number | null | string;
+  SheetNumber?: number | null | string;
+  /**
+   * 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  [k: string]: unknown;
+}
+export interface PageSegment {
+  Results?: Results;
   [k: string]: unknown;
 }
 /**
@@ -4426,6 +4665,658 @@ export interface VirusJobsEnvelope {
   }[];
   [k: string]: unknown;
 }
+/**
+ * One image moderation job
+ */
+export interface ImageAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  Text?: string;
+  CompressionResult?: number | null | string;
+  Encryption?: {
+    Algorithm?: string;
+    Key?: string;
+    IV?: string;
+    KeyId?: string;
+    KeyType?: number | null | string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for image-auditing jobs
+ */
+export interface ImageAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: ImageAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One video (or live-stream) moderation job
+ */
+export interface VideoAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * live_video for live-stream moderation; absent for a video file
+   */
+  Type?: string;
+  /**
+   * How many frames were captured
+   */
+  SnapshotCount?: number | null | string;
+  /**
+   * Items: One captured frame and its verdict
+   */
+  Snapshot?: {
+    Url?: string;
+    Text?: string;
+    /**
+     * Offset of the frame in ms
+     */
+    SnapshotTime?: number | null | string;
+    Label?: string;
+    SubLabel?: string;
+    Result?: number | null | string;
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  }[];
+  AudioSection?: AudioSection;
+  /**
+   * Where the masked copy was written
+   */
+  MaskInfo?: {
+    RecordInfo?: {
+      Code?: string;
+      Message?: string;
+      Output?: {
+        Region?: string;
+        Bucket?: string;
+        Object?: string;
+        [k: string]: unknown;
+      };
+      [k: string]: unknown;
+    };
+    LiveInfo?: {
+      StartTime?: string;
+      EndTime?: string;
+      Output?: string;
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for video-auditing jobs
+ */
+export interface VideoAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: VideoAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One audio moderation job
+ */
+export interface AudioAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * The recognised speech
+   */
+  AudioText?: string;
+  Section?: AudioSection;
+  LanguageResults?: SpeakerResults;
+  [k: string]: unknown;
+}
+/**
+ * The answer for audio-auditing jobs
+ */
+export interface AudioAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: AudioAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One text moderation job
+ */
+export interface TextAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * The moderated text as CI returns it (base64 when it was sent so)
+   */
+  Content?: string;
+  ContextText?: string;
+  SectionCount?: number | null | string;
+  /**
+   * Items: One text section and its verdict
+   */
+  Section?: {
+    /**
+     * Byte offset of the section in the text
+     */
+    StartByte?: number | null | string;
+    Label?: string;
+    Result?: number | null | string;
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for text-auditing jobs
+ */
+export interface TextAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: TextAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One document moderation job
+ */
+export interface DocumentAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  PageCount?: number | null | string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  /**
+   * Per-scene verdicts for the whole document
+   */
+  Labels?: {
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  };
+  PageSegment?: PageSegment;
+  [k: string]: unknown;
+}
+/**
+ * The answer for document-auditing jobs
+ */
+export interface DocumentAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: DocumentAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One web-page moderation job
+ */
+export interface WebpageAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  PageCount?: number | null | string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  /**
+   * Per-scene verdicts for the whole page
+   */
+  Labels?: {
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  };
+  ImageResults?: PageSegment;
+  TextResults?: PageSegment;
+  /**
+   * The page with hits highlighted (when asked for)
+   */
+  HighlightHtml?: string;
+  [k: string]: unknown;
+}
+/**
+ * The answer for webpage-auditing jobs
+ */
+export interface WebpageAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: WebpageAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
 
 /** The answer type for each job family. */
 export interface JobsEnvelopeByFamily {
@@ -4437,6 +5328,12 @@ export interface JobsEnvelopeByFamily {
   doc: DocJobsEnvelope;
   file: FileJobsEnvelope;
   virus: VirusJobsEnvelope;
+  'image-auditing': ImageAuditingJobsEnvelope;
+  'video-auditing': VideoAuditingJobsEnvelope;
+  'audio-auditing': AudioAuditingJobsEnvelope;
+  'text-auditing': TextAuditingJobsEnvelope;
+  'document-auditing': DocumentAuditingJobsEnvelope;
+  'webpage-auditing': WebpageAuditingJobsEnvelope;
 }
 export type JobFamily = keyof JobsEnvelopeByFamily;
 /** One job of family F. */
@@ -4515,6 +5412,18 @@ export interface FileJobByTag {
 }
 /** virus jobs have no Tag: one type for all. */
 export type VirusJobByTag = Record<never, never>;
+/** image-auditing jobs have no Tag: one type for all. */
+export type ImageAuditingJobByTag = Record<never, never>;
+/** video-auditing jobs have no Tag: one type for all. */
+export type VideoAuditingJobByTag = Record<never, never>;
+/** audio-auditing jobs have no Tag: one type for all. */
+export type AudioAuditingJobByTag = Record<never, never>;
+/** text-auditing jobs have no Tag: one type for all. */
+export type TextAuditingJobByTag = Record<never, never>;
+/** document-auditing jobs have no Tag: one type for all. */
+export type DocumentAuditingJobByTag = Record<never, never>;
+/** webpage-auditing jobs have no Tag: one type for all. */
+export type WebpageAuditingJobByTag = Record<never, never>;
 export interface JobByFamilyAndTag {
   media: MediaJobByTag;
   pic: PicJobByTag;
@@ -4524,4 +5433,10 @@ export interface JobByFamilyAndTag {
   doc: DocJobByTag;
   file: FileJobByTag;
   virus: VirusJobByTag;
+  'image-auditing': ImageAuditingJobByTag;
+  'video-auditing': VideoAuditingJobByTag;
+  'audio-auditing': AudioAuditingJobByTag;
+  'text-auditing': TextAuditingJobByTag;
+  'document-auditing': DocumentAuditingJobByTag;
+  'webpage-auditing': WebpageAuditingJobByTag;
 }

@@ -12,6 +12,7 @@ import { asrResponse } from './families/asr';
 import { docResponse } from './families/doc';
 import { fileResponse } from './families/file';
 import { virusResponse } from './families/virus';
+import { auditingSchemas } from './families/auditing';
 
 const byTag = (tags: string[]): TSchema => {
   const variants: Record<string, TObject> = {};
@@ -92,4 +93,5 @@ export const familySchemas = {
   doc: docResponse,
   file: fileResponse,
   virus: virusResponse,
+  ...auditingSchemas,
 };

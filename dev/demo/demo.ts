@@ -91,7 +91,7 @@ async function lookupOnce() {
 function clearJob() {
   $('status').dataset.state = '';
   $('state').dataset.state = '';
-  for (const id of ['state', 'percent', 'tag', 'created', 'started', 'ended', 'code', 'outputs', 'raw']) $(id).textContent = '—';
+  for (const id of ['state', 'percent', 'tag', 'created', 'started', 'ended', 'verdict', 'code', 'outputs', 'raw']) $(id).textContent = '—';
   $<HTMLProgressElement>('progress').value = 0;
 }
 
@@ -106,10 +106,10 @@ function showJob(job: Job, raw: unknown) {
   $('percent').textContent = `${progress} %`;
   const tag: unknown = job.Tag ?? ('Type' in job ? job.Type : undefined);
   $('tag').textContent = typeof tag === 'string' ? tag : '—';
-  showTime('created', job.CreationTime);
-  // Virus-detection jobs have no start or end time.
-  showTime('started', 'StartTime' in job ? timeText(job.StartTime) : undefined);
-  showTime('ended', 'EndTime' in job ? timeText(job.EndTime) : undefined);
+  showTime('created', textOf(job, 'CreationTime'));
+  showTime('started', textOf(job, 'StartTime'));
+  showTime('ended', textOf(job, 'EndTime'));
+  $('verdict').textContent = verdictOf(job) ?? '—';
   $('code').textContent = job.State === 'Failed' ? `${job.Code ?? ''} ${job.Message ?? ''}`.trim() : (job.Code ?? '—');
   $('outputs').replaceChildren(...outputsOf(job).map((o) => Object.assign(document.createElement('div'), { textContent: o })));
   if ($('outputs').childElementCount === 0) $('outputs').textContent = '—';
@@ -117,6 +117,26 @@ function showJob(job: Job, raw: unknown) {
   entry.textContent = `${utc(new Date()).slice(11)} ${job.State} ${progress} %`;
   $('history').append(entry);
   $('raw').textContent = JSON.stringify(raw ?? job, null, 2);
+}
+
+/** A text field every family may or may not have (moderation jobs have no StartTime, for one). */
+function textOf(job: Job, field: string): string | null | undefined {
+  const value = (job as Record<string, unknown>)[field];
+  return typeof value === 'string' || value === null ? value : undefined;
+}
+
+const VERDICTS = ['normal', 'block', 'review'];
+
+/** A moderation job's verdict: its Label, Result (0/1/2) and, for documents and web pages, Suggestion. */
+function verdictOf(job: Job): string | undefined {
+  const fields = job as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof fields.Label === 'string' && fields.Label) parts.push(fields.Label);
+  for (const name of ['Result', 'Suggestion']) {
+    const value = fields[name];
+    if (typeof value === 'number') parts.push(`${name} ${value}${VERDICTS[value] ? ` (${VERDICTS[value]})` : ''}`);
+  }
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** `2026-12-01 11:50:03 UTC`. */

@@ -1,7 +1,7 @@
 /**
- * A CI emulator: a real HTTP server answering CI's by-id job-query endpoints the way CI does
- * (XML bodies, CI headers, CI error XML), verifying every request's COS signature and token
- * with the keys it was started with. Tests and `npm start` talk to it over loopback.
+ * A CI emulator: a real HTTP server answering the job-query endpoints (the moderation ones through
+ * auditing.ts) the way CI does (XML bodies, CI headers, CI error XML), verifying every request's
+ * COS signature and token with the keys it was started with. Tests and `npm start` talk to it over loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
 import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
 import { movingJob } from './moving-jobs';
+import { auditingBody, auditingRoute } from './auditing';
 import { listen } from '../listen';
 
 export interface RecordedRequest {
@@ -151,6 +152,15 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, clock());
   if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
 
+  const moderation = auditingRoute(recorded.path);
+  if (moderation) {
+    if (!moderation.id || moderation.id.includes(',')) return sendError(res, 400, 'InvalidArgument', 'one job id per request', clock());
+    const job = em.jobs.get(key(moderation.family, moderation.id));
+    if (!job) return sendError(res, 404, 'AuditingJobNotFound', 'The auditing job does not exist', clock());
+    const requestId = newRequestId();
+    res.writeHead(200, { 'content-type': 'application/xml', ...ciHeaders(requestId, clock()) });
+    return void res.end(auditingBody(job.fragment, requestId));
+  }
   const routed = routeOf(recorded.path);
   if (!routed) return sendError(res, 404, 'InvalidUrl', 'unknown path');
   const { route, idList } = routed;

@@ -5,19 +5,20 @@ export interface FamilyRoute {
   /** How many comma-joined ids one CI call may carry (1: several ids fan out one call each). */
   batchSize: number;
   /**
-   * CI answers an id it does not know with a 404 error instead of `NonExistJobIds` (content
-   * moderation and virus detection: CI's error table has 404 AuditingJobNotFound). Such a 404
-   * lists the id as missing; any other 404 (InvalidUrl) is still an upstream error.
+   * The CI error code that means "no such job" on an endpoint that answers an unknown id with an
+   * error rather than `NonExistJobIds`: CI's error table lists `404 AuditingJobNotFound` for content
+   * moderation and virus detection (one id per call), so such an answer lists the id as missing.
+   * Any other error (InvalidUrl, a 404 with another code) is still an upstream error.
    */
-  missingAs404?: boolean;
+  missingCode?: string;
 }
 
 /**
  * The job families callers name (`type`) and how each maps onto a CI query endpoint.
  * `batchSize`: `/jobs` and `/file_jobs` document up to 10 comma-separated ids; `/pic_jobs` and
  * `/asr_jobs` are typed as arrays in the docs and queried the same way by the SDKs (Go
- * DescribeMultiASRJob joins ids with commas); the AI, batch, document and virus endpoints take one
- * id a call in every SDK, so those are fanned out one call each.
+ * DescribeMultiASRJob joins ids with commas); the AI, batch, document, virus and the six moderation
+ * (`*-auditing`) endpoints take one id a call in every SDK, so those are fanned out one call each.
  */
 export const FAMILIES = {
   media: { path: '/jobs', batchSize: 10 },
@@ -27,7 +28,13 @@ export const FAMILIES = {
   asr: { path: '/asr_jobs', batchSize: 10 },
   doc: { path: '/doc_jobs', batchSize: 1 },
   file: { path: '/file_jobs', batchSize: 10 },
-  virus: { path: '/virus/detect', batchSize: 1, missingAs404: true },
+  virus: { path: '/virus/detect', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'image-auditing': { path: '/image/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'video-auditing': { path: '/video/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'audio-auditing': { path: '/audio/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'text-auditing': { path: '/text/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'document-auditing': { path: '/document/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+  'webpage-auditing': { path: '/webpage/auditing', batchSize: 1, missingCode: 'AuditingJobNotFound' },
 } as const satisfies Record<string, FamilyRoute>;
 
 export type JobFamily = keyof typeof FAMILIES;

@@ -64,7 +64,7 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
-  /** Set instead of a body when CI said "no such job" with an error status (FamilyRoute.missingAs404). */
+  /** Set instead of a body when CI said "no such job" with an error status (FamilyRoute.missingCode). */
   missingIds?: string[];
 }
 
@@ -162,13 +162,11 @@ async function fetchChunk(
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
-/**
- * A 404 from an endpoint that answers unknown ids that way (FamilyRoute.missingAs404). InvalidUrl
- * (CI's "request URL malformed") is excluded: that is a path CI does not serve, not a missing job.
- */
+/** CI's "no such job" error on a family whose endpoint answers an unknown id that way (FamilyRoute.missingCode). */
 function isNoSuchJob(family: JobFamily, failure: CiError): boolean {
+  const { missingCode } = familyRoute(family);
   const upstream = failure.info.upstream;
-  return familyRoute(family).missingAs404 === true && upstream?.Status === 404 && upstream.Code !== 'InvalidUrl';
+  return missingCode !== undefined && upstream?.Status === 404 && upstream.Code === missingCode;
 }
 
 function readChunk(

@@ -40,6 +40,8 @@ const NUMBER_NAMES = [
   'Orientation',
   'Confidence',
   'AudioTime',
+  // moderation (schemas/families/auditing.ts)
+  ...['Result', 'Score', 'HitFlag', 'Count', 'SnapshotCount', 'SnapshotTime', 'OffsetTime', 'StartByte', 'PageNumber', 'X', 'Rotate'],
 ];
 const numberElement = new RegExp(`<(${NUMBER_NAMES.join('|')})>(-?\\d+(?:\\.\\d+)?)</\\1>`, 'g');
 const booleanElement = /<(\w+)>(true|false)<\/\1>/g;
