@@ -144,11 +144,6 @@ function utc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** A time field as the answer has it: text, null (not set), or anything else (drifted: not shown as a time). */
-function timeText(value: unknown): string | null | undefined {
-  return typeof value === 'string' || value === null ? value : undefined;
-}
-
 /** CI writes `2026-12-01T19:50:03+0800`; shown in UTC, with CI's text kept as the tooltip. */
 function showTime(id: string, value: string | null | undefined) {
   const at = value ? Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : Number.NaN;
