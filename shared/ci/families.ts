@@ -1,23 +1,9 @@
-/** Where a family's jobs are asked for in CI, and how. */
-export interface FamilyRoute {
-  /** The CI query path; ids follow it as `/<id>[,<id>…]`. */
-  path: string;
-  /** How many comma-joined ids one CI call may carry (1: several ids fan out one call each). */
-  batchSize: number;
-  /**
-   * CI answers an id it does not know with a 404 error instead of `NonExistJobIds` (content
-   * moderation and virus detection: CI's error table has 404 AuditingJobNotFound). Such a 404
-   * lists the id as missing; any other 404 (InvalidUrl) is still an upstream error.
-   */
-  missingAs404?: boolean;
-}
-
 /**
  * The job families callers name (`type`) and how each maps onto a CI query endpoint.
- * `batchSize`: `/jobs` and `/file_jobs` document up to 10 comma-separated ids; `/pic_jobs` and
- * `/asr_jobs` are typed as arrays in the docs and queried the same way by the SDKs (Go
- * DescribeMultiASRJob joins ids with commas); the AI, batch, document and virus endpoints take one
- * id a call in every SDK, so those are fanned out one call each.
+ * `batchSize` is how many ids one CI call may carry: `/jobs` and `/file_jobs` document up to 10
+ * comma-separated ids; `/pic_jobs` and `/asr_jobs` are typed as arrays in the docs and queried the
+ * same way by the SDKs (Go DescribeMultiASRJob joins ids with commas); the AI, batch, document and
+ * virus endpoints take one id a call in every SDK, so those are fanned out one call each.
  */
 export const FAMILIES = {
   media: { path: '/jobs', batchSize: 10 },
@@ -27,8 +13,19 @@ export const FAMILIES = {
   asr: { path: '/asr_jobs', batchSize: 10 },
   doc: { path: '/doc_jobs', batchSize: 1 },
   file: { path: '/file_jobs', batchSize: 10 },
-  virus: { path: '/virus/detect', batchSize: 1, missingAs404: true },
-} as const satisfies Record<string, FamilyRoute>;
+  virus: { path: '/virus/detect', batchSize: 1, missingCode: 'AuditingJobNotFound' },
+} as const;
+
+/**
+ * The CI error code that means "no such job" on a family whose endpoint answers an unknown id with
+ * an error rather than NonExistJobIds. Virus detection is a content-moderation API (its CAM action
+ * is DescribeAuditingVirusJob) and its result has no NonExistJobIds; CI's error table lists
+ * `404 AuditingJobNotFound` for moderation jobs, so such an answer puts the id in NonExistJobIds.
+ */
+export function missingJobCode(family: JobFamily): string | undefined {
+  const entry: { path: string; missingCode?: string } = FAMILIES[family];
+  return entry.missingCode;
+}
 
 export type JobFamily = keyof typeof FAMILIES;
 export const FAMILY_NAMES = Object.keys(FAMILIES) as JobFamily[];
@@ -48,6 +45,3 @@ export const MAX_JOB_IDS = 50;
 export function ciCallsFor(type: string, idCount: number): number {
   return isJobFamily(type) ? Math.ceil(idCount / FAMILIES[type].batchSize) : idCount;
 }
-
-/** A family's route, typed as the general shape (the optional flags read as undefined when unset). */
-export const familyRoute = (family: JobFamily): FamilyRoute => FAMILIES[family];

@@ -27,7 +27,7 @@ import { DriftCollector, applyShape, type Json } from '../xml/shape';
 import { type CallBudget, callCi } from './ci-call';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
-import { type JobFamily, familyRoute } from './families';
+import { FAMILIES, type JobFamily, missingJobCode } from './families';
 import { HttpGetError } from './http-get';
 import { jobField } from './job-state';
 import { reconcileIds } from './reconcile-ids';
@@ -75,8 +75,8 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
-  /** Set instead of a body when CI said "no such job" with an error status (FamilyRoute.missingAs404). */
-  missingIds?: string[];
+  /** Set when CI answered the call with its family's "no such job" error: these ids are unknown. */
+  missing?: string[];
 }
 
 interface ChunkAnswer {
@@ -86,7 +86,7 @@ interface ChunkAnswer {
 }
 
 export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
-  const { path, batchSize } = familyRoute(input.family);
+  const { path, batchSize } = FAMILIES[input.family];
   const chunks: string[][] = [];
   for (let i = 0; i < input.ids.length; i += batchSize) chunks.push(input.ids.slice(i, i + batchSize));
 
@@ -101,7 +101,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
   if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, path, ids, signal, budget).catch((err: unknown) => {
+    fetchChunk(input, ids, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
       failFast.abort();
       throw err;
     }),
@@ -140,10 +140,16 @@ function assertTimeLeft(deadline: Deadline): void {
   if (deadline.remainingMs() <= 0) throw upstreamTimeout();
 }
 
-async function fetchChunk(input: QueryJobsInput, path: string, ids: string[], signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
+async function fetchChunk(
+  input: QueryJobsInput,
+  ids: string[],
+  pathname: string,
+  signal: AbortSignal,
+  budget: CallBudget,
+): Promise<ChunkBody> {
   let res;
   try {
-    res = await callCi(input.target, `${path}/${ids.join(',')}`, input.credentials, input.deadline, input.trace, budget, signal);
+    res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
   } catch (err) {
     throw toApiError(err, input.deadline.signal, input.ids.length);
   }
@@ -152,27 +158,22 @@ async function fetchChunk(input: QueryJobsInput, path: string, ids: string[], si
   if (requestId) input.trace.ciRequestIds.push(requestId);
   if (res.status !== 200) {
     const failure = describeUpstreamFailure(res.status, res.headers, res.body);
-    if (isNoSuchJob(input.family, failure)) return { body: '', contentType: undefined, requestId, missingIds: ids };
+    // A moderation query answers an unknown id with 404 AuditingJobNotFound, not NonExistJobIds.
+    const missingCode = missingJobCode(input.family);
+    if (res.status === 404 && missingCode !== undefined && failure.Code === missingCode)
+      return { body: '', contentType: undefined, requestId, missing: ids };
     throw upstreamFailureError(failure, res.headers);
   }
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
-/**
- * A 404 from an endpoint that answers unknown ids that way (FamilyRoute.missingAs404). InvalidUrl
- * (CI's "request URL malformed") is excluded: that is a path CI does not serve, not a missing job.
- */
-function isNoSuchJob(family: JobFamily, failure: UpstreamInfo): boolean {
-  return familyRoute(family).missingAs404 === true && failure.Status === 404 && failure.Code !== 'InvalidUrl';
-}
-
 function readChunk(
   input: Pick<QueryJobsInput, 'family' | 'deadline'>,
-  { body, contentType, requestId, missingIds }: ChunkBody,
+  { body, contentType, requestId, missing }: ChunkBody,
   driftLimit: number,
 ): ChunkAnswer {
-  if (missingIds) return { response: { NonExistJobIds: missingIds }, requestId, drift: new DriftCollector(driftLimit) };
+  if (missing) return { response: { NonExistJobIds: missing }, requestId, drift: new DriftCollector(driftLimit) };
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });
