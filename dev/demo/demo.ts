@@ -106,10 +106,9 @@ function showJob(job: Job, raw: unknown) {
   $('percent').textContent = `${progress} %`;
   const tag: unknown = job.Tag ?? ('Type' in job ? job.Type : undefined);
   $('tag').textContent = typeof tag === 'string' ? tag : '—';
-  showTime('created', job.CreationTime);
-  // Virus-detection jobs have no start or end time.
-  showTime('started', 'StartTime' in job ? timeText(job.StartTime) : undefined);
-  showTime('ended', 'EndTime' in job ? timeText(job.EndTime) : undefined);
+  showTime('created', textOf(job, 'CreationTime'));
+  showTime('started', textOf(job, 'StartTime'));
+  showTime('ended', textOf(job, 'EndTime'));
   $('code').textContent = job.State === 'Failed' ? `${job.Code ?? ''} ${job.Message ?? ''}`.trim() : (job.Code ?? '—');
   $('outputs').replaceChildren(...outputsOf(job).map((o) => Object.assign(document.createElement('div'), { textContent: o })));
   if ($('outputs').childElementCount === 0) $('outputs').textContent = '—';
@@ -124,8 +123,9 @@ function utc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** A time field as the answer has it: text, null (not set), or anything else (drifted: not shown as a time). */
-function timeText(value: unknown): string | null | undefined {
+/** A text field every family may or may not have (moderation jobs have no StartTime, for one). */
+function textOf(job: Job, field: string): string | null | undefined {
+  const value = (job as Record<string, unknown>)[field];
   return typeof value === 'string' || value === null ? value : undefined;
 }
 
