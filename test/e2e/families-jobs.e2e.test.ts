@@ -153,12 +153,12 @@ describe('virus: CI answers an unknown id with an error, not NonExistJobIds', ()
     expect(res.json.NonExistJobIds).toEqual(['vempty1']);
   });
 
-  test('404 InvalidUrl is CI not serving the path: an upstream error, not a missing job', async () => {
-    h.emulator.fault = () => ({ status: 404, code: 'InvalidUrl' });
+  test.each(['InvalidUrl', 'NoSuchBucket'])('404 %s is not "no such job": an upstream error, not a missing id', async (code) => {
+    h.emulator.fault = () => ({ status: 404, code });
     const res = await get(`/jobs/virus/${VIRUS_BLOCK}`);
     expect(res.status).toBe(502);
     expect(res.json.Error.Code).toBe('UpstreamError');
-    expect(res.json.Error.Upstream).toMatchObject({ Status: 404, Code: 'InvalidUrl' });
+    expect(res.json.Error.Upstream).toMatchObject({ Status: 404, Code: code });
   });
 
   test('on the other families a 404 stays an upstream error', async () => {
