@@ -4,9 +4,10 @@
  * Every phase (connect, headers, body) ends at the signal; bodies are charged against a byte
  * budget while they stream, so one request's fan-out calls share one cap.
  */
-import http from 'node:http';
-import https from 'node:https';
-import dns from 'node:dns';
+// Named imports: default imports make the bundle copy every export of these modules at load.
+import { Agent as HttpAgent, type IncomingHttpHeaders, type RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 
 /**
@@ -31,12 +32,12 @@ const lookup: LookupFunction = (hostname, options, callback) => {
     else callback(null, '127.0.0.1', 4);
     return;
   }
-  dns.lookup(hostname, options, callback as never);
+  dnsLookup(hostname, options, callback as never);
 };
 
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, lookup }),
-  'https:': new https.Agent({ keepAlive: true, lookup }),
+  'http:': new HttpAgent({ keepAlive: true, lookup }),
+  'https:': new HttpsAgent({ keepAlive: true, lookup }),
 };
 
 /** Where streamed bytes are charged; false means "over budget, stop reading". */
@@ -46,7 +47,7 @@ export interface BodyBudget {
 
 export interface GetResult {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -88,7 +89,7 @@ export function httpGet(
   // A plain number is a cap for this one call.
   const budget = typeof limit === 'number' ? capOf(limit) : limit;
   const target = to instanceof URL ? getTarget(originParts(to.origin), `${to.pathname}${to.search}`) : to;
-  const transport = target.protocol === 'https:' ? https : http;
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err: HttpGetError | undefined, result?: GetResult) => {
@@ -104,7 +105,7 @@ export function httpGet(
     if (signal.aborted) return reject(new HttpGetError('timeout'));
 
     // No redirect is ever followed: node:http does not, and a 3xx is just a status to report.
-    const options: http.RequestOptions = {
+    const options: RequestOptions = {
       protocol: target.protocol,
       hostname: target.hostname,
       path: target.path,
@@ -113,7 +114,7 @@ export function httpGet(
       agent: agents[target.protocol],
     };
     if (target.port) options.port = target.port;
-    const req = transport.request(options, (res) => {
+    const req = send(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         // Stop reading as soon as the budget is spent instead of buffering a hostile body.
