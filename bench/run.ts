@@ -22,6 +22,7 @@ import { CI_PATHS, bareGet, signedHeaders } from './floor';
 import { functionEnv, getEvent } from './keys';
 import { kb, median, ms, percentile, ratio, table, us } from './stats';
 import { type LoadTarget, rotation, throughput } from './throughput';
+import { MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
 
 type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: number }>;
 
@@ -318,7 +319,7 @@ async function main() {
   const mb = (k: number) => `${(k / 1024).toFixed(1)} MB`;
   out.push(
     table(
-      `Memory: the worst legitimate request in a fresh process (${bodies.worst.ids.length} media ids, each answer ${kb(bodies.worst.jobBytes)}: 5 CI calls of ~2 MiB, the most the function accepts per call; cache as deployed)`,
+      `Memory: the worst legitimate request in a fresh process (${bodies.worst.ids.length} media ids, each answer ${kb(bodies.worst.jobBytes)}: 5 CI calls that together fill the ${MAX_ANSWER_BYTES / 2 ** 20} MiB one lookup may read; cache as deployed)`,
       ['measure', 'value'],
       [
         ['RSS after loading the function', mb(mem.loadedKb)],
