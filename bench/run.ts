@@ -22,6 +22,7 @@ import { CI_PATHS, bareGet, signedHeaders } from './floor';
 import { functionEnv, getEvent } from './keys';
 import { kb, median, ms, percentile, ratio, table, us } from './stats';
 import { type LoadTarget, rotation, throughput } from './throughput';
+import { MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
 
 type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: number }>;
 
@@ -170,6 +171,7 @@ async function main() {
   const cpuRows: string[][] = [];
   let oursCpu5k = NaN;
   let floorCpu5k = NaN;
+  let large100k = { ours: NaN, floor: NaN, sdk: NaN };
   const latency: Record<string, number[]> = {};
   for (const [label, job] of sizes) {
     const event = getEvent(job.id, job.family);
@@ -200,6 +202,7 @@ async function main() {
         ratio(r.cpuUs / sdkCost.cpuUs),
       ]);
     }
+    if (large) large100k = { ours: costs.get(variants[1]!.name)!.cpuUs, floor: floorCost.cpuUs, sdk: sdkCost.cpuUs };
     if (job === bodies.transcode) {
       oursCpu5k = costs.get(variants[1]!.name)!.cpuUs;
       floorCpu5k = floorCost.cpuUs;
@@ -216,6 +219,13 @@ async function main() {
   );
   target('CPU per uncached lookup ≤ 0.8 ms (5 kB)', oursCpu5k / 1000, 0.8, 'max', (v) => `${v.toFixed(3)} ms`);
   target('CPU per uncached lookup ≤ 2.2× the floor (5 kB)', oursCpu5k / floorCpu5k, 2.2, 'max', (v) => `${v.toFixed(2)}× the floor`);
+  // The issue asks for the 100 kB body to be reported beside the 5 kB targets; it has no limit of its own.
+  verdicts.push([
+    'CPU per uncached lookup, 100 kB (reported, no limit)',
+    `${(large100k.ours / 1000).toFixed(2)} ms = ${(large100k.ours / large100k.floor).toFixed(2)}× the floor, ${(large100k.ours / large100k.sdk).toFixed(2)}× the SDK`,
+    '—',
+    'reported',
+  ]);
   const p = (name: string, q: number) => percentile(latency[name]!, q);
   target(
     'added latency p50 ≤ 0.3 ms (cache off, 5 kB; first brief)',
@@ -309,7 +319,7 @@ async function main() {
   const mb = (k: number) => `${(k / 1024).toFixed(1)} MB`;
   out.push(
     table(
-      `Memory: the worst legitimate request in a fresh process (${bodies.worst.ids.length} media ids, each answer ${kb(bodies.worst.jobBytes)}: 5 CI calls of ~2 MiB, the most the function accepts per call; cache as deployed)`,
+      `Memory: the worst legitimate request in a fresh process (${bodies.worst.ids.length} media ids, each answer ${kb(bodies.worst.jobBytes)}: 5 CI calls that together fill the ${MAX_ANSWER_BYTES / 2 ** 20} MiB one lookup may read; cache as deployed)`,
       ['measure', 'value'],
       [
         ['RSS after loading the function', mb(mem.loadedKb)],
@@ -344,7 +354,7 @@ async function main() {
   }
   out.push(
     table(
-      'CPU per stage, each alone in a loop (µs per call): fetch = our bounded GET (shared/ci/http-get.ts), floor fetch = the floor’s GET, same body; abort = the deadline and fail-fast signals one request sets up; log = one request log line',
+      'CPU per stage, each alone in a loop (µs per call): fetch = our bounded GET (shared/ci/http-get.ts), floor fetch = the floor’s GET, same body; abort = the signals and listeners one single-call lookup sets up; log = one request log line',
       ['body', 'sign', 'fetch', 'floor fetch', 'parse', 'convert', 'validate', 'serialise', 'abort', 'log', 'ours without fetch'],
       stageRows,
     ),
@@ -383,6 +393,8 @@ async function bundleParts(top: number): Promise<string[][]> {
     write: false,
     metafile: true,
     outfile: 'bundle-parts.js',
+    // As scripts/build.mjs: Redis and JWT code load from beside the bundle when first used.
+    external: ['ioredis', 'jose'],
     logLevel: 'silent',
     plugins: [lazyValidators(undefined)],
   });

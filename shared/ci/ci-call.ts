@@ -10,7 +10,7 @@ import { sleep } from '../deadline';
 import { cosAuthorization, keyTimeAround } from '../signing/cos-signature';
 import { logEvent } from '../log';
 import { ciNow, learnClockOffset } from './clock';
-import { type BodyBudget, type GetResult, HttpGetError, httpGet } from './http-get';
+import { type BodyBudget, type GetResult, HttpGetError, type OriginParts, getTarget, httpGet, originParts } from './http-get';
 import { MAX_ATTEMPTS, backoffMs, isClockSkewError, isRetryableStatus, retryAfterMs } from './retry-policy';
 import { scrubEchoes, sentSecrets } from './scrub';
 import type { CiTarget } from './target';
@@ -25,6 +25,20 @@ export interface CallBudget {
   bytes: BodyBudget;
 }
 
+// Origins come from the deploy-time endpoint template and allowlisted buckets and regions, so
+// there are few; each is split once per warm instance instead of on every attempt.
+const MAX_KNOWN_ORIGINS = 64;
+const knownOrigins = new Map<string, OriginParts>();
+
+function partsOf(origin: string): OriginParts {
+  let parts = knownOrigins.get(origin);
+  if (!parts) {
+    if (knownOrigins.size >= MAX_KNOWN_ORIGINS) knownOrigins.clear();
+    knownOrigins.set(origin, (parts = originParts(origin)));
+  }
+  return parts;
+}
+
 async function signedGet(
   target: CiTarget,
   pathname: string,
@@ -37,7 +51,7 @@ async function signedGet(
   if (creds.sessionToken) signed['x-ci-security-token'] = creds.sessionToken;
   const authorization = cosAuthorization({ method: 'GET', pathname, headers: signed }, creds, keyTimeAround(ciNow()));
   const res = await httpGet(
-    new URL(pathname, target.origin),
+    getTarget(partsOf(target.origin), pathname),
     { ...signed, authorization, accept: 'application/xml', 'user-agent': USER_AGENT },
     signal,
     bytes,

@@ -68,6 +68,21 @@ export function resolveTarget(policy: TargetPolicy, requested: { bucket?: string
   if (region !== policy.defaultRegion && !policy.allowedRegions?.has(region))
     throw new TargetRefused('region-not-allowed', 'This region is not CI_REGION and not in ALLOWED_REGIONS');
 
-  const url = new URL(policy.endpoint.replace('{bucket}', bucket).replace('{region}', region));
-  return { bucket, region, origin: url.origin, host: url.host };
+  return { bucket, region, ...originOf(policy.endpoint, bucket, region) };
+}
+
+// Every host is built from the deploy-time template and an allowed bucket and region, so there are
+// few: each is parsed once per warm instance, not with a new URL on every request.
+const MAX_KNOWN_HOSTS = 64;
+const knownHosts = new Map<string, { origin: string; host: string }>();
+
+function originOf(template: string, bucket: string, region: string): { origin: string; host: string } {
+  const key = `${template}\n${bucket}\n${region}`;
+  let known = knownHosts.get(key);
+  if (!known) {
+    const url = new URL(template.replace('{bucket}', bucket).replace('{region}', region));
+    if (knownHosts.size >= MAX_KNOWN_HOSTS) knownHosts.clear();
+    knownHosts.set(key, (known = { origin: url.origin, host: url.host }));
+  }
+  return known;
 }

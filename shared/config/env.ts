@@ -1,7 +1,7 @@
 /**
- * Configuration, read from the environment on every invocation (cheap, and SCF may change role
- * keys between invocations of a warm instance). Invalid settings become a 500
- * `ServerMisconfigured` naming the variable, never its value.
+ * Configuration, read from the environment on every invocation (SCF may change role keys between
+ * invocations of a warm instance). Invalid settings become a 500 `ServerMisconfigured` naming the
+ * variable, never its value.
  */
 import { parseKeyHashes } from '../auth/api-key';
 import type { AuthPolicy } from '../auth/authenticate';
@@ -33,7 +33,51 @@ const list = (raw: string | undefined) =>
     .filter(Boolean);
 const nonEmpty = (raw: string | undefined) => (raw && raw.trim() ? raw.trim() : undefined);
 
+/**
+ * Every variable readConfig's parse reads (test/unit/config-memo.test.ts checks the list against
+ * what it actually reads). A warm instance reads their values on every request but parses them
+ * (URL template, allowlists, origin policy, key hashes) only when one of them changed.
+ */
+export const CONFIG_VARIABLES = [
+  'CI_BUCKET',
+  'ALLOWED_BUCKETS',
+  'CI_REGION',
+  'TENCENTCLOUD_REGION',
+  'ALLOWED_REGIONS',
+  'CI_ENDPOINT',
+  'SCHEMA_MODE',
+  'AUTH_MODE',
+  'API_KEY_SHA256',
+  'JWT_SECRET',
+  'JWT_JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_CLOCK_TOLERANCE_S',
+  'ALLOWED_ORIGINS',
+  'UPSTREAM_TIMEOUT_MS',
+  'CACHE_TERMINAL_TTL_S',
+  'CACHE_ACTIVE_TTL_MS',
+  'CACHE_MISSING_TTL_MS',
+  'CACHE_MAX_ENTRIES',
+] as const;
+
+let lastRead: { values: (string | undefined)[]; config: Config } | undefined;
+
+/**
+ * The configuration the environment holds now. Parsed again whenever a value changed, so a test
+ * or a local tool that edits the environment between requests sees its change at once; an
+ * invalid setting is never kept, and fails every request until it is fixed.
+ */
 export function readConfig(env: Env = process.env): Config {
+  const values = CONFIG_VARIABLES.map((name) => env[name]);
+  const last = lastRead;
+  if (last && values.every((value, i) => value === last.values[i])) return last.config;
+  const config = parseConfig(env);
+  lastRead = { values, config };
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const defaultBucket = nonEmpty(env.CI_BUCKET);
   if (defaultBucket !== undefined && !BUCKET_RE.test(defaultBucket)) throw serverMisconfigured('CI_BUCKET is not a valid Bucket-APPID');
   const allowedBuckets = list(env.ALLOWED_BUCKETS);

@@ -2,14 +2,14 @@
  * HTTP caching for job answers: a weak ETag over the answer's content, If-None-Match matching,
  * and Cache-Control chosen by how long the answer stays true.
  */
-import { createHash } from 'node:crypto';
+import { sha1 } from '../digest';
 
 /**
  * Weak because the tag covers the content but not CI's RequestId: two answers for unchanged jobs
  * differ only in that id, are semantically the same, and should revalidate to a 304.
  */
 export function weakEtag(content: string): string {
-  return `W/"${createHash('sha1').update(content).digest('base64url')}"`;
+  return `W/"${sha1(content, 'base64url')}"`;
 }
 
 /** If-None-Match uses weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */

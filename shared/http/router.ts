@@ -27,16 +27,37 @@ function matchTail(pattern: readonly string[], segments: readonly string[]): Rec
   return params;
 }
 
+interface Candidate<R> {
+  route: R;
+  /** Every route with the same pattern: they share one path, and each says which methods it takes. */
+  same: readonly R[];
+  allow: readonly string[];
+}
+
+// A route table is fixed at start-up: sorted and grouped once, not on every request.
+const prepared = new WeakMap<readonly RoutePattern[], Candidate<RoutePattern>[]>();
+
+function candidatesOf<R extends RoutePattern>(routes: readonly R[]): Candidate<R>[] {
+  let candidates = prepared.get(routes) as Candidate<R>[] | undefined;
+  if (!candidates) {
+    const byLength = [...routes].sort((a, b) => b.pattern.length - a.pattern.length);
+    candidates = byLength.map((route) => {
+      const same = byLength.filter((r) => r.pattern.join('/') === route.pattern.join('/'));
+      return { route, same, allow: same.flatMap((r) => r.methods) };
+    });
+    prepared.set(routes, candidates);
+  }
+  return candidates;
+}
+
 export function matchRoute<R extends RoutePattern>(routes: readonly R[], method: string, rawPath: string): RouteMatch<R> {
   const segments = rawPath.split('/').filter(Boolean);
-  const byLength = [...routes].sort((a, b) => b.pattern.length - a.pattern.length);
-  for (const candidate of byLength) {
-    const params = matchTail(candidate.pattern, segments);
+  for (const candidate of candidatesOf(routes)) {
+    const params = matchTail(candidate.route.pattern, segments);
     if (!params) continue;
     // The path is this resource: every route with the same pattern says which methods it takes.
-    const same = byLength.filter((r) => r.pattern.join('/') === candidate.pattern.join('/'));
-    const route = same.find((r) => r.methods.includes(method));
-    return { route, params, allow: same.flatMap((r) => r.methods) };
+    const route = candidate.same.find((r) => r.methods.includes(method));
+    return { route, params, allow: candidate.allow };
   }
   return { route: undefined, params: {}, allow: [] };
 }

@@ -1,7 +1,8 @@
 // COS `q-sign-algorithm=sha1` request signing, as Cloud Infinite (CI) verifies it.
 // Spec: COS API doc "Request Signature" (436/7778); behaviour cross-checked against
 // cos-nodejs-sdk-v5 `getAuth` and cos-go-sdk-v5 `auth.go` (see test/unit/signing.test.ts).
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha1 } from '../digest';
 
 export interface SigningKeys {
   secretId: string;
@@ -85,6 +86,17 @@ function canonicalize(obj: Record<string, string | undefined> | undefined): { re
   return { list, pairs };
 }
 
+// The SignKey depends only on the secret key and the key time, which moves once a second: the
+// requests of one second (retries, fan-out calls, a busy instance) share one HMAC instead of two.
+let lastSignKey: { secretKey: string; kt: string; signKey: string } | undefined;
+
+function signKeyOf(secretKey: string, kt: string): string {
+  if (lastSignKey?.secretKey === secretKey && lastSignKey.kt === kt) return lastSignKey.signKey;
+  const signKey = createHmac('sha1', secretKey).update(kt).digest('hex');
+  lastSignKey = { secretKey, kt, signKey };
+  return signKey;
+}
+
 export function cosAuthorization(req: SignableRequest, keys: SigningKeys, keyTime: KeyTime): string {
   const { start, end } = keyTime;
   // A fractional or reversed window would be signed happily and then rejected remotely
@@ -99,8 +111,8 @@ export function cosAuthorization(req: SignableRequest, keys: SigningKeys, keyTim
   const headers = canonicalize(req.headers);
 
   const httpString = req.method.toLowerCase() + '\n' + pathname + '\n' + params.pairs + '\n' + headers.pairs + '\n';
-  const signKey = createHmac('sha1', keys.secretKey).update(kt).digest('hex');
-  const stringToSign = 'sha1\n' + kt + '\n' + createHash('sha1').update(httpString).digest('hex') + '\n';
+  const signKey = signKeyOf(keys.secretKey, kt);
+  const stringToSign = 'sha1\n' + kt + '\n' + sha1(httpString, 'hex') + '\n';
   const signature = createHmac('sha1', signKey).update(stringToSign).digest('hex');
 
   return (
