@@ -8,6 +8,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
 import { batchInput, batchOperation, operationByTag } from './ci-operations';
 import { ByKey, Int, List, Obj, Text, Time } from './dsl';
+import type { JobFamily } from '../shared/ci/families';
 
 const byTag = (tags: string[]): TSchema => {
   const variants: Record<string, TObject> = {};
@@ -79,4 +80,5 @@ const batchItem = ByKey(
 /** GET /inventorytriggerjob/{id}. */
 export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
 
-export const familySchemas = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse };
+/** One response schema per family in shared/ci/families.ts (the build fails on one without the other). */
+export const familySchemas: Record<JobFamily, TSchema> = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse };

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
-import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
+import { type StoredJob, key, loadFixtures } from './fixtures';
+import { emulatedFamily, familyOfRoute } from './families';
 import { movingJob } from './moving-jobs';
 import { listen } from '../listen';
 
@@ -58,13 +59,6 @@ export interface Emulator {
   fault: ((req: RecordedRequest, index: number) => Fault | undefined) | undefined;
   close(): Promise<void>;
 }
-
-const ROUTES: Record<string, { family: Family; maxIds: number }> = {
-  jobs: { family: 'media', maxIds: 10 },
-  pic_jobs: { family: 'pic', maxIds: 10 },
-  ai_jobs: { family: 'ai', maxIds: 1 },
-  inventorytriggerjob: { family: 'batch', maxIds: 1 },
-};
 
 const HOST_RE = /^([a-z0-9-]+-[0-9]+)\.ci\.([a-z0-9-]+)\.localhost(?::\d+)?$/;
 
@@ -126,8 +120,9 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
 
   const [, prefix, idList, ...rest] = recorded.path.split('/');
-  const route = prefix ? ROUTES[prefix] : undefined;
-  if (!route || !idList || rest.length) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const family = prefix ? familyOfRoute(prefix) : undefined;
+  if (!family || !idList || rest.length) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const route = emulatedFamily(family);
   const ids = idList.split(',');
   if (ids.length > route.maxIds || ids.some((id) => !id))
     return sendError(res, 400, 'InvalidArgument', `at most ${route.maxIds} job id(s) per request`);
@@ -135,15 +130,18 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   const found: string[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const job = em.jobs.get(key(route.family, id)) ?? movingJob(em, route.family, id, now());
+    const job = em.jobs.get(key(family, id)) ?? movingJob(em, family, id, now());
     if (job) found.push(job.fragment);
     else missing.push(id);
   }
+  // Families that answer an unknown id with an error do so only for a one-id call (maxIds 1).
+  const { unknownId } = route;
+  if (missing.length > 0 && unknownId !== 'listed') return sendError(res, unknownId.status, unknownId.code, 'no such id', clock());
   const requestId = newRequestId();
   const body = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Response>',
-    ...(route.family === 'batch' ? [`<RequestId>${requestId}</RequestId>`] : []),
+    ...(route.requestIdInBody ? [`<RequestId>${requestId}</RequestId>`] : []),
     ...found,
     ...missing.map((id) => `<NonExistJobIds>${id}</NonExistJobIds>`),
     '</Response>',

@@ -1,15 +1,33 @@
 /**
- * The job families callers name (`type`) and how each maps onto a CI query endpoint.
+ * The job families callers name (`type`) and how each maps onto a CI query endpoint and reads back.
  * `batchSize` is how many ids one CI call may carry: `/jobs` documents up to 10 comma-separated
  * ids; `/pic_jobs` is typed as an array in the docs and queried the same way by the SDKs; the AI
  * and batch endpoints take one id a call in every SDK, so those are fanned out one call each.
+ *
+ * The rest says where in CI's `<Response>` a family's items are and how to read one, so nothing
+ * past this table assumes `JobsDetail` items named by `JobId`: `list` is the repeated element
+ * holding one item per existing id, `idField` the child naming it, `stateField` the child holding
+ * its state, `variantKey` the child whose text selects its schema branch (`Tag`, batch `Type`),
+ * or null when a family has one schema for every item.
  */
+export interface FamilySpec {
+  path: string;
+  batchSize: number;
+  list: string;
+  idField: string;
+  stateField: string;
+  variantKey: string | null;
+}
+
+/** The `<Response>` layout of every job family that answers `JobsDetail` items named by `JobId`. */
+const JOBS_DETAIL = { list: 'JobsDetail', idField: 'JobId', stateField: 'State' } as const;
+
 export const FAMILIES = {
-  media: { path: '/jobs', batchSize: 10 },
-  pic: { path: '/pic_jobs', batchSize: 10 },
-  ai: { path: '/ai_jobs', batchSize: 1 },
-  batch: { path: '/inventorytriggerjob', batchSize: 1 },
-} as const;
+  media: { path: '/jobs', batchSize: 10, ...JOBS_DETAIL, variantKey: 'Tag' },
+  pic: { path: '/pic_jobs', batchSize: 10, ...JOBS_DETAIL, variantKey: 'Tag' },
+  ai: { path: '/ai_jobs', batchSize: 1, ...JOBS_DETAIL, variantKey: 'Tag' },
+  batch: { path: '/inventorytriggerjob', batchSize: 1, ...JOBS_DETAIL, variantKey: 'Type' },
+} as const satisfies Record<string, FamilySpec>;
 
 export type JobFamily = keyof typeof FAMILIES;
 export const FAMILY_NAMES = Object.keys(FAMILIES) as JobFamily[];
@@ -17,6 +35,9 @@ export const FAMILY_NAMES = Object.keys(FAMILIES) as JobFamily[];
 export function isJobFamily(value: unknown): value is JobFamily {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(FAMILIES, value);
 }
+
+/** A family's spec as the plain interface (the table's literal types are for the build's keys). */
+export const familySpec = (family: JobFamily): FamilySpec => FAMILIES[family];
 
 /** CI job ids are short tokens; this pattern keeps anything else out of the upstream path. */
 export const JOB_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';

@@ -5,8 +5,9 @@
  * one per poll interval.
  */
 import { ciCallsFor } from '../ci/families';
-import { isTerminal, jobField } from '../ci/job-state';
-import type { JobsEnvelope } from '../ci/query-jobs';
+import { familySpec } from '../ci/families';
+import { isTerminal, itemsOf, jobField, jobIdOf, jobStateOf } from '../ci/job-state';
+import type { JobsResult } from '../ci/query-jobs';
 import { createDeadline } from '../deadline';
 import type { HttpResponse } from '../http/types';
 import { pollUntilChange } from '../long-poll/poll-until-change';
@@ -42,25 +43,35 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
         deadline.dispose();
       }
     },
-    fingerprint: (result) => jobsFingerprint(result.envelope),
+    fingerprint: (result) => jobsFingerprint(result),
     // A re-fetch is only started when the request can still afford one first attempt per CI call.
     mayRefetch: () => ctx.attempts.left >= ciCallsFor(params.type ?? '', new Set(ids).size),
-    isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
+    isSettled: allTerminal,
     stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - WAIT_END_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
     backoff: BACKOFF,
     minFetchBudgetMs: MIN_FETCH_BUDGET_MS,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  assertSingleJobFound(ids, value.envelope);
+  assertSingleJobFound(ids, value);
   return jobsResponse(value, req);
 }
 
 /** How many CI calls one lookup of `count` ids makes (an upper bound: the cache may answer some). */
-/** What counts as a change: any job's State or Progress, or a job appearing or disappearing. */
-export function jobsFingerprint(envelope: JobsEnvelope): string {
+/**
+ * What counts as a change: any job's state or Progress, or a job appearing or disappearing. The id
+ * and state are the fields the family names (JobId/State for jobs, RunId/State for workflow runs).
+ */
+export function jobsFingerprint({ family, envelope }: Pick<JobsResult, 'family' | 'envelope'>): string {
+  const spec = familySpec(family);
   return JSON.stringify([
-    envelope.JobsDetail.map((job) => [jobField(job, 'JobId'), jobField(job, 'State'), jobField(job, 'Progress')]),
+    itemsOf(envelope, spec).map((job) => [jobIdOf(job, spec), jobStateOf(job, spec), jobField(job, 'Progress')]),
     envelope.NonExistJobIds,
   ]);
+}
+
+/** Whether every item the answer holds is in a final state (no item: nothing left to wait for). */
+export function allTerminal({ family, envelope }: Pick<JobsResult, 'family' | 'envelope'>): boolean {
+  const spec = familySpec(family);
+  return itemsOf(envelope, spec).every((job) => isTerminal(job, spec));
 }
