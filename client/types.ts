@@ -135,6 +135,48 @@ export type TextDetectionsWords = TextDetectionsWordsItem[];
 export type WordPolygon = WordPolygonItem[];
 export type TextDetections = TextDetectionsItem[];
 /**
+ * One media job: checking Tag narrows it to that Tag's type
+ */
+export type MediaJob =
+  | MediaTranscodeJob
+  | MediaGeneratePlayListJob
+  | MediaAnimationJob
+  | MediaSnapshotJob
+  | MediaSmartCoverJob
+  | MediaConcatJob
+  | MediaVideoProcessJob
+  | MediaVideoEnhanceJob
+  | MediaSuperResolutionJob
+  | MediaSDRtoHDRJob
+  | MediaSegmentJob
+  | MediaVideoMontageJob
+  | MediaVoiceSeparateJob
+  | MediaDigitalWatermarkJob
+  | MediaExtractDigitalWatermarkJob
+  | MediaWatermarkJob
+  | MediaVideoTagJob
+  | MediaMediaInfoJob
+  | MediaQualityEstimateJob
+  | MediaStreamExtractJob
+  | MediaSegmentVideoBodyJob
+  | MediaVideoTargetRecJob
+  | MediaSplitVideoPartsJob
+  | MediaTtsJob
+  | MediaNoiseReductionJob
+  | MediaSpeechRecognitionJob
+  | MediaSoundHoundJob
+  | MediaVocalScoreJob
+  | MediaTranslationJob
+  | MediaWordsGeneralizeJob
+  | MediaPicProcessJob
+  | MediaPosterProductionJob
+  | MediaFillConcatJob
+  | MediaVideoSynthesisJob
+  | MediaDNAJob
+  | MediaImageInspectJob
+  | MediaImageOCRJob
+  | MediaOtherJob;
+/**
  * A media job with Tag Transcode
  */
 export type MediaTranscodeJob = JobBase & {
@@ -593,47 +635,9 @@ export type MediaOtherJob = JobBase & {
   };
 };
 /**
- * One media job: checking Tag narrows it to that Tag's type
+ * One pic job: checking Tag narrows it to that Tag's type
  */
-export type MediaJob =
-  | MediaTranscodeJob
-  | MediaGeneratePlayListJob
-  | MediaAnimationJob
-  | MediaSnapshotJob
-  | MediaSmartCoverJob
-  | MediaConcatJob
-  | MediaVideoProcessJob
-  | MediaVideoEnhanceJob
-  | MediaSuperResolutionJob
-  | MediaSDRtoHDRJob
-  | MediaSegmentJob
-  | MediaVideoMontageJob
-  | MediaVoiceSeparateJob
-  | MediaDigitalWatermarkJob
-  | MediaExtractDigitalWatermarkJob
-  | MediaWatermarkJob
-  | MediaVideoTagJob
-  | MediaMediaInfoJob
-  | MediaQualityEstimateJob
-  | MediaStreamExtractJob
-  | MediaSegmentVideoBodyJob
-  | MediaVideoTargetRecJob
-  | MediaSplitVideoPartsJob
-  | MediaTtsJob
-  | MediaNoiseReductionJob
-  | MediaSpeechRecognitionJob
-  | MediaSoundHoundJob
-  | MediaVocalScoreJob
-  | MediaTranslationJob
-  | MediaWordsGeneralizeJob
-  | MediaPicProcessJob
-  | MediaPosterProductionJob
-  | MediaFillConcatJob
-  | MediaVideoSynthesisJob
-  | MediaDNAJob
-  | MediaImageInspectJob
-  | MediaImageOCRJob
-  | MediaOtherJob;
+export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicOtherJob;
 /**
  * A pic job with Tag PicProcess
  */
@@ -668,9 +672,9 @@ export type PicOtherJob = JobBase & {
   };
 };
 /**
- * One pic job: checking Tag narrows it to that Tag's type
+ * One ai job: checking Tag narrows it to that Tag's type
  */
-export type PicJob = PicPicProcessJob | PicPosterProductionJob | PicOtherJob;
+export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiOtherJob;
 /**
  * A ai job with Tag Translation
  */
@@ -720,9 +724,9 @@ export type AiOtherJob = JobBase & {
   };
 };
 /**
- * One ai job: checking Tag narrows it to that Tag's type
+ * One batch job: checking Type narrows it to that Type's type
  */
-export type AiJob = AiTranslationJob | AiWordsGeneralizeJob | AiSpeechRecognitionJob | AiOtherJob;
+export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchOtherJob;
 /**
  * A batch job with Type Workflow
  */
@@ -739,16 +743,12 @@ export type BatchJobJob = BatchJobBase & {
  * A batch job whose Type this version does not know (CI adds new ones): the common fields
  */
 export type BatchOtherJob = BatchJobBase & {};
-/**
- * One batch job: checking Type narrows it to that Type's type
- */
-export type BatchJob = BatchWorkflowJob | BatchJobJob | BatchOtherJob;
 
 export interface JobQueryRequest {
   /**
    * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob
    */
-  type: "media" | "pic" | "ai" | "batch";
+  type: "media" | "pic" | "ai" | "batch" | "workflow";
   /**
    * CI job ids, at most 50; answered in this order
    *
@@ -2150,19 +2150,13 @@ export interface ImageOCRDetection {
   [k: string]: unknown;
 }
 /**
- * The answer to a job lookup: RequestId, JobsDetail, NonExistJobIds, then any other node CI sent
+ * The answer to a job lookup: RequestId, the family's list (JobsDetail; WorkflowExecution for workflow), NonExistJobIds, then any other node CI sent
  */
 export interface JobsEnvelope {
   /**
    * CI's request id when one CI call answered the request; null when several did
    */
   RequestId: string | null;
-  /**
-   * One entry per existing job, in request order; shape per family and Tag
-   */
-  JobsDetail: {
-    [k: string]: unknown;
-  }[];
   /**
    * Requested ids CI does not know
    */
@@ -2211,6 +2205,41 @@ export interface ErrorEnvelope {
       TraceId?: string;
     };
   };
+}
+/**
+ * The answer for media jobs
+ */
+export interface MediaJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: MediaJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
 }
 /**
  * One job; Operation depends on Tag (the fields every job has)
@@ -3381,41 +3410,6 @@ export interface ImageOCROperation {
   [k: string]: unknown;
 }
 /**
- * The answer for media jobs
- */
-export interface MediaJobsEnvelope {
-  /**
-   * CI's request id when one CI call answered the request; null when several did
-   */
-  RequestId: string | null;
-  /**
-   * One entry per existing job, in request order; shape per family and Tag
-   */
-  JobsDetail: MediaJob[];
-  /**
-   * Requested ids CI does not know
-   */
-  NonExistJobIds: string[];
-  /**
-   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
-   */
-  SchemaErrors?: {
-    /**
-     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
-     */
-    path: string;
-    /**
-     * What the documented schema has there: number, boolean, string, object, …
-     */
-    expected: string;
-    /**
-     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
-     */
-    received: string;
-  }[];
-  [k: string]: unknown;
-}
-/**
  * The answer for pic jobs
  */
 export interface PicJobsEnvelope {
@@ -3462,6 +3456,41 @@ export interface AiJobsEnvelope {
    * One entry per existing job, in request order; shape per family and Tag
    */
   JobsDetail: AiJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for batch jobs
+ */
+export interface BatchJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: BatchJob[];
   /**
    * Requested ids CI does not know
    */
@@ -3668,17 +3697,17 @@ export interface BatchJobBase {
   [k: string]: unknown;
 }
 /**
- * The answer for batch jobs
+ * The answer for workflow runs
  */
-export interface BatchJobsEnvelope {
+export interface WorkflowJobsEnvelope {
   /**
    * CI's request id when one CI call answered the request; null when several did
    */
   RequestId: string | null;
   /**
-   * One entry per existing job, in request order; shape per family and Tag
+   * One entry per existing RunId, in request order; shape per family
    */
-  JobsDetail: BatchJob[];
+  WorkflowExecution: WorkflowJob[];
   /**
    * Requested ids CI does not know
    */
@@ -3702,6 +3731,179 @@ export interface BatchJobsEnvelope {
   }[];
   [k: string]: unknown;
 }
+/**
+ * One workflow run
+ */
+export interface WorkflowJob {
+  /**
+   * The run id (the id asked for)
+   */
+  RunId: string;
+  WorkflowId?: string;
+  WorkflowName?: string;
+  /**
+   * The workflow name (newer bodies; older ones send WorkflowName)
+   */
+  Name?: string;
+  /**
+   * Known values: Running, Success, Failed, Cancel
+   */
+  State: string;
+  /**
+   * Note: CreateTime, not CreationTime as on jobs
+   */
+  CreateTime?: string | null;
+  /**
+   * The COS object the run processes
+   */
+  Object?: string;
+  /**
+   * Headers of the upload that started the run
+   */
+  CosHeaders?: {
+    Key?: string;
+    Value?: string;
+    [k: string]: unknown;
+  }[];
+  /**
+   * The workflow as it was when the run started (as GetWorkflow returns it)
+   */
+  Topology?: {
+    /**
+     * Per node name, the node(s) that follow it, comma-separated (End: the last)
+     */
+    Dependencies?: {
+      [k: string]: string;
+    };
+    /**
+     * Per node name, what that node does
+     */
+    Nodes?: {
+      /**
+       * One node of the workflow, named as the workflow names it
+       */
+      [k: string]: {
+        /**
+         * Start, End, or a job type: Transcode, Snapshot, Animation, …
+         */
+        Type?: string;
+        /**
+         * Start node: the queue and the uploads that start a run
+         */
+        Input?: {
+          QueueId?: string;
+          PicProcessQueueId?: string;
+          ObjectPrefix?: string;
+          NotifyConfig?: {
+            Url?: string;
+            Event?: string;
+            Type?: string;
+            ResultFormat?: string;
+            MqMode?: string;
+            MqRegion?: string;
+            MqName?: string;
+            [k: string]: unknown;
+          };
+          /**
+           * Which uploads trigger the workflow (Start node)
+           */
+          ExtFilter?: {
+            /**
+             * On or Off
+             */
+            State?: string;
+            Video?: boolean | null | string;
+            Audio?: boolean | null | string;
+            Image?: boolean | null | string;
+            ContentType?: boolean | null | string;
+            Custom?: boolean | null | string;
+            /**
+             * Extensions that trigger the workflow when Custom is true, e.g. mp4/mp3
+             */
+            CustomExts?: string;
+            AllFile?: boolean | null | string;
+            [k: string]: unknown;
+          };
+          [k: string]: unknown;
+        };
+        /**
+         * A processing node: the template it applies and where it writes; other children as the node type has them
+         */
+        Operation?: {
+          TemplateId?: string;
+          TemplateName?: string;
+          WatermarkTemplateId?: string[];
+          Output?: Output;
+          [k: string]: unknown;
+        };
+        [k: string]: unknown;
+      };
+    };
+    [k: string]: unknown;
+  };
+  /**
+   * One entry per node that ran as a job, in the order CI lists them
+   *
+   * Items: One task of the run: a node that ran as a job
+   */
+  Tasks?: {
+    /**
+     * The node type this task runs (Transcode, Snapshot, …)
+     */
+    Type?: string;
+    /**
+     * The media job this task ran: look it up with type media
+     */
+    JobId?: string;
+    /**
+     * The node name (a key of Topology.Nodes)
+     */
+    Name?: string;
+    /**
+     * Known values: Submitted, Running, Success, Failed, Pause, Cancel
+     */
+    State?: string;
+    CreateTime?: string | null;
+    StartTime?: string | null;
+    EndTime?: string | null;
+    Code?: string;
+    Message?: string;
+    TemplateId?: string;
+    TemplateName?: string;
+    /**
+     * What the task produced (once it has finished)
+     */
+    ResultInfo?: {
+      ObjectCount?: number | null | string;
+      /**
+       * One entry per object the task wrote
+       */
+      ObjectInfo?: {
+        ObjectName?: string;
+        ObjectUrl?: string;
+        InputObjectName?: string;
+        Code?: string;
+        Message?: string;
+        [k: string]: unknown;
+      }[];
+      SpriteObjectCount?: number | null | string;
+      SpriteObjectInfo?: {
+        ObjectName?: string;
+        ObjectUrl?: string;
+        [k: string]: unknown;
+      }[];
+      [k: string]: unknown;
+    };
+    JudgementInfo?: {
+      [k: string]: unknown;
+    };
+    FileInfo?: {
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
 
 /** The answer type for each job family. */
 export interface JobsEnvelopeByFamily {
@@ -3709,10 +3911,27 @@ export interface JobsEnvelopeByFamily {
   pic: PicJobsEnvelope;
   ai: AiJobsEnvelope;
   batch: BatchJobsEnvelope;
+  workflow: WorkflowJobsEnvelope;
 }
 export type JobFamily = keyof JobsEnvelopeByFamily;
-/** One job of family F. */
-export type JobOf<F extends JobFamily> = JobsEnvelopeByFamily[F]['JobsDetail'][number];
+/** Where the answer of each family lists its items: JobsDetail, or WorkflowExecution for workflow runs. */
+export const ITEM_LIST = {
+  media: "JobsDetail",
+  pic: "JobsDetail",
+  ai: "JobsDetail",
+  batch: "JobsDetail",
+  workflow: "WorkflowExecution",
+} as const;
+/** One item (a job, or a workflow run) of each family. */
+export interface JobByFamily {
+  media: MediaJob;
+  pic: PicJob;
+  ai: AiJob;
+  batch: BatchJob;
+  workflow: WorkflowJob;
+}
+/** One job (or workflow run) of family F. */
+export type JobOf<F extends JobFamily> = JobByFamily[F];
 /** media job types by Tag. */
 export interface MediaJobByTag {
   Transcode: MediaTranscodeJob;
@@ -3769,9 +3988,13 @@ export interface BatchJobByTag {
   Workflow: BatchWorkflowJob;
   Job: BatchJobJob;
 }
+/** workflow job types by Tag (none: one type for every item). */
+export interface WorkflowJobByTag {
+}
 export interface JobByFamilyAndTag {
   media: MediaJobByTag;
   pic: PicJobByTag;
   ai: AiJobByTag;
   batch: BatchJobByTag;
+  workflow: WorkflowJobByTag;
 }

@@ -9,6 +9,7 @@ import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
 import { batchInput, batchOperation, operationByTag } from './ci-operations';
 import { ByKey, Int, List, Obj, Text, Time } from './dsl';
 import type { JobFamily } from '../shared/ci/families';
+import { workflowResponse } from './ci-workflow';
 
 const byTag = (tags: string[]): TSchema => {
   const variants: Record<string, TObject> = {};
@@ -81,4 +82,10 @@ const batchItem = ByKey(
 export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
 
 /** One response schema per family in shared/ci/families.ts (the build fails on one without the other). */
-export const familySchemas: Record<JobFamily, TSchema> = { media: mediaResponse, pic: picResponse, ai: aiResponse, batch: batchResponse };
+export const familySchemas: Record<JobFamily, TSchema> = {
+  media: mediaResponse,
+  pic: picResponse,
+  ai: aiResponse,
+  batch: batchResponse,
+  workflow: workflowResponse,
+};

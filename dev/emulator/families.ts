@@ -29,6 +29,17 @@ export const EMULATED_FAMILIES = {
   pic: { route: 'pic_jobs', folder: 'pic', maxIds: 10, ...jobsDetail, variantField: 'Tag', requestIdInBody: false },
   ai: { route: 'ai_jobs', folder: 'ai', maxIds: 1, ...jobsDetail, variantField: 'Tag', requestIdInBody: false },
   batch: { route: 'inventorytriggerjob', folder: 'batch', maxIds: 1, ...jobsDetail, variantField: 'Type', requestIdInBody: true },
+  workflow: {
+    route: 'workflowexecution',
+    folder: 'workflow',
+    maxIds: 1,
+    item: 'WorkflowExecution',
+    idField: 'RunId',
+    variantField: undefined,
+    requestIdInBody: true,
+    // Not documented: the emulator takes the reading the function must survive (docs/api.md).
+    unknownId: { status: 404, code: 'NoSuchWorkflowExecution' },
+  },
 } satisfies Record<string, EmulatedFamily>;
 
 export type Family = keyof typeof EMULATED_FAMILIES;

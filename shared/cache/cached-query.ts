@@ -20,7 +20,7 @@ import { type CacheScope, type CachedJob, JobCache, type KnownJob, UNKNOWN_JOB, 
 import { isTerminal, itemsOf, jobIdOf } from '../ci/job-state';
 import { type JobFamily, familySpec } from '../ci/families';
 
-export interface CachedJobsResult extends JobsResult {
+export interface CachedJobsResult<F extends JobFamily = JobFamily> extends JobsResult<F> {
   /** Whether the jobs came from a cache (this instance's or the shared one): all, some or none of them. */
   cache: 'hit' | 'partial' | 'miss';
   /** Seconds a caller may reuse this whole answer: set only when every job in it is final. */
@@ -51,11 +51,16 @@ async function sharedFromEnv(): Promise<SharedJobs | undefined> {
   return sharedJobs.shared;
 }
 
-export async function queryJobsCached(
-  input: QueryJobsInput,
+/** The answer is typed by the family asked for: `JobsDetail` for jobs, `WorkflowExecution` for workflow runs. */
+export async function queryJobsCached<F extends JobFamily>(
+  input: QueryJobsInput<F>,
   policy: CachePolicy,
   deps: CacheDeps = instanceDeps,
-): Promise<CachedJobsResult> {
+): Promise<CachedJobsResult<F>> {
+  return (await lookUp(input, policy, deps)) as CachedJobsResult<F>;
+}
+
+async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps): Promise<CachedJobsResult> {
   const scope: CacheScope = { family: input.family, bucket: input.target.bucket, region: input.target.region };
   // A long-poll around this lookup listens for these keys (poll-until-change.ts).
   recordLookups(input.ids.map((id) => keyOf(scope, id)));

@@ -67,8 +67,8 @@ export interface JobsResult<F extends JobFamily = JobFamily> {
   drift: AnswerDrift;
 }
 
-export interface QueryJobsInput {
-  family: JobFamily;
+export interface QueryJobsInput<F extends JobFamily = JobFamily> {
+  family: F;
   ids: string[];
   target: CiTarget;
   credentials: Credentials;
@@ -84,6 +84,8 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
+  /** Set instead of a body when CI answered the call with "no such id" (FamilySpec.unknownIdAsError). */
+  unknownIds?: string[];
 }
 
 interface ChunkAnswer {
@@ -108,7 +110,7 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
   if (!budget.attempts.reserve(chunks.length)) throw toApiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
   const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
+    fetchChunk(input, ids, `${path}/${ids.join(',')}`, signal, budget).catch((err: unknown) => {
       failFast.abort();
       throw err;
     }),
@@ -147,7 +149,13 @@ function assertTimeLeft(deadline: Deadline): void {
   if (deadline.remainingMs() <= 0) throw upstreamTimeout();
 }
 
-async function fetchChunk(input: QueryJobsInput, pathname: string, signal: AbortSignal, budget: CallBudget): Promise<ChunkBody> {
+async function fetchChunk(
+  input: QueryJobsInput,
+  ids: string[],
+  pathname: string,
+  signal: AbortSignal,
+  budget: CallBudget,
+): Promise<ChunkBody> {
   let res;
   try {
     res = await callCi(input.target, pathname, input.credentials, input.deadline, input.trace, budget, signal);
@@ -157,16 +165,30 @@ async function fetchChunk(input: QueryJobsInput, pathname: string, signal: Abort
   // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
   const requestId = safeCiId(res.headers['x-ci-request-id']);
   if (requestId) input.trace.ciRequestIds.push(requestId);
-  if (res.status !== 200) throw upstreamFailureError(describeUpstreamFailure(res.status, res.headers, res.body), res.headers);
+  if (res.status !== 200) {
+    const failure = describeUpstreamFailure(res.status, res.headers, res.body);
+    if (answersUnknownId(input.family, ids, failure)) return { body: '', contentType: undefined, requestId, unknownIds: ids };
+    throw upstreamFailureError(failure, res.headers);
+  }
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
+/**
+ * Whether a failed one-id call means "CI does not know this id": only for a family that may say so
+ * with an error (FamilySpec.unknownIdAsError), only a 404, and never InvalidUrl (a wrong path or
+ * endpoint is a fault to report, not an answer about the id).
+ */
+function answersUnknownId(family: JobFamily, ids: string[], failure: UpstreamInfo): boolean {
+  return familySpec(family).unknownIdAsError === true && ids.length === 1 && failure.Status === 404 && failure.Code !== 'InvalidUrl';
+}
+
 function readChunk(
   input: Pick<QueryJobsInput, 'family' | 'deadline'>,
-  { body, contentType, requestId }: ChunkBody,
+  { body, contentType, requestId, unknownIds }: ChunkBody,
   driftLimit: number,
 ): ChunkAnswer {
+  if (unknownIds) return { response: { NonExistJobIds: unknownIds }, requestId, drift: new DriftCollector(driftLimit) };
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw upstreamInvalid(`CI answered 200 with ${notXml} instead of XML`, { upstream });

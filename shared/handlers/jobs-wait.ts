@@ -60,12 +60,17 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
 /** How many CI calls one lookup of `count` ids makes (an upper bound: the cache may answer some). */
 /**
  * What counts as a change: any job's state or Progress, or a job appearing or disappearing. The id
- * and state are the fields the family names (JobId/State for jobs, RunId/State for workflow runs).
+ * and state are the fields the family names (JobId/State for jobs, RunId/State for workflow runs);
+ * a workflow run also changes when one of its Tasks starts or changes state.
  */
 export function jobsFingerprint({ family, envelope }: Pick<JobsResult, 'family' | 'envelope'>): string {
   const spec = familySpec(family);
   return JSON.stringify([
-    itemsOf(envelope, spec).map((job) => [jobIdOf(job, spec), jobStateOf(job, spec), jobField(job, 'Progress')]),
+    itemsOf(envelope, spec).map((job) => {
+      const tasks = jobField(job, 'Tasks');
+      const taskStates = Array.isArray(tasks) ? tasks.map((task) => [jobField(task, 'Name'), jobField(task, 'State')]) : undefined;
+      return [jobIdOf(job, spec), jobStateOf(job, spec), jobField(job, 'Progress'), ...(taskStates ? [taskStates] : [])];
+    }),
     envelope.NonExistJobIds,
   ]);
 }
