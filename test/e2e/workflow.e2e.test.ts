@@ -9,6 +9,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ITEM_LIST, type JobOf, type JobsEnvelopeByFamily, type WorkflowJob, type WorkflowJobsEnvelope } from '../../client/types';
 import { functionUrlEvent } from '../helpers/events';
 import { countLeaves, lostLeaves, rawParse } from '../helpers/lossless';
 import { useQuietHarness } from '../helpers/quiet-harness';
@@ -188,4 +189,19 @@ describe('Server-Sent Events (Web function)', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(frames.at(-1)).toEqual({ event: 'end', data: '{"reason":"terminal"}' });
   });
+});
+
+test('the client types say what a workflow answer holds (checked by tsc over this file)', async () => {
+  const res = await get(`/jobs/workflow/${byFile('running.xml').runId}`);
+  const envelope: JobsEnvelopeByFamily['workflow'] = res.json as WorkflowJobsEnvelope;
+  const runs: WorkflowJob[] = envelope.WorkflowExecution;
+  const run: JobOf<'workflow'> | undefined = runs[0];
+  // @ts-expect-error RunId is text, as CI sends it
+  const wrong: number | undefined = run?.RunId;
+  expect(wrong).toBe(byFile('running.xml').runId);
+  type WorkflowNode = NonNullable<NonNullable<WorkflowJob['Topology']>['Nodes']>[string];
+  const nodes: Record<string, WorkflowNode> = run?.Topology?.Nodes ?? {};
+  expect(nodes.Start?.Input?.ExtFilter?.Video).toBe(true);
+  expect(run?.Tasks?.map((t) => t.Name)).toEqual(['SmartCover_1722218400002', 'Transcode_1722218400001']);
+  expect(ITEM_LIST.workflow).toBe('WorkflowExecution');
 });
