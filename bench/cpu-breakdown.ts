@@ -48,7 +48,14 @@ export async function stageCosts(port: number, jobId: string, iterations: number
   const validate = familyValidator('media');
   if (!validate({ JobsDetail: envelope.JobsDetail, NonExistJobIds: [] })) throw new Error(`bench body ${jobId} does not validate`);
   const drift = { jobs: [], other: undefined, total: 0 };
-  const result: CachedJobsResult = { envelope, upstreamRequestIds: ['bench'], drift, cache: 'miss', reusableForS: undefined };
+  const result: CachedJobsResult = {
+    family: 'media',
+    envelope,
+    upstreamRequestIds: ['bench'],
+    drift,
+    cache: 'miss',
+    reusableForS: undefined,
+  };
   const request = { method: 'GET', path: `/jobs/media/${jobId}`, query: {}, headers: {}, body: undefined };
 
   const sign = await cpuPerCall(iterations, () =>

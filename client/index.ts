@@ -8,12 +8,13 @@
  */
 import { JobStatusUnexpectedResponseError } from './errors';
 import { type HeadersOption, type Transport, callApi } from './request';
-import type { JobFamily, JobOf, JobQueryRequest, JobsEnvelopeByFamily } from './types';
+import { ITEM_LIST, type JobFamily, type JobOf, type JobQueryRequest, type JobsEnvelopeByFamily } from './types';
 import { type WaitForJobOptions, waitUntilTerminal } from './wait-for-job';
 import { type WatchJobOptions, watchJobStates } from './watch-job';
 
 export * from './errors';
 export type * from './types';
+export { ITEM_LIST } from './types';
 export { TERMINAL_STATES, isTransient, type WaitForJobOptions } from './wait-for-job';
 export type { HeadersOption } from './request';
 export type { WatchJobOptions } from './watch-job';
@@ -90,8 +91,10 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
     const { bucket, region, ...waitOptions } = opts;
     return waitUntilTerminal(async (wait, signal) => {
       const envelope = await getJobs(type, id, { wait, signal, ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) });
-      const job = envelope.JobsDetail[0] as JobOf<typeof type> | undefined;
-      if (!job) throw new JobStatusUnexpectedResponseError(200, 'JobsDetail is empty');
+      // The family's list: JobsDetail, or WorkflowExecution for workflow runs.
+      const list = ITEM_LIST[type];
+      const job = (envelope as unknown as Record<string, unknown[] | undefined>)[list]?.[0] as JobOf<typeof type> | undefined;
+      if (!job) throw new JobStatusUnexpectedResponseError(200, `${list} is empty`);
       return job;
     }, waitOptions);
   };
@@ -108,6 +111,7 @@ export function createJobStatusClient(options: JobStatusClientOptions): JobStatu
       {
         transport,
         eventsPath: `/jobs/${encodeURIComponent(type)}/${encodeURIComponent(id)}/events${qs}`,
+        list: ITEM_LIST[type],
         poll: (pollOptions) => waitForJob(type, id, { ...pollOptions, ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) }),
         streams,
       },

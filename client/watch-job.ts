@@ -31,6 +31,8 @@ export interface WatchDeps<J> {
   transport: Transport;
   /** `/jobs/{type}/{id}` plus its query string. */
   eventsPath: string;
+  /** Where the family's answer lists its items: JobsDetail, or WorkflowExecution (ITEM_LIST in types.ts). */
+  list: string;
   /** waitForJob's loop for the same job, for the polling fallback. */
   poll: (options: WaitForJobOptions<J>) => Promise<J>;
   /** Shared by one client's watches: once the API said it has no stream, later watches poll at once. */
@@ -115,7 +117,7 @@ export async function* watchJobStates<J extends JobLike>(
             if (event.event === 'failure') throw failureOf(event);
             if (event.event === 'end') return;
             if (event.event !== 'message') continue;
-            const job = firstJob<J>(event.data);
+            const job = firstJob<J>(event.data, deps.list);
             lastEventId = event.id;
             failures = 0;
             if (isNews(job)) yield job;
@@ -215,15 +217,15 @@ function failureOf(event: ServerSentEvent): Error {
   }
 }
 
-function firstJob<J>(data: string): J {
-  let envelope: { JobsDetail?: unknown[] };
+function firstJob<J>(data: string, list: string): J {
+  let envelope: Record<string, unknown[] | undefined>;
   try {
-    envelope = JSON.parse(data) as { JobsDetail?: unknown[] };
+    envelope = JSON.parse(data) as Record<string, unknown[] | undefined>;
   } catch {
     throw new JobStatusUnexpectedResponseError(200, data.slice(0, 200));
   }
-  const job = envelope.JobsDetail?.[0];
-  if (!job) throw new JobStatusUnexpectedResponseError(200, 'JobsDetail is empty');
+  const job = envelope?.[list]?.[0];
+  if (!job) throw new JobStatusUnexpectedResponseError(200, `${list} is empty`);
   return job as J;
 }
 

@@ -3,7 +3,7 @@
  * like the CI schemas: the request validator is precompiled, the rest feed tests and docs.
  */
 import { Type } from '@sinclair/typebox';
-import { FAMILIES, FAMILY_NAMES, JOB_ID_PATTERN, type JobFamily, MAX_JOB_IDS } from '../shared/ci/families';
+import { FAMILIES, FAMILY_NAMES, type FamilySpec, JOB_ID_PATTERN, type JobFamily, MAX_JOB_IDS } from '../shared/ci/families';
 
 export const jobQueryRequest = Type.Object(
   {
@@ -51,9 +51,6 @@ export const jobsEnvelope = Type.Object(
     RequestId: Type.Union([Type.String(), Type.Null()], {
       description: "CI's request id when one CI call answered the request; null when several did",
     }),
-    JobsDetail: Type.Array(Type.Object({}, { additionalProperties: true }), {
-      description: 'One entry per existing job, in request order; shape per family and Tag',
-    }),
     NonExistJobIds: Type.Array(Type.String(), { description: 'Requested ids CI does not know' }),
     SchemaErrors: Type.Optional(
       Type.Array(schemaDrift, {
@@ -63,9 +60,11 @@ export const jobsEnvelope = Type.Object(
     ),
   },
   {
-    // When one CI call answered, CI's other top-level nodes (e.g. NextToken) are passed through.
+    // The family's list (JobsDetail, or WorkflowExecution for workflow runs) is added per family
+    // (familyListSchema); when one CI call answered, CI's other top-level nodes (e.g. NextToken) pass through.
     additionalProperties: true,
-    description: 'The answer to a job lookup: RequestId, JobsDetail, NonExistJobIds, then any other node CI sent',
+    description:
+      "The answer to a job lookup: RequestId, the family's list (JobsDetail; WorkflowExecution for workflow), NonExistJobIds, then any other node CI sent",
   },
 );
 
@@ -94,3 +93,16 @@ export const errorEnvelope = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * The family's list in its answer: `JobsDetail` (jobs) or `WorkflowExecution` (workflow runs),
+ * always an array, one entry per existing id in request order. `items` is the family's item schema.
+ */
+export function familyListSchema(spec: FamilySpec, items: Record<string, unknown>): Record<string, unknown> {
+  const what = spec.idField === 'JobId' ? 'job' : spec.idField;
+  return {
+    type: 'array',
+    description: `One entry per existing ${what}, in request order; shape per family${spec.variantKey ? ' and Tag' : ''}`,
+    items,
+  };
+}

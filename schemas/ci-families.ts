@@ -13,6 +13,8 @@ import { docResponse } from './families/doc';
 import { fileResponse } from './families/file';
 import { virusResponse } from './families/virus';
 import { auditingSchemas } from './families/auditing';
+import type { JobFamily } from '../shared/ci/families';
+import { workflowResponse } from './ci-workflow';
 
 const byTag = (tags: string[]): TSchema => {
   const variants: Record<string, TObject> = {};
@@ -84,7 +86,8 @@ const batchItem = ByKey(
 /** GET /inventorytriggerjob/{id}. */
 export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
 
-export const familySchemas = {
+/** One response schema per family in shared/ci/families.ts (the build fails on one without the other). */
+export const familySchemas: Record<JobFamily, TSchema> = {
   media: mediaResponse,
   pic: picResponse,
   ai: aiResponse,
@@ -94,4 +97,5 @@ export const familySchemas = {
   file: fileResponse,
   virus: virusResponse,
   ...auditingSchemas,
+  workflow: workflowResponse,
 };

@@ -31,10 +31,18 @@ function deriveProps(schema: Schema): Record<string, Shape> {
   return props;
 }
 
+/** A container whose child names are data (dsl.ts `Dict`): every child has the one shape. */
+function deriveOther(schema: Schema): { m: Shape } | Record<string, never> {
+  const other = schema.additionalProperties;
+  const shape = other !== null && typeof other === 'object' ? deriveShape(other as Schema) : undefined;
+  return shape ? { m: shape } : {};
+}
+
 function deriveObject(schema: Schema): Shape {
   const common = deriveProps(schema);
   const key = schema['x-ci-by'];
-  if (typeof key !== 'string') return Object.keys(common).length ? { k: 'o', p: common } : { k: 'o' };
+  if (typeof key !== 'string')
+    return Object.keys(common).length ? { k: 'o', p: common, ...deriveOther(schema) } : { k: 'o', ...deriveOther(schema) };
 
   const variants: Record<string, Record<string, Shape>> = {};
   let fallback: Record<string, Shape> = common;

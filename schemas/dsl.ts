@@ -39,6 +39,15 @@ export const Obj = <P extends TProperties>(props: P, required: (keyof P & string
   });
 
 /**
+ * A container whose child element names are data, not vocabulary: a workflow's `Topology.Nodes`
+ * has one child per node, named as the workflow names its nodes (`Snapshot_1581665960536`). No
+ * fixed key can describe them, so every child gets `value`'s schema, whatever its name; the
+ * converter applies `value`'s shape to each (derive-shape.ts), so lists and typed leaves inside
+ * stay as documented and every value is kept.
+ */
+export const Dict = <T extends TSchema>(value: T) => Type.Object({}, { additionalProperties: value });
+
+/**
  * A container whose shape depends on the text of one child (`Tag` for media jobs, `Type` for batch
  * jobs). Known values get their own variant; any other value is checked against `fallback`, so a
  * Tag CI adds tomorrow still validates. Emitted as plain `allOf` + `if`/`then`, which ajv compiles

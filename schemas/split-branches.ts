@@ -1,5 +1,6 @@
 /**
- * Build-time, validators only. A family schema checks each `JobsDetail` item against the common
+ * Build-time, validators only. A family schema checks each item of its list (`JobsDetail`, or the
+ * family's own: FamilySpec.list) against the common
  * fields and then against the one `ByKey` branch (dsl.ts) its `Tag` (or `Type`) selects. Most of
  * the generated validator code is in those branches, and one request needs one or two of them, so
  * the build compiles them apart and the function loads a branch the first time it meets its Tag.
@@ -25,7 +26,7 @@ export interface SplitFamily {
   fallback: Node | undefined;
 }
 
-/** The one list whose items are split: every family answer carries its jobs there. */
+/** The list whose items are split unless a family names its own (FamilySpec.list). */
 export const SPLIT_LIST = 'JobsDetail';
 
 function knownValue(condition: unknown, key: string): string | undefined {
@@ -51,11 +52,11 @@ function fallbackValues(condition: unknown, key: string): string[] | undefined {
  * to what prune-branch-repeats.ts would have left of it, so the parts check exactly what the pruned
  * whole schema checked.
  */
-export function splitItemBranches(family: string, root: Node): SplitFamily {
+export function splitItemBranches(family: string, root: Node, listName: string = SPLIT_LIST): SplitFamily {
   const fail = (why: string): never => {
-    throw new Error(`${family}: cannot split the ${SPLIT_LIST} item branches (${why}); extend split-branches.ts`);
+    throw new Error(`${family}: cannot split the ${listName} item branches (${why}); extend split-branches.ts`);
   };
-  const list = isNode(root.properties) ? root.properties[SPLIT_LIST] : undefined;
+  const list = isNode(root.properties) ? root.properties[listName] : undefined;
   const item = isNode(list) ? list.items : undefined;
   if (!isNode(item) || !Array.isArray(item.allOf))
     return { base: pruneBranchRepeats(root) as Node, key: undefined, known: [], branches: {}, fallback: undefined };
@@ -82,7 +83,7 @@ export function splitItemBranches(family: string, root: Node): SplitFamily {
   if (Object.keys(branches).sort().join() !== [...known].sort().join()) fail('the branches and the known values differ');
 
   const { allOf: _branches, ...itemBase } = item;
-  const base = { ...root, properties: { ...(root.properties as Node), [SPLIT_LIST]: { ...(list as Node), items: itemBase } } };
+  const base = { ...root, properties: { ...(root.properties as Node), [listName]: { ...(list as Node), items: itemBase } } };
   // As pruneBranchRepeats does it: nested branches first, then each branch against its parent.
   const parent = pruneBranchRepeats(itemBase) as Node;
   const cut = (then: Node) => residue(pruneBranchRepeats(then), parent) as Node | undefined;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { familySchemas } from '../schemas/ci-families';
+import { FAMILIES, type JobFamily } from '../shared/ci/families';
 import { errorEnvelope, jobQueryRequest, jobsEnvelope } from '../schemas/api';
 import { deriveShape } from '../schemas/derive-shape';
 import { factorSchemas, sharedConstModule } from '../schemas/dedupe';
@@ -29,7 +30,10 @@ const factored = factorSchemas(families, 'ci-defs');
 // which accepts exactly the same documents with far less code. The function loads each part from
 // its own file the first time it needs it, so the bundle does not grow with families and Tags.
 const split = Object.fromEntries(
-  Object.entries(familySchemas).map(([family, schema]) => [family, splitItemBranches(family, plain(schema))]),
+  Object.entries(familySchemas).map(([family, schema]) => [
+    family,
+    splitItemBranches(family, plain(schema), FAMILIES[family as JobFamily].list),
+  ]),
 );
 const checkRoots: Record<string, Record<string, unknown>> = {};
 const partIds: Record<string, { base: string; branches: Record<string, string>; fallback: string | undefined }> = {};
@@ -95,6 +99,7 @@ for (const [family, ids] of Object.entries(partIds)) {
   );
   table.push(
     `  ${JSON.stringify(family)}: {`,
+    `    list: ${JSON.stringify(FAMILIES[family as JobFamily].list)},`,
     `    key: ${JSON.stringify(parts.key ?? null)},`,
     `    known: ${JSON.stringify(parts.known)},`,
     `    base: ${writeLazy(`${family}/base.js`, standaloneCode(ajv, { validate: ids.base }))},`,

@@ -4,22 +4,22 @@
  * drifted apart without the types being committed).
  *
  * json-schema-to-typescript does not understand `if`/`then`, so the per-Tag branches of each
- * family's JobsDetail are unfolded first into one named type per Tag (JobBase & its Tag and
+ * family's list (JobsDetail; a family without Tags, like workflow, has one item type) are unfolded first into one named type per Tag (JobBase & its Tag and
  * Operation) plus a union that narrows on Tag. Names follow the schemas: a Tag's Operation is
  * `<Tag>Operation`, and a subschema the hoister numbered (Video2) is named after its holder.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import { familyListSchema } from '../schemas/api';
 import { asReceived } from '../schemas/as-received';
-import { FAMILY_NAMES } from '../shared/ci/families';
+import { FAMILIES as FAMILY_SPECS, FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
 
 type Json = Record<string, any>;
-/** Family → the prefix of its type names: `image-auditing` → `ImageAuditing` (a valid identifier). */
-const typePrefix = (family: string) => family.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
-const FAMILIES: Record<string, string> = Object.fromEntries(FAMILY_NAMES.map((f) => [f, typePrefix(f)]));
-/** A family as an interface key: quoted only when it is not an identifier (`'image-auditing'`). */
-const propertyKey = (family: string) => (/^[A-Za-z_$][\w$]*$/.test(family) ? family : `'${family}'`);
+/** Each family's type-name prefix: media → Media, image-auditing → ImageAuditing. */
+const FAMILIES: Record<JobFamily, string> = Object.fromEntries(
+  FAMILY_NAMES.map((family) => [family, family.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase())]),
+) as Record<JobFamily, string>;
 
 const BANNER = `/**
  * Types of the ci-job-status API: the request body, the answers and every JobsDetail Tag.
@@ -49,20 +49,25 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
   define('ErrorEnvelope', local(schemas['error-envelope']));
 
   const tagsByFamily: Record<string, string[]> = {};
-  for (const [family, Family] of Object.entries(FAMILIES)) {
-    const { allOf = [], ...common } = local(schemas[`${family}-response`]).properties.JobsDetail.items as Json;
-    const key = common['x-ci-by'] as string | undefined;
-    if (key === undefined) {
-      // One shape for every job of the family (the moderation answers): no Tag to narrow on.
-      define(`${Family}Job`, { ...common, description: common.description ?? `One ${family} job` });
-      define(`${Family}JobsEnvelope`, {
-        ...envelope,
-        description: `The answer for ${family} jobs`,
-        properties: { ...envelope.properties, JobsDetail: { ...envelope.properties.JobsDetail, items: refTo(`${Family}Job`) } },
-      });
+  for (const [family, Family] of Object.entries(FAMILIES) as [JobFamily, string][]) {
+    const spec = FAMILY_SPECS[family];
+    const item = resolve(local(schemas[`${family}-response`]).properties[spec.list].items as Json);
+    // The envelope the function sends for this family: its list holds `${Family}Job`s.
+    const { RequestId, ...envelopeRest } = envelope.properties as Json;
+    define(`${Family}JobsEnvelope`, {
+      ...envelope,
+      description: `The answer for ${family} ${spec.list === 'JobsDetail' ? 'jobs' : 'runs'}`,
+      properties: { RequestId, [spec.list]: familyListSchema(spec, refTo(`${Family}Job`)), ...envelopeRest },
+      required: ['RequestId', spec.list, ...(envelope.required as string[]).filter((n) => n !== 'RequestId')],
+    });
+    if (!Array.isArray(item.allOf)) {
+      // One schema for every item (no Tag to narrow on): the item type itself.
+      define(`${Family}Job`, { ...item, description: item.description ?? `One ${family} item` });
       tagsByFamily[family] = [];
       continue;
     }
+    const { allOf = [], ...common } = item;
+    const key = common['x-ci-by'] as string;
     // One base type for every family whose common fields are the same schema (media, pic, ai).
     const base = key === 'Tag' ? JOB_BASE : `${Family}JobBase`;
     if (!(base in defs)) define(base, { ...common, description: `${common.description ?? ''} (the fields every job has)`.trim() });
@@ -138,11 +143,6 @@ export function typesSchema(schemas: Record<string, Json>): { root: Json; tagsBy
     define(`${Family}Job`, {
       description: `One ${family} job: checking ${key} narrows it to that ${key}'s type`,
       anyOf: [...tags.map((t) => refTo(`${Family}${t}Job`)), refTo(`${Family}OtherJob`)],
-    });
-    define(`${Family}JobsEnvelope`, {
-      ...envelope,
-      description: `The answer for ${family} jobs`,
-      properties: { ...envelope.properties, JobsDetail: { ...envelope.properties.JobsDetail, items: refTo(`${Family}Job`) } },
     });
   }
   const root = pruneUnused({ ...local(schemas['job-query-request']), title: 'JobQueryRequest', $defs: defs });
@@ -225,32 +225,38 @@ function applyNames(root: Json, renamed: Map<string, string>): Json {
   return out;
 }
 
+/** A family name as a property key: quoted only when it is not an identifier (image-auditing). */
+const key = (family: string) => (/^[A-Za-z_$][\w$]*$/.test(family) ? family : JSON.stringify(family));
+
 /** Lookup types json-schema-to-typescript cannot express: family → envelope, Tag → job type. */
 function indexTypes(tagsByFamily: Record<string, string[]>): string {
   const lines = [
     '/** The answer type for each job family. */',
     'export interface JobsEnvelopeByFamily {',
-    ...Object.entries(FAMILIES).map(([f, F]) => `  ${propertyKey(f)}: ${F}JobsEnvelope;`),
+    ...Object.entries(FAMILIES).map(([f, F]) => `  ${key(f)}: ${F}JobsEnvelope;`),
     '}',
     'export type JobFamily = keyof JobsEnvelopeByFamily;',
-    '/** One job of family F. */',
-    "export type JobOf<F extends JobFamily> = JobsEnvelopeByFamily[F]['JobsDetail'][number];",
+    '/** Where the answer of each family lists its items: JobsDetail, or WorkflowExecution for workflow runs. */',
+    'export const ITEM_LIST = {',
+    ...FAMILY_NAMES.map((f) => `  ${key(f)}: ${JSON.stringify(FAMILY_SPECS[f].list)},`),
+    '} as const;',
+    '/** One item (a job, or a workflow run) of each family. */',
+    'export interface JobByFamily {',
+    ...Object.entries(FAMILIES).map(([f, F]) => `  ${key(f)}: ${F}Job;`),
+    '}',
+    '/** One job (or workflow run) of family F. */',
+    'export type JobOf<F extends JobFamily> = JobByFamily[F];',
   ];
   for (const [family, Family] of Object.entries(FAMILIES)) {
-    const tags = tagsByFamily[family] ?? [];
-    if (tags.length === 0) {
-      lines.push(`/** ${family} jobs have no Tag: one type for all. */`, `export type ${Family}JobByTag = Record<never, never>;`);
-      continue;
-    }
-    lines.push(`/** ${family} job types by ${family === 'batch' ? 'Type' : 'Tag'}. */`, `export interface ${Family}JobByTag {`);
-    for (const tag of tags) lines.push(`  ${tag}: ${Family}${tag}Job;`);
+    const variantKey = FAMILY_SPECS[family as JobFamily].variantKey;
+    lines.push(
+      `/** ${family} job types by ${variantKey ?? 'Tag (none: one type for every item)'}. */`,
+      `export interface ${Family}JobByTag {`,
+    );
+    for (const tag of tagsByFamily[family] ?? []) lines.push(`  ${tag}: ${Family}${tag}Job;`);
     lines.push('}');
   }
-  lines.push(
-    'export interface JobByFamilyAndTag {',
-    ...Object.entries(FAMILIES).map(([f, F]) => `  ${propertyKey(f)}: ${F}JobByTag;`),
-    '}',
-  );
+  lines.push('export interface JobByFamilyAndTag {', ...Object.entries(FAMILIES).map(([f, F]) => `  ${key(f)}: ${F}JobByTag;`), '}');
   return `${lines.join('\n')}\n`;
 }
 

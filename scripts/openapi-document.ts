@@ -3,7 +3,7 @@
  * function's validators were compiled from) plus the route table below. Schemas are copied as they
  * are; only their `$ref`s move from `ci-defs#/$defs/X` to `#/components/schemas/X`.
  */
-import { FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
+import { FAMILIES, FAMILY_NAMES, JOB_ID_PATTERN, MAX_JOB_IDS } from '../shared/ci/families';
 import { MAX_WAIT_SECONDS } from '../shared/long-poll/wait-param';
 // Leaf modules only: this runs at build time, before generated/ (which the handlers need) exists.
 import { MAX_CALLBACK_BYTES } from '../shared/callbacks/limits';
@@ -212,17 +212,21 @@ function familyEventsPath(family: string): Json {
 export function buildOpenApiDocument(schemas: Record<string, Json>, version: string): Json {
   const components = schemaComponents(schemas);
   for (const family of FAMILY_NAMES) {
-    // The envelope the function sends, with JobsDetail items as the family schema describes them.
+    // The envelope the function sends, with its list's items (JobsDetail; WorkflowExecution for
+    // workflow runs) as the family schema describes them.
+    const { list } = FAMILIES[family];
     components[familyEnvelope(family)] = {
       description:
-        `Answer for ${family} jobs. JobsDetail items follow ${componentName(`${family}-response`)} (per Tag); ` +
+        `Answer for ${family} ${list === 'JobsDetail' ? 'jobs' : 'runs'}. ${list} items follow ${componentName(`${family}-response`)}` +
+        `${FAMILIES[family].variantKey ? ' (per Tag)' : ''}; ` +
         'with SCHEMA_MODE=report (the default) they may deviate where SchemaErrors says: a number or boolean CI ' +
         'sent in a form that cannot be read is kept as its text.',
       allOf: [
         ref('JobsEnvelope'),
         {
           type: 'object',
-          properties: { JobsDetail: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/JobsDetail` } },
+          required: [list],
+          properties: { [list]: { $ref: `#/components/schemas/${componentName(`${family}-response`)}/properties/${list}` } },
         },
       ],
     };

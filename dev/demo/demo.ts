@@ -5,7 +5,15 @@
  * never taken from the URL nor stored: it lives in the input field and goes out per call.
  * Times are shown in UTC, CI's own (+0800) and the clock's alike, so they compare at a glance.
  */
-import { type JobFamily, type JobOf, JobStatusApiError, JobStatusError, JobStatusNetworkError, createJobStatusClient } from '../../client';
+import {
+  ITEM_LIST,
+  type JobFamily,
+  type JobOf,
+  JobStatusApiError,
+  JobStatusError,
+  JobStatusNetworkError,
+  createJobStatusClient,
+} from '../../client';
 
 type Job = JobOf<JobFamily>;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -77,8 +85,10 @@ async function follow() {
 async function lookupOnce() {
   const signal = start();
   try {
-    const envelope = await client().getJobs(form.type.value as JobFamily, form.job.value.trim(), { signal });
-    const job = envelope.JobsDetail[0];
+    const type = form.type.value as JobFamily;
+    const envelope = await client().getJobs(type, form.job.value.trim(), { signal });
+    // JobsDetail, or WorkflowExecution for a workflow run.
+    const job = (envelope as unknown as Record<string, Job[] | undefined>)[ITEM_LIST[type]]?.[0];
     if (job) showJob(job, envelope);
   } catch (err) {
     if (!signal.aborted) showError(err);
@@ -95,22 +105,32 @@ function clearJob() {
   $<HTMLProgressElement>('progress').value = 0;
 }
 
+/** A field of a job or of a workflow run, when it is text (a run has CreateTime and no Tag or Progress). */
+function textOf(job: Job, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = (job as unknown as Record<string, unknown>)[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
 function showJob(job: Job, raw: unknown) {
   const state = $('state');
   state.textContent = job.State;
   state.dataset.state = job.State;
   $('status').dataset.state = job.State;
   // Progress is CI's text when it drifted (see SchemaErrors); the bar then shows what the State implies.
-  const progress = typeof job.Progress === 'number' ? job.Progress : job.State === 'Success' ? 100 : 0;
+  const reported = (job as { Progress?: unknown }).Progress;
+  const progress = typeof reported === 'number' ? reported : job.State === 'Success' ? 100 : 0;
   $<HTMLProgressElement>('progress').value = progress;
   $('percent').textContent = `${progress} %`;
-  const tag: unknown = job.Tag ?? ('Type' in job ? job.Type : undefined);
-  $('tag').textContent = typeof tag === 'string' ? tag : '—';
-  showTime('created', textOf(job, 'CreationTime'));
+  $('tag').textContent = textOf(job, 'Tag', 'Type', 'WorkflowName', 'Name') || '—';
+  showTime('created', textOf(job, 'CreationTime', 'CreateTime'));
   showTime('started', textOf(job, 'StartTime'));
   showTime('ended', textOf(job, 'EndTime'));
   $('verdict').textContent = verdictOf(job) ?? '—';
-  $('code').textContent = job.State === 'Failed' ? `${job.Code ?? ''} ${job.Message ?? ''}`.trim() : (job.Code ?? '—');
+  const code = textOf(job, 'Code');
+  $('code').textContent = job.State === 'Failed' ? `${code ?? ''} ${textOf(job, 'Message') ?? ''}`.trim() : (code ?? '—');
   $('outputs').replaceChildren(...outputsOf(job).map((o) => Object.assign(document.createElement('div'), { textContent: o })));
   if ($('outputs').childElementCount === 0) $('outputs').textContent = '—';
   const entry = document.createElement('li');
@@ -120,11 +140,6 @@ function showJob(job: Job, raw: unknown) {
 }
 
 /** A text field every family may or may not have (moderation jobs have no StartTime, for one). */
-function textOf(job: Job, field: string): string | null | undefined {
-  const value = (job as Record<string, unknown>)[field];
-  return typeof value === 'string' || value === null ? value : undefined;
-}
-
 const VERDICTS = ['normal', 'block', 'review'];
 
 /** A moderation job's verdict: its Label, Result (0/1/2) and, for documents and web pages, Suggestion. */

@@ -1,26 +1,22 @@
 /**
- * Loads the XML fixtures into a job store: each fixture is a whole CI `<Response>`; its
- * `<JobsDetail>` fragment is kept verbatim (so the emulator serves exactly the bytes on disk)
- * and indexed by family folder and JobId.
+ * Loads the XML fixtures into a job store: each fixture is a whole CI `<Response>`; each item
+ * fragment in it (`<JobsDetail>`, or the family's own element: families.ts) is kept verbatim (so
+ * the emulator serves exactly the bytes on disk) and indexed by family folder and id.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
+import { EMULATED_FAMILIES, FAMILY_DIRS, type Family } from './families';
 
-/** One fixture folder per job family the function knows (dev/fixtures/<family>/). */
-export type Family = JobFamily;
-export const FAMILY_DIRS: readonly Family[] = FAMILY_NAMES;
+export { FAMILY_DIRS, type Family } from './families';
 
 export interface StoredJob {
   family: Family;
   jobId: string;
   file: string;
-  fragment: string; // `<JobsDetail>…</JobsDetail>`
+  fragment: string; // `<JobsDetail>…</JobsDetail>` (or the family's item element)
   state: string | undefined;
   tag: string | undefined;
 }
-
-const FRAGMENT = /<JobsDetail>[\s\S]*?<\/JobsDetail>/g;
 
 export function defaultFixturesDir(): string {
   return join(process.cwd(), 'dev', 'fixtures');
@@ -29,16 +25,19 @@ export function defaultFixturesDir(): string {
 export function loadFixtures(dir = defaultFixturesDir()): Map<string, StoredJob> {
   const jobs = new Map<string, StoredJob>();
   for (const family of FAMILY_DIRS) {
-    const folder = join(dir, family);
+    const spec = EMULATED_FAMILIES[family];
+    const folder = join(dir, spec.folder);
+    const fragments = new RegExp(`<${spec.item}>[\\s\\S]*?</${spec.item}>`, 'g');
+    const idOf = new RegExp(`<${spec.idField}>([^<]+)</${spec.idField}>`);
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)
       .filter((f) => f.endsWith('.xml'))
       .sort()) {
       const file = join(folder, name);
       const xml = readFileSync(file, 'utf8');
-      for (const fragment of xml.match(FRAGMENT) ?? []) {
-        // The job's own JobId is its first direct child of that name; fixtures put it before any nested node.
-        const jobId = /<JobId>([^<]+)<\/JobId>/.exec(fragment)?.[1]?.trim();
+      for (const fragment of xml.match(fragments) ?? []) {
+        // The job's own id is its first direct child of that name; fixtures put it before any nested node.
+        const jobId = idOf.exec(fragment)?.[1]?.trim();
         if (!jobId) continue;
         const directText = (tag: string) => new RegExp(`^\\s{0,12}<${tag}>([^<]*)</${tag}>`, 'm').exec(fragment)?.[1];
         jobs.set(key(family, jobId), {
@@ -47,7 +46,7 @@ export function loadFixtures(dir = defaultFixturesDir()): Map<string, StoredJob>
           file,
           fragment,
           state: directText('State'),
-          tag: directText('Tag') ?? directText('Type'),
+          tag: spec.variantField === undefined ? undefined : directText(spec.variantField),
         });
       }
     }

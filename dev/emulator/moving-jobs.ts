@@ -5,7 +5,9 @@
  *   move-success[-<ms>ms][-<anything>]   Submitted → Running (Progress 0…100) → Success
  *   move-failed[-<ms>ms][-<anything>]    Submitted → Running → Failed part-way
  *
- * exists in every emulator without a fixture. Its clock starts the first time the emulator is asked
+ * exists in every emulator without a fixture. The same ids name workflow runs (family workflow):
+ * a run is Running from the start (CI lists no Submitted run) and ends Success or Failed with its
+ * Transcode task. Its clock starts the first time the emulator is asked
  * for it, so each test (or person trying the demo) gets a fresh run by picking a new suffix. The whole
  * run takes <ms> milliseconds (default 6000).
  */
@@ -54,7 +56,7 @@ const createdAt = new WeakMap<object, Map<string, number>>();
 
 /** The store lookup for ids no fixture has: a moving job's current XML, or undefined. */
 export function movingJob(emulator: object, family: Family, id: string, now: number): StoredJob | undefined {
-  if (family !== 'media') return undefined;
+  if (family !== 'media' && family !== 'workflow') return undefined;
   const spec = parseMovingJobId(id);
   if (!spec) return undefined;
   let seen = createdAt.get(emulator);
@@ -62,7 +64,56 @@ export function movingJob(emulator: object, family: Family, id: string, now: num
   const created = seen.get(id) ?? now;
   seen.set(id, created);
   const at = movingJobAt(spec, now - created);
+  if (family === 'workflow') {
+    const state = at.state === 'Submitted' ? 'Running' : at.state;
+    return { family, jobId: id, file: '(moving run)', fragment: renderRun(id, created, at), state, tag: undefined };
+  }
   return { family, jobId: id, file: '(moving job)', fragment: renderFragment(id, created, at), state: at.state, tag: 'Transcode' };
+}
+
+/** A workflow run (Start → Transcode → End) whose one task is the moving job, as CI shows a run. */
+function renderRun(id: string, created: number, at: MovingJobState): string {
+  const time = (offset: number | undefined) => (offset === undefined ? '-' : ciTime(created + offset));
+  const failed = at.state === 'Failed';
+  const node = 'Transcode_1700000000001';
+  return [
+    '<WorkflowExecution>',
+    `<RunId>${id}</RunId>`,
+    '<WorkflowId>w0e3c1b7a5d9f4e2c8b6a4d2f0e8c6a41</WorkflowId>',
+    '<WorkflowName>emulator-moving-run</WorkflowName>',
+    `<State>${at.state === 'Submitted' ? 'Running' : at.state}</State>`,
+    `<CreateTime>${ciTime(created)}</CreateTime>`,
+    '<Object>input/demo.mp4</Object>',
+    '<Topology>',
+    `<Dependencies><Start>${node}</Start><${node}>End</${node}></Dependencies>`,
+    '<Nodes>',
+    '<Start><Type>Start</Type><Input><QueueId>p0e3c1b7a5d9f4e2c8b6a4d2f0e8c6a41</QueueId><ObjectPrefix>input/</ObjectPrefix></Input></Start>',
+    `<${node}><Type>Transcode</Type><Operation><TemplateId>t01e57db1c2d154d2fb57aa5de9313a897</TemplateId>`,
+    `<Output><Region>ap-guangzhou</Region><Bucket>examplebucket-1250000000</Bucket><Object>output/${id}.mp4</Object></Output>`,
+    `</Operation></${node}>`,
+    '</Nodes>',
+    '</Topology>',
+    // The task appears once the job behind it starts.
+    ...(at.startedAt === undefined
+      ? []
+      : [
+          '<Tasks>',
+          '<Type>Transcode</Type>',
+          `<JobId>j${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 31)}</JobId>`,
+          `<Name>${node}</Name>`,
+          `<State>${at.state}</State>`,
+          `<CreateTime>${time(at.startedAt)}</CreateTime>`,
+          `<StartTime>${time(at.startedAt)}</StartTime>`,
+          `<EndTime>${time(at.endedAt)}</EndTime>`,
+          `<Code>${failed ? 'InvalidInput' : 'Success'}</Code>`,
+          failed ? '<Message>The input file is not a valid media file</Message>' : '<Message/>',
+          ...(at.state === 'Success'
+            ? [`<ResultInfo><ObjectCount>1</ObjectCount><ObjectInfo><ObjectName>output/${id}.mp4</ObjectName></ObjectInfo></ResultInfo>`]
+            : []),
+          '</Tasks>',
+        ]),
+    '</WorkflowExecution>',
+  ].join('');
 }
 
 /** CI writes times in China Standard Time with a numeric offset: 2022-06-27T15:23:12+0800. */

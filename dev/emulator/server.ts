@@ -1,15 +1,15 @@
 /**
- * A CI emulator: a real HTTP server answering the job-query endpoints (the moderation ones through
- * auditing.ts) the way CI does (XML bodies, CI headers, CI error XML), verifying every request's
+ * A CI emulator: a real HTTP server answering CI's by-id job-query endpoints (one entry each in
+ * families.ts) the way CI does (XML bodies, CI headers, CI error XML), verifying every request's
  * COS signature and token with the keys it was started with. Tests and `npm start` talk to it over loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type EmulatorKeys, verifyCosRequest } from './verify-signature';
-import { type Family, type StoredJob, key, loadFixtures } from './fixtures';
+import { type StoredJob, key, loadFixtures } from './fixtures';
+import { emulatedFamily, familyOfPath } from './families';
 import { movingJob } from './moving-jobs';
-import { auditingBody, auditingRoute } from './auditing';
 import { listen } from '../listen';
 
 export interface RecordedRequest {
@@ -58,39 +58,6 @@ export interface Emulator {
   jobs: Map<string, StoredJob>;
   fault: ((req: RecordedRequest, index: number) => Fault | undefined) | undefined;
   close(): Promise<void>;
-}
-
-/**
- * One CI query endpoint: the family its fixtures come from, how many ids one call may name, where
- * CI puts `<RequestId>` in the body (if at all), and what it answers for an id it does not know
- * (default: `<NonExistJobIds>` in a 200 body).
- */
-interface Route {
-  family: Family;
-  maxIds: number;
-  requestId?: 'first' | 'last';
-  unknownId?: { status: number; code: string };
-}
-
-// Written from CI's docs, not from the function's own family table, so a wrong batch size there shows.
-const ROUTES: Record<string, Route> = {
-  '/jobs': { family: 'media', maxIds: 10 },
-  '/pic_jobs': { family: 'pic', maxIds: 10 },
-  '/ai_jobs': { family: 'ai', maxIds: 1 },
-  '/inventorytriggerjob': { family: 'batch', maxIds: 1, requestId: 'first' },
-  '/asr_jobs': { family: 'asr', maxIds: 10 },
-  '/doc_jobs': { family: 'doc', maxIds: 1 },
-  '/file_jobs': { family: 'file', maxIds: 10 },
-  '/virus/detect': { family: 'virus', maxIds: 1, requestId: 'last', unknownId: { status: 404, code: 'AuditingJobNotFound' } },
-};
-
-/** The route a path names and the id list after it (`/virus/detect/<id>` has a two-part prefix). */
-function routeOf(path: string): { route: Route; idList: string } | undefined {
-  for (const [prefix, route] of Object.entries(ROUTES)) {
-    const rest = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
-    if (rest && !rest.includes('/')) return { route, idList: rest };
-  }
-  return undefined;
 }
 
 const HOST_RE = /^([a-z0-9-]+-[0-9]+)\.ci\.([a-z0-9-]+)\.localhost(?::\d+)?$/;
@@ -152,18 +119,10 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.message, clock());
   if (req.method !== 'GET') return sendError(res, 405, 'MethodNotAllowed', 'only GET is emulated');
 
-  const moderation = auditingRoute(recorded.path);
-  if (moderation) {
-    if (!moderation.id || moderation.id.includes(',')) return sendError(res, 400, 'InvalidArgument', 'one job id per request', clock());
-    const job = em.jobs.get(key(moderation.family, moderation.id));
-    if (!job) return sendError(res, 404, 'AuditingJobNotFound', 'The auditing job does not exist', clock());
-    const requestId = newRequestId();
-    res.writeHead(200, { 'content-type': 'application/xml', ...ciHeaders(requestId, clock()) });
-    return void res.end(auditingBody(job.fragment, requestId));
-  }
-  const routed = routeOf(recorded.path);
-  if (!routed) return sendError(res, 404, 'InvalidUrl', 'unknown path');
-  const { route, idList } = routed;
+  const routed = familyOfPath(recorded.path);
+  if (!routed || !routed.idList) return sendError(res, 404, 'InvalidUrl', 'unknown path');
+  const { family, idList } = routed;
+  const route = emulatedFamily(family);
   const ids = idList.split(',');
   if (ids.length > route.maxIds || ids.some((id) => !id))
     return sendError(res, 400, 'InvalidArgument', `at most ${route.maxIds} job id(s) per request`);
@@ -171,20 +130,22 @@ async function serve(em: Emulator, keys: EmulatorKeys, now: () => number, record
   const found: string[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const job = em.jobs.get(key(route.family, id)) ?? movingJob(em, route.family, id, now());
+    const job = em.jobs.get(key(family, id)) ?? movingJob(em, family, id, now());
     if (job) found.push(job.fragment);
     else missing.push(id);
   }
-  if (route.unknownId && missing.length) return sendError(res, route.unknownId.status, route.unknownId.code, 'job not found', clock());
+  // Families that answer an unknown id with an error do so only for a one-id call (maxIds 1).
+  const { unknownId } = route;
+  if (missing.length > 0 && unknownId !== 'listed') return sendError(res, unknownId.status, unknownId.code, 'no such id', clock());
   const requestId = newRequestId();
   const requestIdNode = `<RequestId>${requestId}</RequestId>`;
   const body = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Response>',
-    ...(route.requestId === 'first' ? [requestIdNode] : []),
+    ...(route.requestIdInBody === 'first' ? [requestIdNode] : []),
     ...found,
     ...missing.map((id) => `<NonExistJobIds>${id}</NonExistJobIds>`),
-    ...(route.requestId === 'last' ? [requestIdNode] : []),
+    ...(route.requestIdInBody === 'last' ? [requestIdNode] : []),
     '</Response>',
   ].join('\n');
   if (fault?.stallBodyMs || fault?.truncateConnection) {

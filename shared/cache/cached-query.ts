@@ -11,15 +11,16 @@ import { readRedisConfig } from '../config/redis-env';
 import { InFlight, type SharedCall } from './in-flight';
 import { ciTimeout } from '../ci/ci-error';
 import { type DriftPart, schemaErrors } from '../ci/drift';
-import { type JobsEnvelope, type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
+import { type EnvelopeOf, type JobsEnvelope, type JobsResult, type QueryJobsInput, queryJobs } from '../ci/query-jobs';
 import type { Deadline } from '../deadline';
 import { emitJobStored, onRemoteStore, recordLookups } from '../fleet/job-events';
 import { redisLink } from '../fleet/redis-link';
 import { SharedJobs } from './shared-jobs';
 import { type CacheScope, type CachedJob, JobCache, type KnownJob, UNKNOWN_JOB, cachedJob, keyOf, ttlOf } from './job-cache';
-import { isTerminal, jobIdOf } from '../ci/job-state';
+import { isTerminal, itemsOf, jobIdOf } from '../ci/job-state';
+import { type JobFamily, familySpec } from '../ci/families';
 
-export interface CachedJobsResult extends JobsResult {
+export interface CachedJobsResult<F extends JobFamily = JobFamily> extends JobsResult<F> {
   /** Whether the jobs came from a cache (this instance's or the shared one): all, some or none of them. */
   cache: 'hit' | 'partial' | 'miss';
   /** Seconds a caller may reuse this whole answer: set only when every job in it is final. */
@@ -50,11 +51,16 @@ async function sharedFromEnv(): Promise<SharedJobs | undefined> {
   return sharedJobs.shared;
 }
 
-export async function queryJobsCached(
-  input: QueryJobsInput,
+/** The answer is typed by the family asked for: `JobsDetail` for jobs, `WorkflowExecution` for workflow runs. */
+export async function queryJobsCached<F extends JobFamily>(
+  input: QueryJobsInput<F>,
   policy: CachePolicy,
   deps: CacheDeps = instanceDeps,
-): Promise<CachedJobsResult> {
+): Promise<CachedJobsResult<F>> {
+  return (await lookUp(input, policy, deps)) as CachedJobsResult<F>;
+}
+
+async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps): Promise<CachedJobsResult> {
   const scope: CacheScope = { family: input.family, bucket: input.target.bucket, region: input.target.region };
   // A long-poll around this lookup listens for these keys (poll-until-change.ts).
   recordLookups(input.ids.map((id) => keyOf(scope, id)));
@@ -70,7 +76,7 @@ export async function queryJobsCached(
     for (const [id, entry] of fromShared) cached.set(id, entry);
     missing = missing.filter((id) => !fromShared.has(id));
   }
-  if (missing.length === 0) return withReuse({ ...combine(input.ids, [], cached), cache: 'hit' }, policy);
+  if (missing.length === 0) return withReuse({ ...combine(input.family, input.ids, [], cached), cache: 'hit' }, policy);
 
   const fetchIds = missing;
   const fresh = await deps.inflight.run(
@@ -81,7 +87,7 @@ export async function queryJobsCached(
     // What queryJobs itself raises when the caller's deadline passes first.
     ciTimeout,
   );
-  return withReuse({ ...combine(input.ids, [fresh], cached), cache: cached.size === 0 ? 'miss' : 'partial' }, policy);
+  return withReuse({ ...combine(input.family, input.ids, [fresh], cached), cache: cached.size === 0 ? 'miss' : 'partial' }, policy);
 }
 
 /** Entries the shared cache holds for these ids, also kept in the instance's cache as of when they were stored. */
@@ -150,7 +156,7 @@ async function fetchMissing(
 
   const [own, rest] = await Promise.all([mine.length ? fetchLocked(mine) : undefined, waitForOthers()]);
   const parts = own ? [own, ...rest] : rest;
-  return combine(input.ids, parts, fromOthers);
+  return combine(input.family, input.ids, parts, fromOthers);
 }
 
 /**
@@ -181,10 +187,11 @@ export const sharedLevel = (deps: CacheDeps = instanceDeps) => deps.shared?.() ?
 export function entriesOf(result: JobsResult, asked: readonly string[]): Map<string, CachedJob> {
   const entries = new Map<string, CachedJob>();
   const wanted = new Set(asked);
+  const spec = familySpec(result.family);
   // Only ids that were asked are trusted as keys, whatever else CI sent.
-  result.envelope.JobsDetail.forEach((job, i) => {
-    const id = jobIdOf(job);
-    if (id !== undefined && wanted.has(id)) entries.set(id, cachedJob(job, result.drift.jobs[i]));
+  itemsOf(result.envelope, spec).forEach((job, i) => {
+    const id = jobIdOf(job, spec);
+    if (id !== undefined && wanted.has(id)) entries.set(id, cachedJob(job, spec, result.drift.jobs[i]));
   });
   for (const id of result.envelope.NonExistJobIds) if (wanted.has(id) && !entries.has(id)) entries.set(id, UNKNOWN_JOB);
   return entries;
@@ -194,8 +201,9 @@ export function entriesOf(result: JobsResult, asked: readonly string[]): Map<str
  * One answer for `ids` out of cached entries and CI answers, in the order the ids were asked. A
  * single CI answer with nothing cached passes through untouched, with CI's other top-level nodes.
  */
-function combine(ids: readonly string[], parts: JobsResult[], cached: ReadonlyMap<string, CachedJob>): JobsResult {
+function combine(family: JobFamily, ids: readonly string[], parts: JobsResult[], cached: ReadonlyMap<string, CachedJob>): JobsResult {
   if (parts.length === 1 && cached.size === 0) return parts[0] as JobsResult;
+  const spec = familySpec(family);
   const asked = new Set(ids);
   const jobs = new Map<string, KnownJob>();
   const unknown = new Set<string>();
@@ -205,16 +213,16 @@ function combine(ids: readonly string[], parts: JobsResult[], cached: ReadonlyMa
     else jobs.set(id, entry);
   }
   for (const { envelope, drift } of parts) {
-    envelope.JobsDetail.forEach((job, i) => {
-      const entry = cachedJob(job, drift.jobs[i]);
-      const id = jobIdOf(job);
+    itemsOf(envelope, spec).forEach((job, i) => {
+      const entry = cachedJob(job, spec, drift.jobs[i]);
+      const id = jobIdOf(job, spec);
       if (id !== undefined && asked.has(id)) jobs.set(id, entry);
       else unasked.push(entry);
     });
     for (const id of envelope.NonExistJobIds) unknown.add(id);
   }
   const single = parts.length === 1 ? parts[0]!.envelope : undefined;
-  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, SchemaErrors: _s, ...extras } = single ?? ({} as Partial<JobsEnvelope>);
+  const { RequestId: _r, [spec.list]: _j, NonExistJobIds: _n, SchemaErrors: _s, ...extras } = single ?? ({} as Partial<JobsEnvelope>);
   const ordered = [...ids.filter((id) => jobs.has(id)).map((id) => jobs.get(id) as KnownJob), ...unasked];
   // Each job brings its own drift (cached or fresh); drift outside the jobs comes from this answer's calls.
   const others = parts.map((p) => p.drift.other).filter((o): o is DriftPart => o !== undefined);
@@ -222,16 +230,18 @@ function combine(ids: readonly string[], parts: JobsResult[], cached: ReadonlyMa
   const { list, total } = schemaErrors(
     ordered.map((j) => j.drift),
     other,
+    spec.list,
   );
   const envelope: JobsEnvelope = {
     RequestId: single?.RequestId ?? null,
-    JobsDetail: ordered.map((j) => j.job),
+    [spec.list]: ordered.map((j) => j.job),
     NonExistJobIds: [...ids.filter((id) => unknown.has(id) && !jobs.has(id)), ...[...unknown].filter((id) => !asked.has(id))],
     ...extras,
     ...(total > 0 ? { SchemaErrors: list } : {}),
   };
   return {
-    envelope,
+    family,
+    envelope: envelope as EnvelopeOf<JobFamily>,
     upstreamRequestIds: parts.flatMap((p) => p.upstreamRequestIds),
     drift: { jobs: ordered.map((j) => j.drift), other, total },
   };
@@ -239,13 +249,15 @@ function combine(ids: readonly string[], parts: JobsResult[], cached: ReadonlyMa
 
 function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: CachePolicy): CachedJobsResult {
   const { envelope } = result;
+  const spec = familySpec(result.family);
+  const items = itemsOf(envelope, spec);
   const final =
     policy.terminalTtlMs > 0 &&
     // An answer with drift is not handed to shared HTTP caches: the instance cache still spares CI.
     result.drift.total === 0 &&
     envelope.NonExistJobIds.length === 0 &&
-    envelope.JobsDetail.length > 0 &&
-    envelope.JobsDetail.every(isTerminal);
+    items.length > 0 &&
+    items.every((job) => isTerminal(job, spec));
   return { ...result, reusableForS: final ? Math.floor(policy.terminalTtlMs / 1000) : undefined };
 }
 

@@ -9,9 +9,9 @@
  */
 import type { CachePolicy } from '../config/cache-env';
 import type { DriftPart } from '../ci/drift';
-import type { JobFamily } from '../ci/families';
+import { type JobFamily, familySpec, isJobFamily } from '../ci/families';
 import type { Json } from '../xml/shape';
-import { isTerminal, jobIdOf } from '../ci/job-state';
+import { type ItemFields, isTerminal, jobIdOf } from '../ci/job-state';
 import { Lru } from './lru';
 
 export interface CacheScope {
@@ -43,8 +43,8 @@ export function ttlOf(entry: CachedJob, policy: CachePolicy): number {
   return entry.terminal ? policy.terminalTtlMs : policy.activeTtlMs;
 }
 
-export function cachedJob(job: Json, drift?: DriftPart): KnownJob {
-  return { job, terminal: isTerminal(job), drift };
+export function cachedJob(job: Json, fields: ItemFields, drift?: DriftPart): KnownJob {
+  return { job, terminal: isTerminal(job, fields), drift };
 }
 
 /**
@@ -114,12 +114,19 @@ export class JobCache {
     policy: CachePolicy,
     drift: readonly (DriftPart | undefined)[] = [],
   ): void {
+    const spec = familySpec(scope.family);
     jobs.forEach((job, i) => {
-      const id = jobIdOf(job);
-      if (typeof id === 'string' && requested.has(id)) this.put(scope, id, cachedJob(job, drift[i]), policy);
+      const id = jobIdOf(job, spec);
+      if (typeof id === 'string' && requested.has(id)) this.put(scope, id, cachedJob(job, spec, drift[i]), policy);
     });
   }
 }
 
 // None of the parts can hold '/': family is an enum, bucket, region and id are pattern-checked.
 export const keyOf = (scope: CacheScope, id: string) => `${scope.family}/${scope.bucket}/${scope.region}/${id}`;
+
+/** The family a key made by keyOf is for, or undefined for a key that is not one (read back from Redis). */
+export function familyOfKey(key: string): JobFamily | undefined {
+  const family = key.slice(0, key.indexOf('/'));
+  return isJobFamily(family) ? family : undefined;
+}

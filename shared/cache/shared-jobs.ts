@@ -17,7 +17,8 @@ import type { DriftPart } from '../ci/drift';
 import type { Json } from '../xml/shape';
 import { onJobStored } from '../fleet/job-events';
 import type { RedisLink } from '../fleet/redis-link';
-import { type CachedJob, cachedJob, ttlOf } from './job-cache';
+import { familySpec } from '../ci/families';
+import { type CachedJob, cachedJob, familyOfKey, ttlOf } from './job-cache';
 
 export interface SharedEntry {
   entry: CachedJob;
@@ -54,8 +55,9 @@ export class SharedJobs {
     if (jobKeys.length === 0) return found;
     const values = await this.link.run((r) => r.mget(jobKeys.map(this.entryKey)));
     values?.forEach((raw, i) => {
-      const parsed = parseStored(raw);
-      if (parsed) found.set(jobKeys[i] as string, parsed);
+      const jobKey = jobKeys[i] as string;
+      const parsed = parseStored(raw, jobKey);
+      if (parsed) found.set(jobKey, parsed);
     });
     return found;
   }
@@ -175,8 +177,10 @@ export class SharedJobs {
   }
 }
 
-function parseStored(raw: string | null | undefined): SharedEntry | undefined {
-  if (typeof raw !== 'string') return undefined;
+/** A stored value read back under `jobKey`, whose family says how to read the job's state. */
+function parseStored(raw: string | null | undefined, jobKey: string): SharedEntry | undefined {
+  const family = familyOfKey(jobKey);
+  if (typeof raw !== 'string' || family === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -185,7 +189,10 @@ function parseStored(raw: string | null | undefined): SharedEntry | undefined {
   }
   if (!value || typeof value !== 'object' || typeof (value as Stored).t !== 'number') return undefined;
   const { j, d, t } = value as Stored;
-  return { entry: j === undefined ? { job: undefined, terminal: false } : cachedJob(j, isDriftPart(d) ? d : undefined), storedAt: t };
+  return {
+    entry: j === undefined ? { job: undefined, terminal: false } : cachedJob(j, familySpec(family), isDriftPart(d) ? d : undefined),
+    storedAt: t,
+  };
 }
 
 /** Our own writes put it there, but a value read back from Redis is checked before it is trusted. */

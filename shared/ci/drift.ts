@@ -26,16 +26,16 @@ const escape = (segment: string | number) => String(segment).replace(/~/g, '~0')
 const pointer = (at: (string | number)[]) => (at.length ? `/${at.map(escape).join('/')}` : '/');
 
 /**
- * Splits one converted CI answer's drift into the part that belongs to each JobsDetail entry (by
- * its index in that answer) and the rest. Issues past the collector's limit were only counted:
+ * Splits one converted CI answer's drift into the part that belongs to each entry of the family's
+ * `list` (JobsDetail, WorkflowExecution; by its index in that answer) and the rest. Issues past the collector's limit were only counted:
  * they are added to the rest's total, so no issue goes uncounted.
  */
-export function splitByJob(collector: DriftCollector): { jobs: Map<number, DriftPart>; other: DriftPart } {
+export function splitByJob(collector: DriftCollector, list: string): { jobs: Map<number, DriftPart>; other: DriftPart } {
   const jobs = new Map<number, DriftPart>();
   const other: DriftPart = { issues: [], total: collector.total - collector.issues.length };
   for (const issue of collector.issues) {
     const [first, index] = issue.at;
-    if (first === 'JobsDetail' && typeof index === 'number') {
+    if (first === list && typeof index === 'number') {
       const part = jobs.get(index) ?? { issues: [], total: 0 };
       part.issues.push({ ...issue, at: issue.at.slice(2) });
       part.total += 1;
@@ -48,10 +48,11 @@ export function splitByJob(collector: DriftCollector): { jobs: Map<number, Drift
   return { jobs, other };
 }
 
-/** The answer's SchemaErrors, in JobsDetail order, and how many issues there were in all. */
+/** The answer's SchemaErrors, in the order of the family's `list`, and how many issues there were in all. */
 export function schemaErrors(
   jobs: readonly (DriftPart | undefined)[],
   other: DriftPart | undefined,
+  itemList: string,
 ): { list: SchemaDrift[]; total: number } {
   const list: SchemaDrift[] = [];
   let total = 0;
@@ -62,7 +63,7 @@ export function schemaErrors(
   jobs.forEach((part, i) => {
     if (!part) return;
     total += part.total;
-    for (const issue of part.issues) add(issue, ['JobsDetail', i]);
+    for (const issue of part.issues) add(issue, [itemList, i]);
   });
   if (other) {
     total += other.total;

@@ -4,7 +4,8 @@
  * family's schema shape (recording any drift from it), holds it to the ids asked, merges the
  * results in request order, and validates the merged result against the family schema. Drift fails
  * the lookup (CiError invalid-answer) with SCHEMA_MODE=strict and is listed in SchemaErrors
- * otherwise; a job without JobId or State is unusable in either mode. Failures are CiErrors only.
+ * otherwise; an item without its id or state (JobId/State for jobs, as the family names them) is
+ * unusable in either mode. Failures are CiErrors only.
  */
 import { setMaxListeners } from 'node:events';
 import type { Credentials } from '../signing/credentials';
@@ -17,7 +18,7 @@ import { type CallBudget, callCi } from './ci-call';
 import { type CiAnswers, CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
 import { mapLimited } from './concurrency';
 import { type DriftPart, MAX_LISTED_DRIFT, type SchemaDrift, asErrorDetails, driftFromValidator, schemaErrors, splitByJob } from './drift';
-import { type JobFamily, familyRoute } from './families';
+import { type FAMILIES, type FamilySpec, type JobFamily, familySpec } from './families';
 import { HttpGetError } from './http-get';
 import { jobField } from './job-state';
 import { reconcileIds } from './reconcile-ids';
@@ -26,15 +27,22 @@ import type { CiTarget } from './target';
 import { AttemptBudget, ByteBudget, MAX_ANSWER_TAGS, MAX_BODY_TAGS, MAX_CONCURRENT_CALLS, countTags } from './upstream-budget';
 import { ciFailure, safeCiId } from './upstream-error';
 
+/**
+ * What a lookup answers: CI's `<Response>` with the family's list (`JobsDetail`, or
+ * `WorkflowExecution` for workflow runs; see FamilySpec.list) always an array of the asked items
+ * in request order, `NonExistJobIds` the asked ids CI does not know, and any other node CI sent.
+ */
 export interface JobsEnvelope {
   RequestId: string | null;
-  JobsDetail: Json[];
   NonExistJobIds: string[];
   SchemaErrors?: SchemaDrift[];
   [extra: string]: Json | SchemaDrift[] | undefined;
 }
 
-/** Drift found in an answer: one entry per JobsDetail entry (undefined when clean), and the rest. */
+/** A family's envelope with its list typed: `JobsDetail` for jobs, `WorkflowExecution` for workflow runs. */
+export type EnvelopeOf<F extends JobFamily> = F extends JobFamily ? JobsEnvelope & { [K in (typeof FAMILIES)[F]['list']]: Json[] } : never;
+
+/** Drift found in an answer: one entry per item of the family's list (undefined when clean), and the rest. */
 export interface AnswerDrift {
   jobs: (DriftPart | undefined)[];
   other: DriftPart | undefined;
@@ -42,14 +50,16 @@ export interface AnswerDrift {
   total: number;
 }
 
-export interface JobsResult {
-  envelope: JobsEnvelope;
+export interface JobsResult<F extends JobFamily = JobFamily> {
+  /** Whose answer this is: says where the items are and how to read them (FamilySpec). */
+  family: F;
+  envelope: EnvelopeOf<F>;
   upstreamRequestIds: string[];
   drift: AnswerDrift;
 }
 
-export interface QueryJobsInput {
-  family: JobFamily;
+export interface QueryJobsInput<F extends JobFamily = JobFamily> {
+  family: F;
   ids: string[];
   target: CiTarget;
   credentials: Credentials;
@@ -64,8 +74,8 @@ export interface ChunkBody {
   body: string;
   contentType: string | undefined;
   requestId: string | undefined;
-  /** Set instead of a body when CI said "no such job" with an error status (FamilyRoute.missingCode). */
-  missingIds?: string[];
+  /** Set instead of a body when CI answered the call with "no such id" (FamilySpec.unknownIdError). */
+  unknownIds?: string[];
 }
 
 interface ChunkAnswer {
@@ -75,7 +85,7 @@ interface ChunkAnswer {
 }
 
 export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
-  const { path, batchSize } = familyRoute(input.family);
+  const { path, batchSize } = familySpec(input.family);
   const chunks: string[][] = [];
   for (let i = 0; i < input.ids.length; i += batchSize) chunks.push(input.ids.slice(i, i + batchSize));
 
@@ -166,26 +176,31 @@ async function fetchChunk(
   answered.lastStatus = res.status;
   if (res.status !== 200) {
     const failure = ciFailure(res.status, res.headers, res.body);
-    if (isNoSuchJob(input.family, failure)) return { body: '', contentType: undefined, requestId, missingIds: ids };
+    if (answersUnknownId(input.family, ids, failure)) return { body: '', contentType: undefined, requestId, unknownIds: ids };
     throw failure;
   }
   const contentType = res.headers['content-type'];
   return { body: res.body, contentType: typeof contentType === 'string' ? contentType : undefined, requestId };
 }
 
-/** CI's "no such job" error on a family whose endpoint answers an unknown id that way (FamilyRoute.missingCode). */
-function isNoSuchJob(family: JobFamily, failure: CiError): boolean {
-  const { missingCode } = familyRoute(family);
+/**
+ * Whether a failed one-id call means "CI does not know this id": only for a family that says so
+ * with an error (FamilySpec.unknownIdError), only a 404 with that code (or, for '*', any code but
+ * InvalidUrl: a wrong path or endpoint is a fault to report, not an answer about the id).
+ */
+function answersUnknownId(family: JobFamily, ids: string[], failure: CiError): boolean {
+  const expected = familySpec(family).unknownIdError;
   const upstream = failure.info.upstream;
-  return missingCode !== undefined && upstream?.Status === 404 && upstream.Code === missingCode;
+  if (expected === undefined || ids.length !== 1 || upstream?.Status !== 404) return false;
+  return expected === '*' ? upstream.Code !== 'InvalidUrl' : upstream.Code === expected;
 }
 
 function readChunk(
   input: Pick<QueryJobsInput, 'family' | 'deadline'>,
-  { body, contentType, requestId, missingIds }: ChunkBody,
+  { body, contentType, requestId, unknownIds }: ChunkBody,
   driftLimit: number,
 ): ChunkAnswer {
-  if (missingIds) return { response: { NonExistJobIds: missingIds }, requestId, drift: new DriftCollector(driftLimit) };
+  if (unknownIds) return { response: { NonExistJobIds: unknownIds }, requestId, drift: new DriftCollector(driftLimit) };
   const upstream = { Status: 200, ...(requestId ? { RequestId: requestId } : {}) };
   const notXml = notXmlReason(contentType, body);
   if (notXml) throw invalidAnswer(`CI answered 200 with ${notXml} instead of XML`, { upstream });
@@ -202,26 +217,32 @@ function readChunk(
   const response = applyShape(doc.Response ?? '', familyShape(input.family), drift);
   if (response === null || typeof response !== 'object' || Array.isArray(response))
     throw invalidAnswer('CI sent a <Response> that is not a container', { upstream });
-  assertJobsUsable(response, upstream);
+  assertJobsUsable(response, upstream, familySpec(input.family));
   return { response, requestId, drift };
 }
 
 /**
- * A JobsDetail entry without a JobId or State cannot be told apart from the others or says nothing
- * about its job. Answering 200 without it would let an asked job vanish (or look unknown) without a
- * word, so the whole answer is refused as CI's fault, in every schema mode.
+ * An item (a JobsDetail entry, a WorkflowExecution) without its id or state cannot be told apart
+ * from the others or says nothing about its job. Answering 200 without it would let an asked job
+ * vanish (or look unknown) without a word, so the whole answer is refused as CI's fault, in every
+ * schema mode.
  */
-function assertJobsUsable(response: { [key: string]: Json }, upstream: CiUpstream): void {
-  const jobs = response.JobsDetail;
+function assertJobsUsable(response: { [key: string]: Json }, upstream: CiUpstream, spec: FamilySpec): void {
+  const jobs = response[spec.list];
   if (jobs === undefined) return;
   const details: CiIssue[] = [];
   (Array.isArray(jobs) ? jobs : [jobs]).forEach((job, i) => {
-    for (const field of ['JobId', 'State']) {
+    for (const field of [spec.idField, spec.stateField]) {
       const value = jobField(job, field);
-      if (typeof value !== 'string' || value === '') details.push({ path: `/JobsDetail/${i}/${field}`, message: 'must be non-empty text' });
+      if (typeof value !== 'string' || value === '')
+        details.push({ path: `/${spec.list}/${i}/${field}`, message: 'must be non-empty text' });
     }
   });
-  if (details.length) throw invalidAnswer('CI sent a job without a usable JobId or State', { details: details.slice(0, 20), upstream });
+  if (details.length)
+    throw invalidAnswer(`CI sent a job without a usable ${spec.idField} or ${spec.stateField}`, {
+      details: details.slice(0, 20),
+      upstream,
+    });
 }
 
 /** A short, safe description of a body that is not XML, or undefined when it may be XML. */
@@ -268,33 +289,35 @@ function missingIdsOf(response: { [key: string]: Json }): string[] {
 }
 
 function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'deadline'>, answers: ChunkAnswer[]): JobsResult {
+  const spec = familySpec(input.family);
   const answered: Json[] = [];
   const driftOf = new Map<Json, DriftPart>();
   const listed: string[] = [];
   const other: DriftPart = { issues: [], total: 0 };
   for (const { response, drift } of answers) {
-    const split = splitByJob(drift);
+    const split = splitByJob(drift, spec.list);
     other.issues.push(...split.other.issues);
     other.total += split.other.total;
-    if (Array.isArray(response.JobsDetail))
-      response.JobsDetail.forEach((job, i) => {
+    const items = response[spec.list];
+    if (Array.isArray(items))
+      items.forEach((job, i) => {
         answered.push(job);
         const part = split.jobs.get(i);
         if (part) driftOf.set(job, part);
       });
     listed.push(...missingIdsOf(response));
   }
-  const { jobs, missing, unasked } = reconcileIds(input.ids, answered, listed);
+  const { jobs, missing, unasked } = reconcileIds(input.ids, answered, listed, spec);
   if (unasked) logEvent('warn', 'ci-unasked-jobs-dropped', { count: unasked, family: input.family });
 
   const single = answers.length === 1 ? answers[0] : undefined;
   const bodyRequestId = single ? safeCiId(single.response.RequestId) : undefined;
   // With one CI call its other top-level nodes pass through untouched; several calls have no
   // single value for them, so only the merged lists are kept.
-  const { RequestId: _r, JobsDetail: _j, NonExistJobIds: _n, NonExistJobId: _n1, ...extras } = single ? single.response : {};
+  const { RequestId: _r, [spec.list]: _j, NonExistJobIds: _n, NonExistJobId: _n1, ...extras } = single ? single.response : {};
   const envelope: JobsEnvelope = {
     RequestId: bodyRequestId ?? single?.requestId ?? null,
-    JobsDetail: jobs,
+    [spec.list]: jobs,
     NonExistJobIds: missing,
     ...extras,
   };
@@ -310,7 +333,7 @@ function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'de
     other.total = other.issues.length;
   }
   const drift: AnswerDrift = { jobs: jobDrift, other: other.total ? other : undefined, total: 0 };
-  const { list, total } = schemaErrors(drift.jobs, drift.other);
+  const { list, total } = schemaErrors(drift.jobs, drift.other, spec.list);
   drift.total = total;
   const upstreamRequestIds = answers.map((a) => a.requestId).filter((id): id is string => Boolean(id));
   if (total > 0) {
@@ -321,5 +344,5 @@ function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'de
       });
     envelope.SchemaErrors = list;
   }
-  return { envelope, upstreamRequestIds, drift };
+  return { family: input.family, envelope: envelope as EnvelopeOf<JobFamily>, upstreamRequestIds, drift };
 }

@@ -4,9 +4,9 @@
  * GET /jobs/{type}/{id} would return. A job no candidate family knows is dropped, silently.
  */
 import { CiError } from '../ci/ci-error';
-import { jobField, jobIdOf } from '../ci/job-state';
+import { itemsOf, jobField, jobIdOf, jobStateOf } from '../ci/job-state';
 import { type JobsEnvelope, type JobsResult, queryJobs } from '../ci/query-jobs';
-import type { JobFamily } from '../ci/families';
+import { type JobFamily, familySpec } from '../ci/families';
 import type { CiTarget } from '../ci/target';
 import type { Json } from '../xml/shape';
 import { candidateFamilies } from '../callbacks/job-families';
@@ -48,9 +48,10 @@ async function verifyOne(job: CallbackJob, where: Placement, ctx: RouteContext):
       throw err;
     }
     const { envelope } = result;
-    const found: Json | undefined = envelope.JobsDetail.find((j) => jobIdOf(j) === job.id);
+    const spec = familySpec(family);
+    const found: Json | undefined = itemsOf(envelope, spec).find((j) => jobIdOf(j, spec) === job.id);
     if (found === undefined) continue;
-    const state = jobField(found, 'State');
+    const state = jobStateOf(found, spec);
     return { family, target: input.target, jobId: job.id, state: typeof state === 'string' ? state : '', envelope, result };
   }
   return undefined;

@@ -1,8 +1,8 @@
 /** Shared by both job routes once they have a family, ids and an optional bucket/region. */
 import { type CachedJobsResult, queryJobsCached } from '../cache/cached-query';
 import { CiError } from '../ci/ci-error';
-import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, isJobFamily } from '../ci/families';
-import { jobField } from '../ci/job-state';
+import { FAMILY_NAMES, JOB_ID_RE, MAX_JOB_IDS, familySpec, isJobFamily } from '../ci/families';
+import { itemsOf, jobField } from '../ci/job-state';
 import type { JobsResult, QueryJobsInput } from '../ci/query-jobs';
 import { resolveTarget } from '../ci/target';
 import type { Deadline } from '../deadline';
@@ -75,15 +75,17 @@ export function lookupInput(req: LookupRequest, ctx: RouteContext, deadline: Dea
 const MAX_LOGGED_PATHS = 20;
 const MAX_TAG_CHARS = 64;
 
-/** What the log line says about drift: Tags and paths only, since values may be anything CI sent. */
+/** What the log line says about drift: Tags (the family's variant key) and paths only, since values may be anything CI sent. */
 function driftForLog(result: CachedJobsResult): RequestTrace['drift'] {
   const { drift, envelope } = result;
   if (drift.total === 0) return undefined;
+  const spec = familySpec(result.family);
+  const items = itemsOf(envelope, spec);
   const tags = new Set<string>();
   drift.jobs.forEach((part, i) => {
     if (!part) return;
-    const job = envelope.JobsDetail[i] as Json;
-    const tag = jobField(job, 'Tag') ?? jobField(job, 'Type');
+    const job = items[i] as Json;
+    const tag = spec.variantKey === null ? undefined : jobField(job, spec.variantKey);
     tags.add(typeof tag === 'string' ? tag.slice(0, MAX_TAG_CHARS) : '(none)');
   });
   const paths = (envelope.SchemaErrors ?? []).slice(0, MAX_LOGGED_PATHS).map((e) => e.path);

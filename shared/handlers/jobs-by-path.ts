@@ -11,6 +11,6 @@ export async function getJobsByPath(ctx: RouteContext): Promise<HttpResponse> {
   if (req.query.wait !== undefined) return getJobsWaiting(ctx);
   const ids = parseIdSegment(params.ids ?? '');
   const result = await lookupJobs({ type: params.type, ids, bucket: req.query.bucket, region: req.query.region }, ctx, ctx.deadline);
-  assertSingleJobFound(ids, result.envelope);
+  assertSingleJobFound(ids, result);
   return jobsResponse(result, req);
 }

@@ -19,7 +19,6 @@ import { createHash } from 'node:crypto';
 import type { CachedJobsResult } from '../cache/cached-query';
 import { readHeartbeatMs } from '../config/web-env';
 import { ciCallsFor } from '../ci/families';
-import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
 import { ApiError, streamingNotSupported } from '../http/errors';
 import { errorResponse } from '../http/response';
@@ -29,7 +28,7 @@ import { logStreamEnd } from '../log';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { knownApiError } from './ci-errors';
 import type { RouteContext } from './context';
-import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, jobsFingerprint } from './job-changes';
+import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, allTerminal, jobsFingerprint } from './job-changes';
 import { assertSingleJobFound, parseIdSegment } from './job-ids';
 import { lookupJobs } from './job-lookup';
 
@@ -58,7 +57,7 @@ export async function getJobEvents(ctx: RouteContext): Promise<HttpResponse> {
   };
 
   const first = await fetchJobs(ctx.signal);
-  assertSingleJobFound(ids, first.envelope);
+  assertSingleJobFound(ids, first);
   const seenId = lastEventId(req);
   if (settled(first) && seenId === eventIdOf(first)) return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 
@@ -153,12 +152,12 @@ function stateEvent(result: CachedJobsResult, id: string): string {
 }
 
 function settled(result: CachedJobsResult): boolean {
-  return result.envelope.JobsDetail.every(isTerminal);
+  return allTerminal(result);
 }
 
 /** A digest of what counts as a change (jobsFingerprint): equal states, equal ids, across instances. */
 export function eventIdOf(result: CachedJobsResult): string {
-  return createHash('sha256').update(jobsFingerprint(result.envelope)).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(jobsFingerprint(result)).digest('base64url').slice(0, 22);
 }
 
 /** Last-Event-ID as EventSource sends it; `?lastEventId=` for clients that cannot set headers. */

@@ -2,6 +2,8 @@ import type { CachedJobsResult } from '../cache/cached-query';
 import { cacheControl, ifNoneMatchHits, weakEtag } from '../http/conditional';
 import { responseTooLarge } from '../http/errors';
 import { JSON_TYPE } from '../http/response';
+import { familySpec } from '../ci/families';
+import { itemsOf } from '../ci/job-state';
 import type { HttpRequest, HttpResponse } from '../http/types';
 
 export function jobsResponse(result: CachedJobsResult, req: HttpRequest): HttpResponse {
@@ -21,7 +23,7 @@ export function jobsResponse(result: CachedJobsResult, req: HttpRequest): HttpRe
     return { status: 304, headers, body: '' };
   const body = `{"RequestId":${JSON.stringify(RequestId)},${contentJson.slice(1)}`;
   if (scfPayloadBytes(body) > MAX_RESPONSE_BODY_BYTES)
-    throw responseTooLarge(result.envelope.JobsDetail.length + result.envelope.NonExistJobIds.length);
+    throw responseTooLarge(itemsOf(result.envelope, familySpec(result.family)).length + result.envelope.NonExistJobIds.length);
   return { status: 200, headers: { 'content-type': JSON_TYPE, ...headers }, body };
 }
 

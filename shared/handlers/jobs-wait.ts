@@ -5,13 +5,12 @@
  * one per poll interval.
  */
 import { ciCallsFor } from '../ci/families';
-import { isTerminal } from '../ci/job-state';
 import { createDeadline } from '../deadline';
 import type { HttpResponse } from '../http/types';
 import { pollUntilChange } from '../long-poll/poll-until-change';
 import { parseWaitSeconds } from '../long-poll/wait-param';
 import type { RouteContext } from './context';
-import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, jobsFingerprint } from './job-changes';
+import { MIN_REQUERY_BUDGET_MS, REQUERY_BACKOFF, allTerminal, jobsFingerprint } from './job-changes';
 import { assertSingleJobFound, parseIdSegment } from './job-ids';
 import { lookupJobs } from './job-lookup';
 import { jobsResponse } from './jobs-response';
@@ -39,16 +38,16 @@ export async function getJobsWaiting(ctx: RouteContext): Promise<HttpResponse> {
         deadline.dispose();
       }
     },
-    fingerprint: (result) => jobsFingerprint(result.envelope),
+    fingerprint: (result) => jobsFingerprint(result),
     // A re-fetch is only started when the request can still afford one first attempt per CI call.
     mayRefetch: () => ctx.attempts.left >= ciCallsFor(params.type ?? '', new Set(ids).size),
-    isSettled: (result) => result.envelope.JobsDetail.every(isTerminal),
+    isSettled: allTerminal,
     stopAt: Math.min(started + waitSeconds * 1000, (ctx.endsAt ?? Infinity) - WAIT_END_MARGIN_MS),
     fetchTimeoutMs: ctx.budgetMs,
     backoff: REQUERY_BACKOFF,
     minFetchBudgetMs: MIN_REQUERY_BUDGET_MS,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  assertSingleJobFound(ids, value.envelope);
+  assertSingleJobFound(ids, value);
   return jobsResponse(value, req);
 }

@@ -16,6 +16,8 @@ type Load<T> = () => T;
 
 /** A family's entry in generated/validators.js: where each part is, not the parts themselves. */
 export interface LazyFamily {
+  /** The list whose items carry the key (the family's FamilySpec.list, split at build time by split-branches.ts). */
+  list: string;
   key: string | null;
   known: string[];
   base: Load<{ validate: StandaloneValidate }>;
@@ -29,9 +31,6 @@ export interface Validator {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
 }
-
-/** The list whose items carry the key; see SPLIT_LIST in split-branches.ts (build-time). */
-const LIST = 'JobsDetail';
 
 /**
  * `load` wraps each part's loader (validators.ts turns a missing file into a clear error). Parts
@@ -61,11 +60,11 @@ export function lazyFamilyValidator(parts: LazyFamily, load: <T>(part: Load<T>) 
       return false;
     }
     // The base check passed, so the document is an object and the list, when present, holds objects.
-    const jobs = parts.key === null ? undefined : (data as Record<string, unknown>)[LIST];
+    const jobs = parts.key === null ? undefined : (data as Record<string, unknown>)[parts.list];
     if (Array.isArray(jobs)) {
       for (let i = 0; i < jobs.length; i++) {
         const branch = branchFor(jobs[i]);
-        if (branch && !branch(jobs[i], { instancePath: `/${LIST}/${i}`, parentData: jobs, parentDataProperty: i, rootData: data })) {
+        if (branch && !branch(jobs[i], { instancePath: `/${parts.list}/${i}`, parentData: jobs, parentDataProperty: i, rootData: data })) {
           validate.errors = branch.errors;
           return false;
         }

@@ -4,7 +4,9 @@
  * Unknown elements have no shape at all: absence means "keep as is, nothing to check".
  */
 export type Shape =
-  | { k: 'o'; p?: Record<string, Shape>; by?: string; v?: Record<string, Record<string, Shape>>; f?: Record<string, Shape> }
+  // `m`: the shape of every child not named in `p`, for containers whose element names are data
+  // (a workflow's Topology names its Nodes after the workflow's own node names).
+  | { k: 'o'; p?: Record<string, Shape>; by?: string; v?: Record<string, Record<string, Shape>>; f?: Record<string, Shape>; m?: Shape }
   | { k: 'a'; i?: Shape }
   | { k: 's' } // verbatim text
   | { k: 't' } // timestamp: '-' or '' → null
@@ -149,7 +151,7 @@ function convertObject(
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value)) {
     at.push(key);
-    const converted = convert(value[key] as XmlValue, shapeOf(props, key), drift, at);
+    const converted = convert(value[key] as XmlValue, shapeOf(props, key) ?? shape.m, drift, at);
     at.pop();
     // `out.__proto__ = x` would set the prototype instead of keeping CI's element.
     if (key === '__proto__') Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });

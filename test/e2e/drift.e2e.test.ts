@@ -5,7 +5,7 @@
  * and booleans without drift, anything unreadable is kept as text and listed in SchemaErrors.
  */
 import { key } from '../../dev/emulator/fixtures';
-import { FAMILY_NAMES } from '../../shared/ci/families';
+import { FAMILIES, FAMILY_NAMES } from '../../shared/ci/families';
 import { functionUrlEvent } from '../helpers/events';
 import { driftCorpus } from '../helpers/drift-corpus';
 import { startHarness } from '../helpers/harness';
@@ -43,7 +43,10 @@ async function serving<T>(v: (typeof corpus)[number], run: () => Promise<T>): Pr
 const lookup = (v: (typeof corpus)[number], headers: Record<string, string> = {}) =>
   h.call(functionUrlEvent({ method: 'GET', path: `/jobs/${v.job.family}/${v.job.jobId}`, headers }));
 
-const rawJob = (fragment: string) => (rawParse(`<Response>${fragment}</Response>`).Response as { JobsDetail: unknown }).JobsDetail;
+/** The item in a fragment, under its family's list (JobsDetail, or WorkflowExecution for workflow runs). */
+const rawJob = (fragment: string, list = 'JobsDetail') =>
+  (rawParse(`<Response>${fragment}</Response>`).Response as Record<string, unknown>)[list];
+const listOf = (v: (typeof corpus)[number]) => FAMILIES[v.job.family].list;
 const byPath = <T extends { path: string }>(list: T[]) => [...list].sort((a, b) => a.path.localeCompare(b.path));
 
 test('the corpus covers every family with accepted and drifted variants', () => {
@@ -73,7 +76,7 @@ describe('accepted forms: 200, read as numbers/booleans, no drift, even with SCH
     expect(res.status).toBe(200);
     expect(res.json.SchemaErrors).toBeUndefined();
     expect(res.headers['x-schema-errors']).toBeUndefined();
-    expect(lostLeaves(rawJob(v.fragment), res.json.JobsDetail[0])).toEqual([]);
+    expect(lostLeaves(rawJob(v.fragment, listOf(v)), res.json[listOf(v)][0])).toEqual([]);
   });
 });
 
@@ -81,7 +84,7 @@ describe('drift with the default settings: 200, every value kept, every drift li
   test.each(drifted.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
     const res = await serving(v, () => lookup(v, { origin: 'https://app.example.com' }));
     expect(res.status).toBe(200);
-    expect(lostLeaves(rawJob(v.fragment), res.json.JobsDetail[0])).toEqual([]);
+    expect(lostLeaves(rawJob(v.fragment, listOf(v)), res.json[listOf(v)][0])).toEqual([]);
     expect(byPath(res.json.SchemaErrors)).toEqual(byPath(v.drift));
     expect(res.headers['x-schema-errors']).toBe(String(v.drift.length));
     expect(res.headers['access-control-expose-headers']).toContain('x-schema-errors');

@@ -183,7 +183,7 @@ describe('cached query over loopback', () => {
     emulator.fault = undefined;
   });
 
-  const input = (jobIds: string[], bucket = BUCKET): QueryJobsInput => ({
+  const input = (jobIds: string[], bucket = BUCKET): QueryJobsInput<'media'> => ({
     family: 'media',
     ids: jobIds,
     target: resolveTarget(
@@ -277,7 +277,7 @@ describe('cached query over loopback', () => {
     const [starter, joiner] = await Promise.allSettled([queryJobsCached(hurried, noCache, deps), queryJobsCached(patient, noCache, deps)]);
     expect(starter).toMatchObject({ status: 'rejected', reason: { name: 'CiError', kind: 'timeout' } }); // answered 504 UpstreamTimeout
     expect(joiner.status).toBe('fulfilled');
-    expect(jobIds((joiner as PromiseFulfilledResult<Awaited<ReturnType<typeof queryJobsCached>>>).value)).toEqual([running]);
+    expect(jobIds((joiner as PromiseFulfilledResult<Awaited<ReturnType<typeof queryJobsCached<'media'>>>>).value)).toEqual([running]);
     expect(asked()).toEqual([`/jobs/${running}`, `/jobs/${running}`]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     hurried.deadline.dispose();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { FAMILY_NAMES } from '../../shared/ci/families';
+import { FAMILIES, FAMILY_NAMES } from '../../shared/ci/families';
 import { familyValidator } from '../../shared/schemas/validators';
 import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
 import type { Answer } from '../helpers/harness';
@@ -101,15 +101,16 @@ describe('the document', () => {
     );
     for (const family of FAMILY_NAMES) {
       const name = `${family.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Response`;
-      const item = built.components.schemas[name].properties.JobsDetail.items;
-      // Virus and the moderation families have one job shape (no Tag): their items are a plain object schema.
-      if (!item['x-ci-by']) {
+      const { list, idField, stateField, variantKey } = FAMILIES[family];
+      const item = built.components.schemas[name].properties[list].items;
+      // A family without a variant key (workflow, virus, moderation) has one item schema, no branches.
+      if (variantKey === null) {
         expect(item.allOf).toBeUndefined();
-        expect(item.required).toEqual(['JobId', 'State']);
+        expect(item.required).toEqual([idField, stateField]);
         continue;
       }
       const byTag = item.allOf.map((b: Json) => b.if.properties?.[item['x-ci-by']]?.const).filter(Boolean);
-      const expected = schemas[`${family}-response`].properties.JobsDetail.items.allOf.length - 1; // minus the fallback
+      const expected = schemas[`${family}-response`].properties[list].items.allOf.length - 1; // minus the fallback
       expect(byTag).toHaveLength(expected);
       expect(byTag.length).toBeGreaterThanOrEqual(1);
     }

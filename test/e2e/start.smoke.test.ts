@@ -6,6 +6,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FAMILIES, isJobFamily } from '../../shared/ci/families';
 
 let child: ChildProcess;
 let output = '';
@@ -50,7 +51,12 @@ test('prints the URL and curl examples that work', async () => {
     }
     const json = await res.json();
     if (url.endsWith('/openapi.json')) expect(json.openapi).toBe('3.1.0');
-    else if (!url.endsWith('/health')) expect(json.JobsDetail.length).toBeGreaterThanOrEqual(1);
+    else if (!url.endsWith('/health')) {
+      // The family's list: JobsDetail, or WorkflowExecution for /jobs/workflow/….
+      const type = /\/jobs\/([a-z-]+)\//.exec(url)?.[1];
+      const list = type !== undefined && isJobFamily(type) ? FAMILIES[type].list : 'JobsDetail';
+      expect(json[list].length).toBeGreaterThanOrEqual(1);
+    }
   }
   expect(curls.some((l) => l.includes('?wait=20'))).toBe(true);
   expect(curls.some((l) => l.endsWith('/events'))).toBe(true);

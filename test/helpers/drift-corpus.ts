@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type StoredJob, loadFixtures } from '../../dev/emulator/fixtures';
 import type { SchemaDrift } from '../../shared/ci/drift';
+import { FAMILIES } from '../../shared/ci/families';
 import { familyShape } from '../../shared/schemas/validators';
 import { parseXml } from '../../shared/xml/parse';
 import { applyShape, type Json } from '../../shared/xml/shape';
@@ -124,16 +125,19 @@ export function driftCorpus(): DriftVariant[] {
   const jobs = [...loadFixtures(join(__dirname, '..', '..', 'dev', 'fixtures')).values()];
   const variants: DriftVariant[] = [];
   for (const job of jobs) {
-    const clean = applyShape(parseXml(`<Response>${job.fragment}</Response>`).Response ?? '', familyShape(job.family)) as {
-      JobsDetail: Json[];
-    };
+    // The family's list: JobsDetail, or WorkflowExecution for workflow runs.
+    const { list } = FAMILIES[job.family];
+    const clean = applyShape(parseXml(`<Response>${job.fragment}</Response>`).Response ?? '', familyShape(job.family)) as Record<
+      string,
+      Json[]
+    >;
     for (const mutation of MUTATIONS) {
       const fragment = mutation.apply(job.fragment);
       if (fragment === job.fragment) continue;
       const drift: SchemaDrift[] = [];
       if (!mutation.accepted) {
-        const raw = (rawParse(`<Response>${fragment}</Response>`).Response as { JobsDetail: unknown }).JobsDetail;
-        expectedDrift(clean.JobsDetail[0] as Json, raw, ['JobsDetail', 0], drift);
+        const raw = (rawParse(`<Response>${fragment}</Response>`).Response as Record<string, unknown>)[list];
+        expectedDrift(clean[list]![0] as Json, raw, [list, 0], drift);
         if (drift.length === 0) continue; // the mutation only touched text fields here
       }
       variants.push({ name: `${job.family}/${job.file.split(/[\\/]/).pop()} · ${mutation.name}`, job, fragment, drift });

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
+import { FAMILIES, FAMILY_NAMES, type JobFamily } from '../../shared/ci/families';
 import { familyShape, familyValidator, toIssues } from '../../shared/schemas/validators';
 import { parseXml } from '../../shared/xml/parse';
 import { applyShape } from '../../shared/xml/shape';
@@ -30,7 +30,7 @@ function expectValidAndLossless(family: JobFamily, xml: string) {
   const raw = rawParse(xml).Response;
   expect(countLeaves(raw)).toBeGreaterThan(3);
   expect(lostLeaves(raw, json)).toEqual([]);
-  expect(Array.isArray(json.JobsDetail)).toBe(true);
+  expect(Array.isArray(json[FAMILIES[family].list])).toBe(true);
   return json;
 }
 
@@ -72,11 +72,12 @@ describe('repeated elements are arrays with one element or many', () => {
     expect(JSON.stringify(fixtures.map((f) => convert(f.family, f.xml)))).toContain(`"${thirtyTwoDigits}"`);
   });
 
-  test('every JobsDetail in every fixture is one array entry with a JobId and State', () => {
+  test('every JobsDetail (WorkflowExecution) in every fixture is one array entry with a JobId (RunId) and State', () => {
     for (const f of fixtures) {
+      const { list, idField, stateField } = FAMILIES[f.family];
       const json = convert(f.family, f.xml);
-      expect(json.JobsDetail.length).toBeGreaterThanOrEqual(1);
-      for (const job of json.JobsDetail) expect(job).toMatchObject({ JobId: expect.any(String), State: expect.any(String) });
+      expect(json[list].length).toBeGreaterThanOrEqual(1);
+      for (const job of json[list]) expect(job).toMatchObject({ [idField]: expect.any(String), [stateField]: expect.any(String) });
     }
   });
 });
