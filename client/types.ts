@@ -135,6 +135,33 @@ export type TextDetectionsWords = TextDetectionsWordsItem[];
 export type WordPolygon = WordPolygonItem[];
 export type TextDetections = TextDetectionsItem[];
 /**
+ * Success, or an error code; a failed moderation job is a 200 with State Failed and Code/Message
+ */
+export type Code = string;
+/**
+ * Job state; known values: Submitted, Snapshoting (sic, video), Auditing, Success, Failed
+ */
+export type State = string;
+/**
+ * Keywords that were hit (one list, even where CI joins several with commas)
+ */
+export type Keywords = string[];
+/**
+ * Text found in the image
+ */
+export type OcrResults = OcrResultsItem[];
+/**
+ * Objects found in the image
+ */
+export type ObjectResults = ObjectResultsItem[];
+export type LibResults = LibResultsItem[];
+export type SpeakerResults = SpeakerResultsItem[];
+export type Positions = PositionsItem[];
+export type HitInfos = HitInfosItem[];
+export type ListResults = ListResultsItem[];
+export type AudioSection = AudioSectionItem[];
+export type Results = ResultsItem[];
+/**
  * One media job: checking Tag narrows it to that Tag's type
  */
 export type MediaJob =
@@ -743,12 +770,161 @@ export type BatchJobJob = BatchJobBase & {
  * A batch job whose Type this version does not know (CI adds new ones): the common fields
  */
 export type BatchOtherJob = BatchJobBase & {};
+/**
+ * One asr job: checking Tag narrows it to that Tag's type
+ */
+export type AsrJob = AsrSpeechRecognitionJob | AsrOtherJob;
+/**
+ * A asr job with Tag SpeechRecognition
+ */
+export type AsrSpeechRecognitionJob = JobBase & {
+  Tag: "SpeechRecognition";
+  Operation?: SpeechRecognitionOperation;
+};
+/**
+ * A asr job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type AsrOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognition?: never;
+    /**
+     * Only on jobs with Tag SpeechRecognition: narrow on Tag to read it
+     */
+    SpeechRecognitionResult?: never;
+  };
+};
+/**
+ * One doc job: checking Tag narrows it to that Tag's type
+ */
+export type DocJob = DocDocProcessJob | DocDocWatermarkJob | DocDocAIGCMetadataJob | DocOtherJob;
+/**
+ * A doc job with Tag DocProcess
+ */
+export type DocDocProcessJob = JobBase & {
+  Tag: "DocProcess";
+  Operation?: DocProcessOperation;
+};
+/**
+ * A doc job with Tag DocWatermark
+ */
+export type DocDocWatermarkJob = JobBase & {
+  Tag: "DocWatermark";
+  Operation?: DocWatermarkOperation;
+};
+/**
+ * A doc job with Tag DocAIGCMetadata
+ */
+export type DocDocAIGCMetadataJob = JobBase & {
+  Tag: "DocAIGCMetadata";
+  Operation?: DocAIGCMetadataOperation;
+};
+/**
+ * A doc job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type DocOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag DocProcess: narrow on Tag to read it
+     */
+    DocProcess?: never;
+    /**
+     * Only on jobs with Tag DocProcess: narrow on Tag to read it
+     */
+    DocProcessResult?: never;
+    /**
+     * Only on jobs with Tag DocWatermark: narrow on Tag to read it
+     */
+    DocWatermark?: never;
+    /**
+     * Only on jobs with Tag DocWatermark: narrow on Tag to read it
+     */
+    DocWatermarkResult?: never;
+    /**
+     * Only on jobs with Tag DocAIGCMetadata: narrow on Tag to read it
+     */
+    DocAIGCMetadata?: never;
+  };
+};
+/**
+ * One file job: checking Tag narrows it to that Tag's type
+ */
+export type FileJob = FileFileHashCodeJob | FileFileUncompressJob | FileFileCompressJob | FileOtherJob;
+/**
+ * A file job with Tag FileHashCode
+ */
+export type FileFileHashCodeJob = JobBase & {
+  Tag: "FileHashCode";
+  Operation?: FileHashCodeOperation;
+};
+/**
+ * A file job with Tag FileUncompress
+ */
+export type FileFileUncompressJob = JobBase & {
+  Tag: "FileUncompress";
+  Operation?: FileUncompressOperation;
+};
+/**
+ * A file job with Tag FileCompress
+ */
+export type FileFileCompressJob = JobBase & {
+  Tag: "FileCompress";
+  Operation?: FileCompressOperation;
+};
+/**
+ * A file job whose Tag this version does not know (CI adds new ones): the common fields
+ */
+export type FileOtherJob = JobBase & {
+  Operation?: Operation & {
+    /**
+     * Only on jobs with Tag FileHashCode: narrow on Tag to read it
+     */
+    FileHashCodeConfig?: never;
+    /**
+     * Only on jobs with Tag FileHashCode: narrow on Tag to read it
+     */
+    FileHashCodeResult?: never;
+    /**
+     * Only on jobs with Tag FileUncompress: narrow on Tag to read it
+     */
+    FileUncompressConfig?: never;
+    /**
+     * Only on jobs with Tag FileUncompress: narrow on Tag to read it
+     */
+    FileUncompressResult?: never;
+    /**
+     * Only on jobs with Tag FileCompress: narrow on Tag to read it
+     */
+    FileCompressConfig?: never;
+    /**
+     * Only on jobs with Tag FileCompress: narrow on Tag to read it
+     */
+    FileCompressResult?: never;
+  };
+};
 
 export interface JobQueryRequest {
   /**
-   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob
+   * Job family: media → /jobs, pic → /pic_jobs, ai → /ai_jobs, batch → /inventorytriggerjob, asr → /asr_jobs, doc → /doc_jobs, file → /file_jobs, workflow → /workflowexecution, virus → /virus/detect, image-auditing → /image/auditing, video-auditing → /video/auditing, audio-auditing → /audio/auditing, text-auditing → /text/auditing, document-auditing → /document/auditing, webpage-auditing → /webpage/auditing
    */
-  type: "media" | "pic" | "ai" | "batch" | "workflow";
+  type:
+    | "media"
+    | "pic"
+    | "ai"
+    | "batch"
+    | "asr"
+    | "doc"
+    | "file"
+    | "workflow"
+    | "virus"
+    | "image-auditing"
+    | "video-auditing"
+    | "audio-auditing"
+    | "text-auditing"
+    | "document-auditing"
+    | "webpage-auditing";
   /**
    * CI job ids, at most 50; answered in this order
    *
@@ -2147,6 +2323,218 @@ export interface ImageOCRDetection {
    */
   Angel?: string;
   PdfPageSize?: string;
+  [k: string]: unknown;
+}
+/**
+ * Watermark parameters
+ */
+export interface DocWatermark {
+  SrcType?: string;
+  Type?: string;
+  Image?: string;
+  Dx?: string;
+  Dy?: string;
+  Batch?: string;
+  HorizontalSpacing?: string;
+  VerticalSpacing?: string;
+  [k: string]: unknown;
+}
+/**
+ * Box of the hit in the image, in pixels
+ */
+export interface OcrResultsLocation {
+  X?: number | null | string;
+  Y?: number | null | string;
+  Width?: number | null | string;
+  Height?: number | null | string;
+  /**
+   * Degrees the box is rotated
+   */
+  Rotate?: number | null | string;
+  [k: string]: unknown;
+}
+export interface OcrResultsItem {
+  Text?: string;
+  Keywords?: Keywords;
+  SubLabel?: string;
+  Location?: OcrResultsLocation;
+  [k: string]: unknown;
+}
+export interface ObjectResultsItem {
+  Name?: string;
+  SubLabel?: string;
+  Location?: OcrResultsLocation;
+  [k: string]: unknown;
+}
+/**
+ * A hit in a risk library (image or text)
+ */
+export interface LibResultsItem {
+  ImageId?: string;
+  Score?: number | null | string;
+  /**
+   * 1 preset library, 2 custom library
+   */
+  LibType?: number | null | string;
+  LibName?: string;
+  Keywords?: Keywords;
+  [k: string]: unknown;
+}
+/**
+ * A language, speaker or recognition result of an audio track
+ */
+export interface SpeakerResultsItem {
+  Label?: string;
+  Score?: number | null | string;
+  /**
+   * Offset in ms
+   */
+  StartTime?: number | null | string;
+  /**
+   * Offset in ms
+   */
+  EndTime?: number | null | string;
+  [k: string]: unknown;
+}
+export interface PositionsItem {
+  StartPos?: number | null | string;
+  EndPos?: number | null | string;
+  [k: string]: unknown;
+}
+/**
+ * Where a text hit is (text moderation)
+ */
+export interface HitInfosItem {
+  Type?: string;
+  Keyword?: string;
+  Keywords?: Keywords;
+  LibName?: string;
+  Positions?: Positions;
+  [k: string]: unknown;
+}
+/**
+ * The verdict for one scene
+ */
+export interface PornInfo {
+  /**
+   * Scene result code (0 when the scene was checked)
+   */
+  Code?: string;
+  Msg?: string;
+  /**
+   * 0 clean, 1 hit, 2 suspect
+   */
+  HitFlag?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * How many parts (frames, sections) hit this scene
+   */
+  Count?: number | null | string;
+  Keywords?: Keywords;
+  OcrResults?: OcrResults;
+  ObjectResults?: ObjectResults;
+  LibResults?: LibResults;
+  SpeakerResults?: SpeakerResults;
+  RecognitionResults?: SpeakerResults;
+  HitInfos?: HitInfos;
+  [k: string]: unknown;
+}
+/**
+ * Business fields echoed from the request
+ */
+export interface UserInfo {
+  TokenId?: string;
+  Nickname?: string;
+  DeviceId?: string;
+  AppId?: string;
+  Room?: string;
+  IP?: string;
+  Type?: string;
+  ReceiveTokenId?: string;
+  Gender?: string;
+  Level?: string;
+  Role?: string;
+  [k: string]: unknown;
+}
+export interface ListResultsItem {
+  /**
+   * 0 allow list, 1 block list
+   */
+  ListType?: number | null | string;
+  ListName?: string;
+  Entity?: string;
+  [k: string]: unknown;
+}
+/**
+ * Account allow/block lists that matched
+ */
+export interface ListInfo {
+  ListResults?: ListResults;
+  [k: string]: unknown;
+}
+/**
+ * One audio section and its verdict
+ */
+export interface AudioSectionItem {
+  Url?: string;
+  Text?: string;
+  /**
+   * Start of the section in ms
+   */
+  OffsetTime?: number | null | string;
+  /**
+   * Length of the section in ms
+   */
+  Duration?: number | null | string;
+  Label?: string;
+  SubLabel?: string;
+  Result?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  LanguageResults?: SpeakerResults;
+  [k: string]: unknown;
+}
+export interface ResultsItem {
+  Url?: string;
+  Text?: string;
+  Label?: string;
+  Result?: number | null | string;
+  PageNumber?: number | null | string;
+  SheetNumber?: number | null | string;
+  /**
+   * 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  [k: string]: unknown;
+}
+export interface PageSegment {
+  Results?: Results;
   [k: string]: unknown;
 }
 /**
@@ -3697,6 +4085,498 @@ export interface BatchJobBase {
   [k: string]: unknown;
 }
 /**
+ * The answer for asr jobs
+ */
+export interface AsrJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: AsrJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for doc jobs
+ */
+export interface DocJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: DocJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * Document conversion (preview pages)
+ */
+export interface DocProcessOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  /**
+   * Document conversion parameters, echoed as CI received them
+   */
+  DocProcess?: {
+    SrcType?: string;
+    /**
+     * Known values: jpg, png, pdf, html, txt
+     */
+    TgtType?: string;
+    SheetId?: string;
+    StartPage?: string;
+    /**
+     * -1 means the last page
+     */
+    EndPage?: string;
+    ImageParams?: string;
+    DocPassword?: string;
+    Comments?: string;
+    PaperDirection?: string;
+    Quality?: string;
+    Zoom?: string;
+    PaperSize?: string;
+    ImageDpi?: string;
+    PicPagination?: string;
+    DocWatermark?: DocWatermark;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once a DocProcess job succeeded
+   */
+  DocProcessResult?: {
+    FailPageCount?: number | null | string;
+    SuccPageCount?: number | null | string;
+    TaskId?: string;
+    TgtType?: string;
+    TotalPageCount?: number | null | string;
+    TotalSheetCount?: number | null | string;
+    /**
+     * One entry per output page
+     */
+    PageInfo?: {
+      /**
+       * Page (or sheet) number, from 1
+       */
+      PageNo?: number | null | string;
+      /**
+       * Object the page was written to
+       */
+      TgtUri?: string;
+      /**
+       * Pictures a spreadsheet sheet was split into
+       */
+      "X-SheetPics"?: number | null | string;
+      PicIndex?: number | null | string;
+      PicNum?: number | null | string;
+      [k: string]: unknown;
+    }[];
+    WatermarkInfo?: {
+      /**
+       * Bytes
+       */
+      Size?: number | null | string;
+      Etag?: string;
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Document watermark
+ */
+export interface DocWatermarkOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DocWatermark?: DocWatermark;
+  /**
+   * Present once a DocWatermark job succeeded
+   */
+  DocWatermarkResult?: {
+    /**
+     * Bytes
+     */
+    Size?: number | null | string;
+    TotalPageCount?: number | null | string;
+    Etag?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * AIGC metadata written into a document
+ */
+export interface DocAIGCMetadataOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  DocAIGCMetadata?: {
+    AIGCMetadata?: AIGCMetadata;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for file jobs
+ */
+export interface FileJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family and Tag
+   */
+  JobsDetail: FileJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * File hash (MD5/SHA1/SHA256)
+ */
+export interface FileHashCodeOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileHashCodeConfig?: {
+    /**
+     * Known values: MD5, SHA1, SHA256
+     */
+    Type?: string;
+    /**
+     * Whether the hash is also written to the object as x-cos-meta-<type>
+     */
+    AddToHeader?: boolean | null | string;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the hash was computed
+   */
+  FileHashCodeResult?: {
+    MD5?: string;
+    SHA1?: string;
+    SHA256?: string;
+    /**
+     * Bytes
+     */
+    FileSize?: number | null | string;
+    LastModified?: string;
+    Etag?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Archive extraction
+ */
+export interface FileUncompressOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileUncompressConfig?: {
+    Prefix?: string;
+    PrefixReplaced?: string;
+    UnCompressKey?: string;
+    Mode?: string;
+    DownloadConfig?: {
+      Prefix?: string;
+      /**
+       * Files to extract
+       */
+      Key?: string[];
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the archive was extracted
+   */
+  FileUncompressResult?: {
+    Region?: string;
+    Bucket?: string;
+    FileCount?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Multi-file packing
+ */
+export interface FileCompressOperation {
+  Tag?: string;
+  TemplateId?: string;
+  /**
+   * Returned when TemplateId is set
+   */
+  TemplateName?: string;
+  TranscodeTemplateId?: string;
+  /**
+   * Watermark template ids, in request order
+   */
+  WatermarkTemplateId?: string[];
+  Watermark?: Watermark;
+  RemoveWatermark?: RemoveWatermark;
+  DigitalWatermark?: DigitalWatermark;
+  Output?: Output;
+  /**
+   * Caller data echoed back verbatim
+   */
+  UserData?: string;
+  /**
+   * Priority 0, 1 or 2
+   */
+  JobLevel?: number | null | string;
+  FreeTranscode?: string;
+  CustomId?: string;
+  MediaInfo?: MediaInfo;
+  MediaResult?: MediaResult;
+  FileCompressConfig?: {
+    Flatten?: string;
+    /**
+     * Known values: zip, tar, tar.gz
+     */
+    Format?: string;
+    UrlList?: string;
+    Prefix?: string;
+    /**
+     * Objects to pack
+     */
+    Key?: string[];
+    /**
+     * Per-object packing rules
+     */
+    KeyConfig?: {
+      Key?: string;
+      Folder?: string;
+      Rename?: string;
+      ImageParams?: string;
+      [k: string]: unknown;
+    }[];
+    /**
+     * Per-prefix packing rules
+     */
+    PrefixConfig?: {
+      Prefix?: string;
+      Folder?: string;
+      ImageParams?: string;
+      [k: string]: unknown;
+    }[];
+    Type?: string;
+    CompressKey?: string;
+    IgnoreError?: string;
+    [k: string]: unknown;
+  };
+  /**
+   * Present once the archive was written
+   */
+  FileCompressResult?: {
+    Region?: string;
+    Bucket?: string;
+    Object?: string;
+    CompressFileCount?: number | null | string;
+    ErrorCount?: number | null | string;
+    ErrorDetail?: {
+      ErrorCount?: string;
+      /**
+       * Objects that could not be packed
+       */
+      ErrorFile?: string[];
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
  * The answer for workflow runs
  */
 export interface WorkflowJobsEnvelope {
@@ -3904,6 +4784,742 @@ export interface WorkflowJob {
   }[];
   [k: string]: unknown;
 }
+/**
+ * The answer for virus jobs
+ */
+export interface VirusJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: VirusJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One virus-detection job
+ */
+export interface VirusJob {
+  /**
+   * Error code (meaningful only when State is Failed)
+   */
+  Code?: string;
+  /**
+   * Error description (meaningful only when State is Failed)
+   */
+  Message?: string;
+  JobId: string;
+  /**
+   * Known values: Submitted, Auditing, Success, Failed
+   */
+  State: string;
+  CreationTime?: string | null;
+  /**
+   * The scanned COS object (when the job named one)
+   */
+  Object?: string;
+  /**
+   * The scanned URL (when the job named one)
+   */
+  Url?: string;
+  /**
+   * Verdict once finished; known values: normal (the docs also spell it nomal), block
+   */
+  Suggestion?: string;
+  /**
+   * Detection details
+   */
+  DetectDetail?: {
+    /**
+     * One entry per virus found
+     */
+    Result?: {
+      /**
+       * File inside the object (archives)
+       */
+      FileName?: string;
+      VirusName?: string;
+      [k: string]: unknown;
+    }[];
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for image-auditing jobs
+ */
+export interface ImageAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: ImageAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One image moderation job
+ */
+export interface ImageAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  Text?: string;
+  CompressionResult?: number | null | string;
+  Encryption?: {
+    Algorithm?: string;
+    Key?: string;
+    IV?: string;
+    KeyId?: string;
+    KeyType?: number | null | string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for video-auditing jobs
+ */
+export interface VideoAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: VideoAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One video (or live-stream) moderation job
+ */
+export interface VideoAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * live_video for live-stream moderation; absent for a video file
+   */
+  Type?: string;
+  /**
+   * How many frames were captured
+   */
+  SnapshotCount?: number | null | string;
+  /**
+   * Items: One captured frame and its verdict
+   */
+  Snapshot?: {
+    Url?: string;
+    Text?: string;
+    /**
+     * Offset of the frame in ms
+     */
+    SnapshotTime?: number | null | string;
+    Label?: string;
+    SubLabel?: string;
+    Result?: number | null | string;
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  }[];
+  AudioSection?: AudioSection;
+  /**
+   * Where the masked copy was written
+   */
+  MaskInfo?: {
+    RecordInfo?: {
+      Code?: string;
+      Message?: string;
+      Output?: {
+        Region?: string;
+        Bucket?: string;
+        Object?: string;
+        [k: string]: unknown;
+      };
+      [k: string]: unknown;
+    };
+    LiveInfo?: {
+      StartTime?: string;
+      EndTime?: string;
+      Output?: string;
+      [k: string]: unknown;
+    };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * The answer for audio-auditing jobs
+ */
+export interface AudioAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: AudioAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One audio moderation job
+ */
+export interface AudioAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * The recognised speech
+   */
+  AudioText?: string;
+  Section?: AudioSection;
+  LanguageResults?: SpeakerResults;
+  [k: string]: unknown;
+}
+/**
+ * The answer for text-auditing jobs
+ */
+export interface TextAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: TextAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One text moderation job
+ */
+export interface TextAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  /**
+   * The moderated text as CI returns it (base64 when it was sent so)
+   */
+  Content?: string;
+  ContextText?: string;
+  SectionCount?: number | null | string;
+  /**
+   * Items: One text section and its verdict
+   */
+  Section?: {
+    /**
+     * Byte offset of the section in the text
+     */
+    StartByte?: number | null | string;
+    Label?: string;
+    Result?: number | null | string;
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * The answer for document-auditing jobs
+ */
+export interface DocumentAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: DocumentAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One document moderation job
+ */
+export interface DocumentAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  PageCount?: number | null | string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  /**
+   * Per-scene verdicts for the whole document
+   */
+  Labels?: {
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  };
+  PageSegment?: PageSegment;
+  [k: string]: unknown;
+}
+/**
+ * The answer for webpage-auditing jobs
+ */
+export interface WebpageAuditingJobsEnvelope {
+  /**
+   * CI's request id when one CI call answered the request; null when several did
+   */
+  RequestId: string | null;
+  /**
+   * One entry per existing job, in request order; shape per family
+   */
+  JobsDetail: WebpageAuditingJob[];
+  /**
+   * Requested ids CI does not know
+   */
+  NonExistJobIds: string[];
+  /**
+   * Present only when CI broke the documented shape (SCHEMA_MODE=report, the default): every place, at most 1000 (the x-schema-errors header has the full count)
+   */
+  SchemaErrors?: {
+    /**
+     * JSON pointer into this answer, e.g. /JobsDetail/0/Progress
+     */
+    path: string;
+    /**
+     * What the documented schema has there: number, boolean, string, object, …
+     */
+    expected: string;
+    /**
+     * The JSON kind that came instead (string, object, array, missing, …); the value itself is at path
+     */
+    received: string;
+  }[];
+  [k: string]: unknown;
+}
+/**
+ * One web-page moderation job
+ */
+export interface WebpageAuditingJob {
+  Code?: Code;
+  Message?: string;
+  JobId: string;
+  State: State;
+  CreationTime?: string | null;
+  /**
+   * Caller data echoed back verbatim
+   */
+  DataId?: string;
+  Object?: string;
+  Url?: string;
+  /**
+   * The highest-priority label hit, e.g. Normal, Porn, Ads
+   */
+  Label?: string;
+  SubLabel?: string;
+  Category?: string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Result?: number | null | string;
+  /**
+   * Confidence 0..100
+   */
+  Score?: number | null | string;
+  PornInfo?: PornInfo;
+  TerrorismInfo?: PornInfo;
+  TerroristInfo?: PornInfo;
+  PoliticsInfo?: PornInfo;
+  AdsInfo?: PornInfo;
+  TeenagerInfo?: PornInfo;
+  IllegalInfo?: PornInfo;
+  AbuseInfo?: PornInfo;
+  MeaninglessInfo?: PornInfo;
+  ValueInfo?: PornInfo;
+  SpamInfo?: PornInfo;
+  UserInfo?: UserInfo;
+  ListInfo?: ListInfo;
+  /**
+   * Whether the object was frozen: 0 no, 1 yes
+   */
+  ForbidState?: number | null | string;
+  PageCount?: number | null | string;
+  /**
+   * Verdict: 0 normal, 1 block, 2 review
+   */
+  Suggestion?: number | null | string;
+  /**
+   * Per-scene verdicts for the whole page
+   */
+  Labels?: {
+    PornInfo?: PornInfo;
+    TerrorismInfo?: PornInfo;
+    TerroristInfo?: PornInfo;
+    PoliticsInfo?: PornInfo;
+    AdsInfo?: PornInfo;
+    TeenagerInfo?: PornInfo;
+    IllegalInfo?: PornInfo;
+    AbuseInfo?: PornInfo;
+    MeaninglessInfo?: PornInfo;
+    ValueInfo?: PornInfo;
+    SpamInfo?: PornInfo;
+    [k: string]: unknown;
+  };
+  ImageResults?: PageSegment;
+  TextResults?: PageSegment;
+  /**
+   * The page with hits highlighted (when asked for)
+   */
+  HighlightHtml?: string;
+  [k: string]: unknown;
+}
 
 /** The answer type for each job family. */
 export interface JobsEnvelopeByFamily {
@@ -3911,7 +5527,17 @@ export interface JobsEnvelopeByFamily {
   pic: PicJobsEnvelope;
   ai: AiJobsEnvelope;
   batch: BatchJobsEnvelope;
+  asr: AsrJobsEnvelope;
+  doc: DocJobsEnvelope;
+  file: FileJobsEnvelope;
   workflow: WorkflowJobsEnvelope;
+  virus: VirusJobsEnvelope;
+  "image-auditing": ImageAuditingJobsEnvelope;
+  "video-auditing": VideoAuditingJobsEnvelope;
+  "audio-auditing": AudioAuditingJobsEnvelope;
+  "text-auditing": TextAuditingJobsEnvelope;
+  "document-auditing": DocumentAuditingJobsEnvelope;
+  "webpage-auditing": WebpageAuditingJobsEnvelope;
 }
 export type JobFamily = keyof JobsEnvelopeByFamily;
 /** Where the answer of each family lists its items: JobsDetail, or WorkflowExecution for workflow runs. */
@@ -3920,7 +5546,17 @@ export const ITEM_LIST = {
   pic: "JobsDetail",
   ai: "JobsDetail",
   batch: "JobsDetail",
+  asr: "JobsDetail",
+  doc: "JobsDetail",
+  file: "JobsDetail",
   workflow: "WorkflowExecution",
+  virus: "JobsDetail",
+  "image-auditing": "JobsDetail",
+  "video-auditing": "JobsDetail",
+  "audio-auditing": "JobsDetail",
+  "text-auditing": "JobsDetail",
+  "document-auditing": "JobsDetail",
+  "webpage-auditing": "JobsDetail",
 } as const;
 /** One item (a job, or a workflow run) of each family. */
 export interface JobByFamily {
@@ -3928,7 +5564,17 @@ export interface JobByFamily {
   pic: PicJob;
   ai: AiJob;
   batch: BatchJob;
+  asr: AsrJob;
+  doc: DocJob;
+  file: FileJob;
   workflow: WorkflowJob;
+  virus: VirusJob;
+  "image-auditing": ImageAuditingJob;
+  "video-auditing": VideoAuditingJob;
+  "audio-auditing": AudioAuditingJob;
+  "text-auditing": TextAuditingJob;
+  "document-auditing": DocumentAuditingJob;
+  "webpage-auditing": WebpageAuditingJob;
 }
 /** One job (or workflow run) of family F. */
 export type JobOf<F extends JobFamily> = JobByFamily[F];
@@ -3988,13 +5634,60 @@ export interface BatchJobByTag {
   Workflow: BatchWorkflowJob;
   Job: BatchJobJob;
 }
+/** asr job types by Tag. */
+export interface AsrJobByTag {
+  SpeechRecognition: AsrSpeechRecognitionJob;
+}
+/** doc job types by Tag. */
+export interface DocJobByTag {
+  DocProcess: DocDocProcessJob;
+  DocWatermark: DocDocWatermarkJob;
+  DocAIGCMetadata: DocDocAIGCMetadataJob;
+}
+/** file job types by Tag. */
+export interface FileJobByTag {
+  FileHashCode: FileFileHashCodeJob;
+  FileUncompress: FileFileUncompressJob;
+  FileCompress: FileFileCompressJob;
+}
 /** workflow job types by Tag (none: one type for every item). */
 export interface WorkflowJobByTag {
+}
+/** virus job types by Tag (none: one type for every item). */
+export interface VirusJobByTag {
+}
+/** image-auditing job types by Tag (none: one type for every item). */
+export interface ImageAuditingJobByTag {
+}
+/** video-auditing job types by Tag (none: one type for every item). */
+export interface VideoAuditingJobByTag {
+}
+/** audio-auditing job types by Tag (none: one type for every item). */
+export interface AudioAuditingJobByTag {
+}
+/** text-auditing job types by Tag (none: one type for every item). */
+export interface TextAuditingJobByTag {
+}
+/** document-auditing job types by Tag (none: one type for every item). */
+export interface DocumentAuditingJobByTag {
+}
+/** webpage-auditing job types by Tag (none: one type for every item). */
+export interface WebpageAuditingJobByTag {
 }
 export interface JobByFamilyAndTag {
   media: MediaJobByTag;
   pic: PicJobByTag;
   ai: AiJobByTag;
   batch: BatchJobByTag;
+  asr: AsrJobByTag;
+  doc: DocJobByTag;
+  file: FileJobByTag;
   workflow: WorkflowJobByTag;
+  virus: VirusJobByTag;
+  "image-auditing": ImageAuditingJobByTag;
+  "video-auditing": VideoAuditingJobByTag;
+  "audio-auditing": AudioAuditingJobByTag;
+  "text-auditing": TextAuditingJobByTag;
+  "document-auditing": DocumentAuditingJobByTag;
+  "webpage-auditing": WebpageAuditingJobByTag;
 }

@@ -4,7 +4,7 @@
  * GET /jobs/{type}/{id} would return. A job no candidate family knows is dropped, silently.
  */
 import { CiError } from '../ci/ci-error';
-import { itemsOf, jobField, jobIdOf, jobStateOf } from '../ci/job-state';
+import { itemsOf, jobIdOf, jobStateOf } from '../ci/job-state';
 import { type JobsEnvelope, type JobsResult, queryJobs } from '../ci/query-jobs';
 import { type JobFamily, familySpec } from '../ci/families';
 import type { CiTarget } from '../ci/target';
