@@ -5532,12 +5532,12 @@ export interface JobsEnvelopeByFamily {
   file: FileJobsEnvelope;
   workflow: WorkflowJobsEnvelope;
   virus: VirusJobsEnvelope;
-  "image-auditing": ImageAuditingJobsEnvelope;
-  "video-auditing": VideoAuditingJobsEnvelope;
-  "audio-auditing": AudioAuditingJobsEnvelope;
-  "text-auditing": TextAuditingJobsEnvelope;
-  "document-auditing": DocumentAuditingJobsEnvelope;
-  "webpage-auditing": WebpageAuditingJobsEnvelope;
+  'image-auditing': ImageAuditingJobsEnvelope;
+  'video-auditing': VideoAuditingJobsEnvelope;
+  'audio-auditing': AudioAuditingJobsEnvelope;
+  'text-auditing': TextAuditingJobsEnvelope;
+  'document-auditing': DocumentAuditingJobsEnvelope;
+  'webpage-auditing': WebpageAuditingJobsEnvelope;
 }
 export type JobFamily = keyof JobsEnvelopeByFamily;
 /** Where the answer of each family lists its items: JobsDetail, or WorkflowExecution for workflow runs. */
@@ -5551,12 +5551,12 @@ export const ITEM_LIST = {
   file: "JobsDetail",
   workflow: "WorkflowExecution",
   virus: "JobsDetail",
-  "image-auditing": "JobsDetail",
-  "video-auditing": "JobsDetail",
-  "audio-auditing": "JobsDetail",
-  "text-auditing": "JobsDetail",
-  "document-auditing": "JobsDetail",
-  "webpage-auditing": "JobsDetail",
+  'image-auditing': "JobsDetail",
+  'video-auditing': "JobsDetail",
+  'audio-auditing': "JobsDetail",
+  'text-auditing': "JobsDetail",
+  'document-auditing': "JobsDetail",
+  'webpage-auditing': "JobsDetail",
 } as const;
 /** One item (a job, or a workflow run) of each family. */
 export interface JobByFamily {
@@ -5569,12 +5569,12 @@ export interface JobByFamily {
   file: FileJob;
   workflow: WorkflowJob;
   virus: VirusJob;
-  "image-auditing": ImageAuditingJob;
-  "video-auditing": VideoAuditingJob;
-  "audio-auditing": AudioAuditingJob;
-  "text-auditing": TextAuditingJob;
-  "document-auditing": DocumentAuditingJob;
-  "webpage-auditing": WebpageAuditingJob;
+  'image-auditing': ImageAuditingJob;
+  'video-auditing': VideoAuditingJob;
+  'audio-auditing': AudioAuditingJob;
+  'text-auditing': TextAuditingJob;
+  'document-auditing': DocumentAuditingJob;
+  'webpage-auditing': WebpageAuditingJob;
 }
 /** One job (or workflow run) of family F. */
 export type JobOf<F extends JobFamily> = JobByFamily[F];
@@ -5650,30 +5650,22 @@ export interface FileJobByTag {
   FileUncompress: FileFileUncompressJob;
   FileCompress: FileFileCompressJob;
 }
-/** workflow job types by Tag (none: one type for every item). */
-export interface WorkflowJobByTag {
-}
-/** virus job types by Tag (none: one type for every item). */
-export interface VirusJobByTag {
-}
-/** image-auditing job types by Tag (none: one type for every item). */
-export interface ImageAuditingJobByTag {
-}
-/** video-auditing job types by Tag (none: one type for every item). */
-export interface VideoAuditingJobByTag {
-}
-/** audio-auditing job types by Tag (none: one type for every item). */
-export interface AudioAuditingJobByTag {
-}
-/** text-auditing job types by Tag (none: one type for every item). */
-export interface TextAuditingJobByTag {
-}
-/** document-auditing job types by Tag (none: one type for every item). */
-export interface DocumentAuditingJobByTag {
-}
-/** webpage-auditing job types by Tag (none: one type for every item). */
-export interface WebpageAuditingJobByTag {
-}
+/** workflow items have no Tag: one type for all. */
+export type WorkflowJobByTag = Record<never, never>;
+/** virus items have no Tag: one type for all. */
+export type VirusJobByTag = Record<never, never>;
+/** image-auditing items have no Tag: one type for all. */
+export type ImageAuditingJobByTag = Record<never, never>;
+/** video-auditing items have no Tag: one type for all. */
+export type VideoAuditingJobByTag = Record<never, never>;
+/** audio-auditing items have no Tag: one type for all. */
+export type AudioAuditingJobByTag = Record<never, never>;
+/** text-auditing items have no Tag: one type for all. */
+export type TextAuditingJobByTag = Record<never, never>;
+/** document-auditing items have no Tag: one type for all. */
+export type DocumentAuditingJobByTag = Record<never, never>;
+/** webpage-auditing items have no Tag: one type for all. */
+export type WebpageAuditingJobByTag = Record<never, never>;
 export interface JobByFamilyAndTag {
   media: MediaJobByTag;
   pic: PicJobByTag;
@@ -5684,10 +5676,10 @@ export interface JobByFamilyAndTag {
   file: FileJobByTag;
   workflow: WorkflowJobByTag;
   virus: VirusJobByTag;
-  "image-auditing": ImageAuditingJobByTag;
-  "video-auditing": VideoAuditingJobByTag;
-  "audio-auditing": AudioAuditingJobByTag;
-  "text-auditing": TextAuditingJobByTag;
-  "document-auditing": DocumentAuditingJobByTag;
-  "webpage-auditing": WebpageAuditingJobByTag;
+  'image-auditing': ImageAuditingJobByTag;
+  'video-auditing': VideoAuditingJobByTag;
+  'audio-auditing': AudioAuditingJobByTag;
+  'text-auditing': TextAuditingJobByTag;
+  'document-auditing': DocumentAuditingJobByTag;
+  'webpage-auditing': WebpageAuditingJobByTag;
 }

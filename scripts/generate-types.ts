@@ -226,7 +226,7 @@ function applyNames(root: Json, renamed: Map<string, string>): Json {
 }
 
 /** A family name as a property key: quoted only when it is not an identifier (image-auditing). */
-const key = (family: string) => (/^[A-Za-z_$][\w$]*$/.test(family) ? family : JSON.stringify(family));
+const key = (family: string) => (/^[A-Za-z_$][\w$]*$/.test(family) ? family : `'${family}'`);
 
 /** Lookup types json-schema-to-typescript cannot express: family → envelope, Tag → job type. */
 function indexTypes(tagsByFamily: Record<string, string[]>): string {
@@ -249,10 +249,11 @@ function indexTypes(tagsByFamily: Record<string, string[]>): string {
   ];
   for (const [family, Family] of Object.entries(FAMILIES)) {
     const variantKey = FAMILY_SPECS[family as JobFamily].variantKey;
-    lines.push(
-      `/** ${family} job types by ${variantKey ?? 'Tag (none: one type for every item)'}. */`,
-      `export interface ${Family}JobByTag {`,
-    );
+    if (variantKey === null) {
+      lines.push(`/** ${family} items have no Tag: one type for all. */`, `export type ${Family}JobByTag = Record<never, never>;`);
+      continue;
+    }
+    lines.push(`/** ${family} job types by ${variantKey}. */`, `export interface ${Family}JobByTag {`);
     for (const tag of tagsByFamily[family] ?? []) lines.push(`  ${tag}: ${Family}${tag}Job;`);
     lines.push('}');
   }
