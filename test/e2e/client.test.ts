@@ -161,7 +161,8 @@ describe('waitForJob', () => {
   });
 
   test('transient CI failures are retried with backoff, then the job is followed to the end', async () => {
-    const id = unique('move-success-800ms');
+    // Long enough that the first answer, after the function's own retries, is not the last one.
+    const id = unique('move-success-2500ms');
     let failing = 2;
     stack.emulator.fault = () => (failing-- > 0 ? { status: 503, code: 'ServiceUnavailable' } : undefined);
     const job = await api().waitForJob('media', id, { minIntervalMs: 100 });

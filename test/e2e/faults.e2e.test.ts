@@ -24,8 +24,13 @@ afterAll(async () => {
   expect(unhandled).toEqual([]);
   await h.close();
 });
+// Time bounds here sit between the right answer and the wrong one (waiting out the deadline or a
+// stalled CI), with room on both sides: jest runs suites in parallel on a machine that other builds
+// share, so a retry or a parse may take far longer than it would alone.
+const TIMEOUT_MS = 3000;
+const QUICK_MS = 2500; // an answer that did not wait for the deadline
 beforeEach(() => {
-  h.setEnv({ UPSTREAM_TIMEOUT_MS: '1500' });
+  h.setEnv({ UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
   h.emulator.requests.length = 0;
   h.emulator.requestCount = 0; // fault indexes count from each test's first request
   h.emulator.fault = undefined;
@@ -52,46 +57,46 @@ type Row = [
 ];
 
 const matrix: Row[] = [
-  ['503 twice, then fine', 200, 'ok', 3, 1000, firstN(2, { status: 503, code: 'ServiceUnavailable' })],
-  ['500 on every attempt', 502, 'UpstreamError', 3, 1000, () => ({ status: 500, code: 'InternalError' })],
-  ['502 then fine', 200, 'ok', 2, 1000, firstN(1, { status: 502, code: 'BadGateway' })],
-  ['504 then fine', 200, 'ok', 2, 1000, firstN(1, { status: 504, code: 'GatewayTimeout' })],
-  ['connection reset once', 200, 'ok', 2, 1000, firstN(1, { reset: true })],
-  ['connection reset every time', 502, 'UpstreamUnavailable', 3, 1000, () => ({ reset: true })],
-  ['connection dropped mid-body every time', 502, 'UpstreamUnavailable', 3, 1000, () => ({ truncateConnection: true })],
-  ['403 AccessDenied is not retried', 502, 'UpstreamAccessDenied', 1, 500, () => ({ status: 403, code: 'AccessDenied' })],
-  ['404 NoSuchBucket is not retried', 502, 'UpstreamError', 1, 500, () => ({ status: 404, code: 'NoSuchBucket' })],
+  ['503 twice, then fine', 200, 'ok', 3, QUICK_MS, firstN(2, { status: 503, code: 'ServiceUnavailable' })],
+  ['500 on every attempt', 502, 'UpstreamError', 3, QUICK_MS, () => ({ status: 500, code: 'InternalError' })],
+  ['502 then fine', 200, 'ok', 2, QUICK_MS, firstN(1, { status: 502, code: 'BadGateway' })],
+  ['504 then fine', 200, 'ok', 2, QUICK_MS, firstN(1, { status: 504, code: 'GatewayTimeout' })],
+  ['connection reset once', 200, 'ok', 2, QUICK_MS, firstN(1, { reset: true })],
+  ['connection reset every time', 502, 'UpstreamUnavailable', 3, QUICK_MS, () => ({ reset: true })],
+  ['connection dropped mid-body every time', 502, 'UpstreamUnavailable', 3, QUICK_MS, () => ({ truncateConnection: true })],
+  ['403 AccessDenied is not retried', 502, 'UpstreamAccessDenied', 1, QUICK_MS, () => ({ status: 403, code: 'AccessDenied' })],
+  ['404 NoSuchBucket is not retried', 502, 'UpstreamError', 1, QUICK_MS, () => ({ status: 404, code: 'NoSuchBucket' })],
   [
     'truncated XML in a complete response',
     502,
     'UpstreamInvalidResponse',
     1,
-    500,
+    QUICK_MS,
     () => ({ body: '<Response><JobsDetail><JobId>x</JobId>' }),
   ],
-  ['garbled XML', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '<Response><JobsDetail></Response></JobsDetail>' })],
-  ['7 MiB body (over the 6 MiB answer budget)', 502, 'ResponseTooLarge', 1, 1500, () => ({ oversizeBytes: 7 * 1024 * 1024 })],
-  ['DOCTYPE entity bomb', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: bomb })],
+  ['garbled XML', 502, 'UpstreamInvalidResponse', 1, QUICK_MS, () => ({ body: '<Response><JobsDetail></Response></JobsDetail>' })],
+  ['7 MiB body (over the 6 MiB answer budget)', 502, 'ResponseTooLarge', 1, QUICK_MS, () => ({ oversizeBytes: 7 * 1024 * 1024 })],
+  ['DOCTYPE entity bomb', 502, 'UpstreamInvalidResponse', 1, QUICK_MS, () => ({ body: bomb })],
   [
     'HTML instead of XML',
     502,
     'UpstreamInvalidResponse',
     1,
-    500,
+    QUICK_MS,
     () => ({ body: '<html><body>gateway</body></html>', contentType: 'text/html' }),
   ],
-  ['JSON body on a 200', 502, 'UpstreamInvalidResponse', 1, 500, () => ({ body: '{"Response":{}}', contentType: 'application/json' })],
+  ['JSON body on a 200', 502, 'UpstreamInvalidResponse', 1, QUICK_MS, () => ({ body: '{"Response":{}}', contentType: 'application/json' })],
   [
     'JSON error body',
     502,
     'UpstreamAccessDenied',
     1,
-    500,
+    QUICK_MS,
     () => ({ status: 403, body: '{"code":"AccessDenied","message":"no","request_id":"abc123"}', contentType: 'application/json' }),
   ],
-  // Bounded far from CI's 5 s rather than close to the 1.5 s timeout: other suites share the CPU.
-  ['headers never come', 504, 'UpstreamTimeout', 1, 3500, () => ({ delayMs: 5000 })],
-  ['body stalls after the headers', 504, 'UpstreamTimeout', 1, 3500, () => ({ stallBodyMs: 5000 })],
+  // Cut at the deadline, well before CI's 8 s.
+  ['headers never come', 504, 'UpstreamTimeout', 1, TIMEOUT_MS + 2500, () => ({ delayMs: 8000 })],
+  ['body stalls after the headers', 504, 'UpstreamTimeout', 1, TIMEOUT_MS + 2500, () => ({ stallBodyMs: 8000 })],
 ];
 
 describe('fault matrix', () => {
