@@ -6,6 +6,8 @@
  * - types: `npm run test:types` (the generated types and the packed client, which spawn npm and tsc).
  * Plain `npx jest` runs all four; `.ci/run` runs each script. docs/development.md has the figures.
  */
+const { availableParallelism } = require('node:os');
+
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
@@ -17,8 +19,6 @@ const shared = {
 // Suites with an npm script of their own, kept out of `npm test`.
 const BROWSER = ['<rootDir>/test/e2e/browser.e2e.test.ts'];
 const TYPES = ['<rootDir>/test/e2e/types.test.ts', '<rootDir>/test/e2e/client-package.test.ts'];
-
-const { availableParallelism } = require('node:os');
 
 /** @type {import('jest').Config} */
 module.exports = {
