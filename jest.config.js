@@ -5,6 +5,8 @@
  * - browser: `npm run test:browser` (Chromium);
  * - types: `npm run test:types` (the generated types and the packed client, which spawn npm and tsc).
  * Plain `npx jest` runs all four; `.ci/run` runs each script. docs/development.md has the figures.
+ * The scripts end with `--config=jest.config.js` (the default anyway) so that a path given after
+ * `npm test --` is read as a test path, not as one more `--selectProjects` value.
  */
 const { availableParallelism } = require('node:os');
 
