@@ -107,4 +107,4 @@ console.log(state, t, p);
   rmSync(join(app, 'node_modules', packed.name, 'index.d.mts'));
   const bare = await run(process.execPath, [tsc, ...args], { cwd: app }).catch((e: { stdout: string }) => e);
   expect(bare.stdout).toContain('TS7016');
-}, 180_000);
+}, 300_000);

@@ -2,16 +2,17 @@
  * Property-based fuzzing of the built bundle against a healthy emulator: whatever a caller sends,
  * the answer is a documented status with our JSON envelope, caller input never causes a 5xx, and
  * the emulator never sees a request for a host, bucket or path outside the allowlist.
- * FUZZ_RUNS sets the run count (default 10,000).
+ * 10,000 runs under `npm run test:fuzz` (FUZZ=full), 500 in `npm test`; FUZZ_RUNS sets the count.
  */
 import fc from 'fast-check';
 import { JOB_ID_RE } from '../../shared/ci/families';
 import { REGION_RE } from '../../shared/ci/target';
 import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
+import { fuzzRuns } from '../helpers/fuzz-runs';
 import { BUCKET, startHarness } from '../helpers/harness';
 import { scanForSecrets } from '../helpers/secret-scan';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const RUNS = fuzzRuns('FUZZ_RUNS', { full: 10_000, quick: 500 });
 const ALLOWED = [BUCKET, 'otherbucket-1250000001'];
 const DOCUMENTED = new Set([200, 204, 400, 401, 403, 404, 405, 413, 415]);
 const CI_PATH = /^\/(jobs|pic_jobs|ai_jobs|inventorytriggerjob)\/([^/]+)$/;

@@ -1,6 +1,9 @@
 /**
  * GET /jobs/{type}/{ids}?wait=N through the built bundle against the emulator over loopback:
  * answers on change, at once for terminal jobs, at N seconds or the invocation's deadline otherwise.
+ * Time bounds sit far from the wrong answer (a full wait, a slow CI call), not close to the right
+ * one: jest runs files in parallel on a shared machine. The one exception is the invocation's end,
+ * which is a hard limit: SCF stops the instance there.
  */
 import { functionUrlEvent } from '../helpers/events';
 import { useQuietHarness } from '../helpers/quiet-harness';
@@ -23,7 +26,7 @@ test('answers as soon as the State changes, not after the full wait', async () =
   const { res, ms, ciCalls } = await timed(`/jobs/media/${id}`, '10');
   expect(res.status).toBe(200);
   expect(res.json.JobsDetail[0].State).toBe('Running');
-  expect(ms).toBeLessThan(2500);
+  expect(ms).toBeLessThan(8000); // the full wait is 10 s
   expect(ciCalls).toBeGreaterThanOrEqual(2);
 });
 
@@ -42,7 +45,7 @@ test('a terminal job is answered at once with one CI call', async () => {
   expect(res.status).toBe(200);
   expect(res.json.JobsDetail[0].State).toBe('Success');
   expect(ciCalls).toBe(1);
-  expect(ms).toBeLessThan(1000);
+  expect(ms).toBeLessThan(5000); // the full wait is 20 s
 });
 
 test('a job that does not move is answered after wait seconds, unchanged, polling CI with backoff', async () => {
@@ -50,7 +53,7 @@ test('a job that does not move is answered after wait seconds, unchanged, pollin
   expect(res.status).toBe(200);
   expect(res.json.JobsDetail[0]).toMatchObject({ State: 'Running', Progress: 30 });
   expect(ms).toBeGreaterThanOrEqual(1400);
-  expect(ms).toBeLessThan(2600);
+  expect(ms).toBeLessThan(5000);
   // 0.5 s, then 0.75 s pauses: three CI calls in two seconds, not one every few milliseconds.
   expect(ciCalls).toBeGreaterThanOrEqual(2);
   expect(ciCalls).toBeLessThanOrEqual(4);
@@ -80,14 +83,14 @@ test('several ids: answers when any of them changes', async () => {
   await h.call(functionUrlEvent({ method: 'GET', path: `/jobs/media/${id}` }));
   const { res, ms } = await timed(`/jobs/media/${MEDIA_SUCCESS},${id}`, '10');
   expect(res.json.JobsDetail.map((j: { State: string }) => j.State)).toEqual(['Success', 'Running']);
-  expect(ms).toBeLessThan(2500);
+  expect(ms).toBeLessThan(8000); // the full wait is 10 s
 });
 
 test('an unknown single id is 404 NoSuchJob without waiting', async () => {
   const { res, ms } = await timed('/jobs/media/jnotthere', '20');
   expect(res.status).toBe(404);
   expect(res.json.Error.Code).toBe('NoSuchJob');
-  expect(ms).toBeLessThan(1000);
+  expect(ms).toBeLessThan(5000); // the full wait is 20 s
 });
 
 test.each(['abc', '26', '-1', '', '1.5', '1e1'])('wait=%p is 400 InvalidWait', async (wait) => {
@@ -103,11 +106,11 @@ test('the usual input errors still apply', async () => {
 });
 
 test('a slow CI call at the end of the wait gives the last good answer instead of an error', async () => {
-  h.emulator.fault = () => (h.emulator.requests.length > 1 ? { delayMs: 1500 } : undefined);
+  h.emulator.fault = () => (h.emulator.requests.length > 1 ? { delayMs: 4000 } : undefined);
   const { res, ms } = await timed(`/jobs/media/${MEDIA_RUNNING}`, '1');
   expect(res.status).toBe(200);
   expect(res.json.JobsDetail[0].Progress).toBe(30);
-  expect(ms).toBeLessThan(1500);
+  expect(ms).toBeLessThan(3000); // waiting for the slow call would take 4 s
 });
 
 test('CI failing during the wait is reported honestly', async () => {

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { FAMILIES, FAMILY_NAMES } from '../../shared/ci/families';
 import { familyValidator } from '../../shared/schemas/validators';
@@ -20,28 +20,47 @@ const built: Json = JSON.parse(readFileSync(join(ROOT, 'dist', 'openapi.json'), 
 const schemas: Record<string, Json> = JSON.parse(readFileSync(join(ROOT, 'generated', 'schemas.json'), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'openapi-'));
 
-function validateWithLibrary(doc: unknown): { valid: boolean; version: string; errors: unknown; refsResolve: boolean } {
-  const file = join(scratch, `doc-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(doc));
-  const out = execFileSync(process.execPath, [join(__dirname, '..', 'helpers', 'validate-openapi.mjs'), file], { cwd: ROOT });
+/** Writes each document to the scratch directory; the tools below read files. */
+const toFiles = (kind: string, docs: unknown[]) =>
+  docs.map((doc, i) => {
+    const file = join(scratch, `${kind}-${i}.json`);
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  });
+
+type Verdict = { valid: boolean; version: string; errors: unknown; refsResolve: boolean };
+/** @seriousme/openapi-schema-validator on each document, in one child process (it is ESM only). */
+function validateWithLibrary(docs: unknown[]): Verdict[] {
+  const files = toFiles('doc', docs);
+  const out = execFileSync(process.execPath, [join(__dirname, '..', 'helpers', 'validate-openapi.mjs'), ...files], { cwd: ROOT });
   return JSON.parse(out.toString());
 }
 
-/** Redocly CLI's lint with its recommended rules, as `npm run lint:openapi` runs it; problems by severity. */
-function redoclyLint(doc: unknown): { errors: string[]; warnings: string[] } {
-  const file = join(scratch, `lint-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(doc));
+type Lint = { errors: string[]; warnings: string[] };
+/**
+ * Redocly CLI's lint with its recommended rules, as `npm run lint:openapi` runs it, on each
+ * document in one run (its start-up is most of its cost); problems by document and severity.
+ */
+function redoclyLint(docs: unknown[]): Lint[] {
+  const files = toFiles('lint', docs);
   const cli = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
   // It exits 1 when it finds errors; the JSON report on stdout is what is judged either way.
-  const res = spawnSync(process.execPath, [cli, 'lint', file, '--extends', 'recommended', '--format', 'json'], {
+  const res = spawnSync(process.execPath, [cli, 'lint', ...files, '--extends', 'recommended', '--format', 'json'], {
     cwd: ROOT,
     env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
     encoding: 'utf8',
   });
-  const report = JSON.parse(res.stdout) as { problems: Array<{ severity: string; ruleId: string; location: Array<{ pointer: string }> }> };
-  const list = (severity: string) =>
-    report.problems.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
-  return { errors: list('error'), warnings: list('warn') };
+  // One JSON report per file, printed back to back (`}{`); each problem names its file.
+  const reports = JSON.parse(`[${res.stdout.replace(/^\}\{$/gm, '},{')}]`) as Array<{
+    problems: Array<{ severity: string; ruleId: string; location: Array<{ pointer: string; source: { ref: string } }> }>;
+  }>;
+  const problems = reports.flatMap((r) => r.problems);
+  expect(reports).toHaveLength(files.length);
+  return files.map((file) => {
+    const own = problems.filter((p) => resolve(ROOT, p.location[0]?.source.ref ?? '') === file);
+    const list = (severity: string) => own.filter((p) => p.severity === severity).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
+    return { errors: list('error'), warnings: list('warn') };
+  });
 }
 
 // ajv over the document's components, the way an OpenAPI tool would read them.
@@ -59,37 +78,45 @@ const schemaOf = (s: Json): ValidateFunction => {
 const h = useQuietHarness();
 
 describe('the document', () => {
+  // The built document and broken copies of it, each judged by both tools in one run per tool.
+  const dangling = structuredClone(built);
+  dangling.paths['/health'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/Nope' };
+  const untitled = structuredClone(built);
+  delete untitled.info.title;
+  const insecure = structuredClone(built);
+  delete insecure.paths['/health'].get.security;
+  delete insecure.paths['/jobs/query'].options.operationId;
+  insecure.paths['/jobs/media/{jobIds}'].options.parameters = [];
+  let verdicts: Verdict[];
+  let lints: Lint[];
+  beforeAll(() => {
+    verdicts = validateWithLibrary([built, dangling, untitled]);
+    lints = redoclyLint([built, insecure]);
+  }, 60_000);
+
   test('is valid OpenAPI 3.1 and every $ref resolves', () => {
     expect(built.openapi).toBe('3.1.0');
-    expect(validateWithLibrary(built)).toEqual({ valid: true, version: '3.1', errors: null, refsResolve: true });
+    expect(verdicts[0]).toEqual({ valid: true, version: '3.1', errors: null, refsResolve: true });
   });
 
   test('the validator is not a rubber stamp: a dangling $ref and a missing title are refused', () => {
-    const broken = structuredClone(built);
-    broken.paths['/health'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/Nope' };
-    expect(validateWithLibrary(broken).valid).toBe(false);
-    const untitled = structuredClone(built);
-    delete untitled.info.title;
-    expect(validateWithLibrary(untitled).valid).toBe(false);
+    expect(verdicts[1]!.valid).toBe(false);
+    expect(verdicts[2]!.valid).toBe(false);
   });
 
   test('Redocly lint with the recommended rules finds no errors, and does find a route without security', () => {
-    const clean = redoclyLint(built);
+    const clean = lints[0]!;
     expect(clean.errors).toEqual([]);
     // Known warnings: /health and /openapi.json answer no 4xx; the family schemas are used through
     // JSON pointers into them (…/MediaResponse/properties/JobsDetail), which the unused check misses.
     expect(clean.warnings.every((w) => /^(operation-4xx-response|no-unused-components) /.test(w))).toBe(true);
-    const broken = structuredClone(built);
-    delete broken.paths['/health'].get.security;
-    delete broken.paths['/jobs/query'].options.operationId;
-    broken.paths['/jobs/media/{jobIds}'].options.parameters = [];
-    const found = redoclyLint(broken);
+    const found = lints[1]!;
     expect(found.errors.sort()).toEqual([
       'path-parameters-defined #/paths/~1jobs~1media~1{jobIds}/options/parameters',
       'security-defined #/paths/~1health/get',
     ]);
     expect(found.warnings).toContain('operation-operationId #/paths/~1jobs~1query/options/operationId');
-  }, 60_000);
+  });
 
   test('has every route, and a JobsDetail schema with a branch per Tag for every family', () => {
     expect(Object.keys(built.paths).sort()).toEqual(
@@ -209,7 +236,8 @@ describe("the function's answers match what the document declares", () => {
       expectDeclared('/jobs/query', 'post', await post(JSON.stringify({ type: job.family, jobIds: [job.jobId, 'jnotthere'] })));
     }
     expect(checked.length).toBeGreaterThan(80);
-    // One GET and one POST per fixture, one after the other: the time grows with the fixtures.
+    // ajv compiles each family's whole response schema from the document on first use: seconds of
+    // CPU each, many more on a machine shared with other suites; one GET and one POST per fixture.
   }, 120_000);
 
   test('health, the document itself, preflights', async () => {
