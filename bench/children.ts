@@ -20,6 +20,24 @@ export function forkFor<T>(script: string, args: string[], env: Record<string, s
   });
 }
 
+/**
+ * forkFor, but the child enters the cgroup whose `cgroup.procs` is `procsFile` before Node starts
+ * (a shell writes its own pid there, then execs Node), so Node sizes its heap from that limit.
+ */
+export function forkInCgroup<T>(script: string, args: string[], env: Record<string, string>, procsFile: string) {
+  const child = fork(script, args, {
+    env: { ...process.env, ...env, BENCH_CGROUP_PROCS: procsFile },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execPath: '/bin/sh',
+    execArgv: ['-c', 'echo $$ > "$BENCH_CGROUP_PROCS" && exec "$0" "$@"', process.execPath, '--require', here('localhost-dns')],
+  });
+  children.push(child);
+  return new Promise<{ message: T } | { killedBy: string }>((settle) => {
+    child.once('message', (message) => settle({ message: message as T }));
+    child.once('exit', (code, signal) => settle({ killedBy: signal ?? `exit ${code}` }));
+  });
+}
+
 /** Sends `request` to a running helper and waits for its answer. */
 export function ask<T>(child: ChildProcess, request: string): Promise<T> {
   return new Promise((resolveAnswer) => {

@@ -3,6 +3,7 @@
  * worst legitimate request once, and report the process's peak resident set size.
  */
 import { createRequire } from 'node:module';
+import { getHeapStatistics } from 'node:v8';
 import { getEvent } from './keys';
 
 const [path, ids] = process.argv.slice(2) as [string, string];
@@ -20,6 +21,9 @@ void main_handler(getEvent(ids), { request_id: 'memory' }).then((res) => {
       answerBytes: Buffer.byteLength(res.body),
       loadedKb,
       peakKb: kb(),
+      // What Node saw of a cgroup limit (0 or undefined: none) and the heap it sized from it.
+      constrainedBytes: process.constrainedMemory?.() ?? 0,
+      heapLimitBytes: getHeapStatistics().heap_size_limit,
     },
     () => process.exit(0),
   );

@@ -13,7 +13,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import './localhost-dns';
 import { lazyValidators } from '../scripts/lazy-validators.mjs';
-import { ask, forkFor, here, stopAll } from './children';
+import { ask, forkFor, forkInCgroup, here, stopAll } from './children';
+import { memoryCgroup } from './memory-cgroup';
 import { coldStarts, medianOf } from './cold';
 import { stageCosts } from './cpu-breakdown';
 import { cpuPerLookup, type LookupVariant } from './cpu-per-lookup';
@@ -330,6 +331,44 @@ async function main() {
     ),
   );
   target(`peak RSS, worst legitimate request ≤ ${BUDGET_MB} MB`, mem.peakKb / 1024, BUDGET_MB, 'max', (v) => `${v.toFixed(1)} MB`);
+
+  // The same request in a process held to 128 MB by a memory cgroup, as SCF holds an instance: Node
+  // sizes its heap from the limit, and the kernel kills the process rather than let it pass.
+  const cgroup = memoryCgroup(`ci-job-status-bench-${process.pid}`, BUDGET_MB * 2 ** 20);
+  if (typeof cgroup === 'string') out.push(`Memory under a ${BUDGET_MB} MB cgroup: not measured here (${cgroup}).\n`);
+  else {
+    try {
+      const limited = await forkInCgroup<{ status: number; peakKb: number; constrainedBytes: number; heapLimitBytes: number }>(
+        here('memory'),
+        [OURS, bodies.worst.ids.join(',')],
+        { ...functionEnv(emulator.endpoint, 'default'), UPSTREAM_TIMEOUT_MS: '60000' },
+        cgroup.procsFile,
+      );
+      const peak = cgroup.peakBytes();
+      const answered = 'message' in limited ? limited.message : undefined;
+      out.push(
+        table(
+          `Memory: the same request in a process held to ${BUDGET_MB} MB by a memory cgroup (as SCF runs an instance)`,
+          ['measure', 'value'],
+          [
+            [
+              'answer',
+              answered ? String(answered.status) : `none: the process was stopped (${(limited as { killedBy: string }).killedBy})`,
+            ],
+            ['limit Node saw (process.constrainedMemory)', answered ? mb(answered.constrainedBytes / 1024) : '—'],
+            ['heap limit Node chose', answered ? mb(answered.heapLimitBytes / 1024) : '—'],
+            ['peak RSS of the process', answered ? mb(answered.peakKb) : '—'],
+            ['peak memory of the cgroup (RSS + page cache)', peak === undefined ? '—' : mb(peak / 1024)],
+          ],
+        ),
+      );
+      target(`worst legitimate request answered inside a ${BUDGET_MB} MB cgroup`, answered?.status === 200 ? 1 : 0, 1, 'min', (v) =>
+        v === 1 ? '200' : 'not answered',
+      );
+    } finally {
+      cgroup.remove();
+    }
+  }
 
   // --- Where the CPU goes -------------------------------------------------------------------
   const stageRows: string[][] = [];
