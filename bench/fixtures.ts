@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
 import { MAX_JOB_IDS } from '../shared/ci/families';
-import { FAMILY_DIRS } from '../dev/emulator/fixtures';
+import { EMULATED_FAMILIES, FAMILY_DIRS } from '../dev/emulator/families';
 
 export interface FixtureJob {
   family: string;
@@ -29,7 +29,7 @@ export interface BenchBodies {
   worst: { ids: string[]; jobBytes: number };
 }
 
-const jobIdOf = (xml: string) => /<JobId>([^<]+)<\/JobId>/.exec(xml)?.[1] as string;
+const jobIdOf = (xml: string, idField = 'JobId') => new RegExp(`<${idField}>([^<]+)</${idField}>`).exec(xml)?.[1] as string;
 const LARGE_ID = 'jbench100kvideotag00000000000000';
 const MEDIA_IDS_PER_CALL = 10; // FAMILIES.media.batchSize
 
@@ -58,7 +58,12 @@ export function prepareBodies(source = join(process.cwd(), 'dev', 'fixtures')): 
     for (const file of readdirSync(join(dir, family))
       .filter((f) => f.endsWith('.xml'))
       .sort())
-      all.push({ family, id: jobIdOf(readFileSync(join(dir, family, file), 'utf8')), file: `${family}/${file}` });
+      // A workflow run is named by its RunId; its Tasks carry JobIds of their own.
+      all.push({
+        family,
+        id: jobIdOf(readFileSync(join(dir, family, file), 'utf8'), EMULATED_FAMILIES[family].idField),
+        file: `${family}/${file}`,
+      });
 
   // The media fixture closest to 1 kB.
   const files = readdirSync(media).filter((f) => f.endsWith('.xml'));
