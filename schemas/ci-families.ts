@@ -4,10 +4,11 @@
  * Media, pic and ai items are told apart by `Tag`, batch items by `Type`; an unknown value falls
  * back to the common fields so a Tag CI adds tomorrow still validates.
  */
-import type { TObject, TSchema } from '@sinclair/typebox';
-import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
+import type { TSchema } from '@sinclair/typebox';
+import { doc } from './ci-common';
 import { batchInput, batchOperation, operationByTag } from './ci-operations';
-import { ByKey, Int, List, Obj, Text, Time } from './dsl';
+import { ByKey, Int, Obj, Text, Time } from './dsl';
+import { familyResponse, jobsByTag } from './family-response';
 import { asrResponse } from './families/asr';
 import { docResponse } from './families/doc';
 import { fileResponse } from './families/file';
@@ -16,25 +17,16 @@ import { auditingSchemas } from './families/auditing';
 import type { JobFamily } from '../shared/ci/families';
 import { workflowResponse } from './ci-workflow';
 
-const byTag = (tags: string[]): TSchema => {
-  const variants: Record<string, TObject> = {};
-  for (const tag of tags) {
-    const operation = operationByTag[tag];
-    if (!operation) throw new Error(`no Operation schema for Tag ${tag}`);
-    variants[tag] = jobsDetailWith(operation);
-  }
-  return doc(ByKey('Tag', commonJobsDetail, variants, commonJobsDetail), 'One job; Operation depends on Tag');
-};
-
-const response = (item: TSchema, description: string) =>
-  doc(
-    Obj({
-      RequestId: doc(Text(), 'Present in some CI bodies (always for /inventorytriggerjob)'),
-      JobsDetail: doc(List(item), 'One entry per existing job id'),
-      NonExistJobIds: doc(List(Text()), 'Requested ids CI does not know; absent when all exist'),
-      NextToken: Text(),
-    }),
-    description,
+/** A JobsDetail whose Operation is the one these media Tags document (ci-operations.ts). */
+const byTag = (tags: string[]): TSchema =>
+  jobsByTag(
+    Object.fromEntries(
+      tags.map((tag) => {
+        const operation = operationByTag[tag];
+        if (!operation) throw new Error(`no Operation schema for Tag ${tag}`);
+        return [tag, operation];
+      }),
+    ),
   );
 
 export const MEDIA_TAGS = Object.keys(operationByTag);
@@ -42,13 +34,13 @@ export const PIC_TAGS = ['PicProcess', 'PosterProduction'];
 export const AI_TAGS = ['Translation', 'WordsGeneralize', 'SpeechRecognition'];
 
 /** GET /jobs/{ids}: every media, audio, AI and picture Tag submitted through /jobs. */
-export const mediaResponse = response(byTag(MEDIA_TAGS), 'CI GET /jobs/{jobIds} response');
+export const mediaResponse = familyResponse(byTag(MEDIA_TAGS), 'CI GET /jobs/{jobIds} response');
 
 /** GET /pic_jobs/{ids}. */
-export const picResponse = response(byTag(PIC_TAGS), 'CI GET /pic_jobs/{jobIds} response');
+export const picResponse = familyResponse(byTag(PIC_TAGS), 'CI GET /pic_jobs/{jobIds} response');
 
 /** GET /ai_jobs/{id}. */
-export const aiResponse = response(byTag(AI_TAGS), 'CI GET /ai_jobs/{jobId} response');
+export const aiResponse = familyResponse(byTag(AI_TAGS), 'CI GET /ai_jobs/{jobId} response');
 
 // ---------------------------------------------------------------------------------------------
 // Batch (/inventorytriggerjob)
@@ -84,7 +76,7 @@ const batchItem = ByKey(
 );
 
 /** GET /inventorytriggerjob/{id}. */
-export const batchResponse = response(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
+export const batchResponse = familyResponse(batchItem, 'CI GET /inventorytriggerjob/{jobId} response');
 
 /** One response schema per family in shared/ci/families.ts (the build fails on one without the other). */
 export const familySchemas: Record<JobFamily, TSchema> = {

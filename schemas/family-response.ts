@@ -1,7 +1,7 @@
 /**
  * The two pieces every job family's answer schema is built from, for families in their own module
- * (schemas/families/): the `<Response>` envelope around a list of jobs, and a JobsDetail item whose
- * Operation depends on its Tag. Same vocabulary and rules as ci-families.ts.
+ * (schemas/families/) and those in ci-families.ts: the `<Response>` envelope around a list of jobs,
+ * and a JobsDetail item whose Operation depends on its Tag.
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { commonJobsDetail, doc, jobsDetailWith } from './ci-common';
@@ -11,7 +11,7 @@ import { ByKey, List, Obj, Text } from './dsl';
 export const familyResponse = (item: TSchema, description: string): TObject =>
   doc(
     Obj({
-      RequestId: doc(Text(), 'Present in some CI bodies (always for /virus/detect)'),
+      RequestId: doc(Text(), 'Present in some CI bodies (always for /inventorytriggerjob and the moderation and virus queries)'),
       JobsDetail: doc(List(item), 'One entry per existing job id'),
       NonExistJobIds: doc(List(Text()), 'Requested ids CI does not know; absent when all exist'),
       NextToken: Text(),
