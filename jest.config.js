@@ -40,6 +40,8 @@ module.exports = {
     { ...shared, displayName: 'types', testMatch: TYPES },
   ],
   testTimeout: 20000,
+  // The suites that wait longest start first (test/sequencer.js).
+  testSequencer: '<rootDir>/test/sequencer.js',
   // Suites run the built bundle: refuse a dist/ older than the sources it was built from.
   globalSetup: '<rootDir>/test/global-setup.js',
 };
