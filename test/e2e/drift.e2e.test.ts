@@ -8,21 +8,12 @@ import { key } from '../../dev/emulator/fixtures';
 import { FAMILIES, FAMILY_NAMES } from '../../shared/ci/families';
 import { functionUrlEvent } from '../helpers/events';
 import { driftCorpus } from '../helpers/drift-corpus';
-import { startHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/use-harness';
 import { lostLeaves, rawParse } from '../helpers/lossless';
 import { scanForSecrets } from '../helpers/secret-scan';
 
-let h: Awaited<ReturnType<typeof startHarness>>;
+const h = useHarness();
 const logged = scanForSecrets({ answers: () => h.answers });
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => {
-  h.setEnv();
-  h.emulator.requests.length = 0;
-  h.emulator.fault = undefined;
-});
 
 const corpus = driftCorpus();
 const accepted = corpus.filter((v) => v.drift.length === 0);

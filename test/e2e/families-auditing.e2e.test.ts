@@ -7,8 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionUrlEvent } from '../helpers/events';
-import { startHarness } from '../helpers/harness';
+import { getPath, postQuery, useHarness } from '../helpers/use-harness';
 import { countLeaves, lostLeaves, rawParse } from '../helpers/lossless';
 
 const FAMILIES = {
@@ -44,24 +43,10 @@ const fixtures: Fixture[] = (Object.keys(FAMILIES) as Family[]).flatMap((family)
 );
 const byFile = (family: Family, file: string) => fixtures.find((f) => f.family === family && f.file === file) as Fixture;
 
-let h: Awaited<ReturnType<typeof startHarness>>;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.setEnv();
-  h.emulator.requests.length = 0;
-  h.emulator.fault = undefined;
-});
+const h = useHarness();
 
-const get = (path: string) => h.call(functionUrlEvent({ method: 'GET', path }));
-const post = (body: unknown) =>
-  h.call(
-    functionUrlEvent({ method: 'POST', path: '/jobs/query', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  );
+const get = (path: string) => getPath(h, path);
+const post = (body: unknown) => postQuery(h, body);
 
 test('every family has fixtures in a finished, a failed and an unfinished state, and hits and clean results', () => {
   for (const family of Object.keys(FAMILIES) as Family[]) {

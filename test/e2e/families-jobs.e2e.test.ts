@@ -8,8 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type StoredJob, key } from '../../dev/emulator/fixtures';
-import { functionUrlEvent } from '../helpers/events';
-import { startHarness } from '../helpers/harness';
+import { getPath, postQuery, useHarness } from '../helpers/use-harness';
 import { lostLeaves, rawParse } from '../helpers/lossless';
 import { scanForSecrets } from '../helpers/secret-scan';
 
@@ -34,23 +33,11 @@ const VIRUS_BLOCK = 'v286ffa1ab5ccfdc92980ddb9c3906b10';
 const VIRUS_NORMAL = 'v44d60ad3e5c0534c3674951494ff1224';
 const VIRUS_AUDITING = 'vb6aac7b3148f4afaf6942981da98a4af';
 
-let h: Awaited<ReturnType<typeof startHarness>>;
+const h = useHarness();
 scanForSecrets({ answers: () => h.answers });
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => {
-  h.setEnv();
-  h.emulator.requests.length = 0;
-  h.emulator.fault = undefined;
-});
 
-const get = (path: string) => h.call(functionUrlEvent({ method: 'GET', path }));
-const post = (body: unknown) =>
-  h.call(
-    functionUrlEvent({ method: 'POST', path: '/jobs/query', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  );
+const get = (path: string) => getPath(h, path);
+const post = (body: unknown) => postQuery(h, body);
 const ciPaths = () => h.emulator.requests.map((r) => r.path);
 const ids = (res: { json: Json }) => (res.json.JobsDetail as Json[]).map((j) => j.JobId as string);
 const fixturesOf = (family: Family) => [...h.emulator.jobs.values()].filter((j) => j.family === family);

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { apiGatewayEvent, functionUrlEvent } from '../helpers/events';
-import { BUCKET, REGION, TEST_KEYS, startHarness } from '../helpers/harness';
+import { BUCKET, REGION, TEST_KEYS } from '../helpers/harness';
+import { useHarness } from '../helpers/use-harness';
 import { scanForSecrets } from '../helpers/secret-scan';
 
 // Seed samples, served by the emulator from dev/fixtures.
@@ -18,20 +19,8 @@ const AI = 'a8d121820f5e411ec926ef19d53ba9c6f';
 const BATCH = 'b3deffea2f84911ec9cb15254008618d9';
 const ORIGIN = 'https://app.example.com';
 
-let h: Awaited<ReturnType<typeof startHarness>>;
+const h = useHarness();
 const logged = scanForSecrets({ answers: () => h.answers, extraSecrets: ['wrong-secret-value', 'some-other-secret', 'rotated-token'] });
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.setEnv();
-  h.emulator.requests.length = 0;
-  h.emulator.fault = undefined;
-});
 
 const get = (path: string, query?: Record<string, string>, headers?: Record<string, string>) =>
   h.call(functionUrlEvent({ method: 'GET', path, ...(query ? { query } : {}), ...(headers ? { headers } : {}) }));
