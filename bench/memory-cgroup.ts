@@ -32,22 +32,23 @@ export function memoryCgroup(name: string, limitBytes: number): MemoryCgroup | s
   }
   const v1 = join('/sys/fs/cgroup/memory', own ?? '');
   const v2 = join('/sys/fs/cgroup', own ?? '');
-  for (const [parent, limitFile, peakFile] of [
-    [v1, 'memory.limit_in_bytes', 'memory.max_usage_in_bytes'],
-    [v2, 'memory.max', 'memory.peak'],
+  for (const [parent, limitFile, swapFile, peakFile] of [
+    [v1, 'memory.limit_in_bytes', 'memory.memsw.limit_in_bytes', 'memory.max_usage_in_bytes'],
+    [v2, 'memory.max', 'memory.swap.max', 'memory.peak'],
   ] as const) {
     const dir = join(parent, name);
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, limitFile), String(limitBytes));
-      if (limitFile === 'memory.max') writeFileSync(join(dir, 'memory.swap.max'), '0');
-      else writeFileSync(join(dir, 'memory.memsw.limit_in_bytes'), String(limitBytes));
-    } catch (err) {
-      // Swap accounting may be off (memsw missing): the limit itself is what counts.
-      if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT' && readable(join(dir, limitFile)))) {
-        tryRemove(dir);
-        continue;
-      }
+    } catch {
+      tryRemove(dir);
+      continue;
+    }
+    // No swap beyond the limit either, where swap is accounted at all (v1 needs swapaccount=1).
+    try {
+      writeFileSync(join(dir, swapFile), limitFile === 'memory.max' ? '0' : String(limitBytes));
+    } catch {
+      // not accounted here: the memory limit alone holds the process
     }
     return {
       procsFile: join(dir, 'cgroup.procs'),

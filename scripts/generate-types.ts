@@ -14,12 +14,11 @@ import { compile } from 'json-schema-to-typescript';
 import { familyListSchema } from '../schemas/api';
 import { asReceived } from '../schemas/as-received';
 import { FAMILIES as FAMILY_SPECS, FAMILY_NAMES, type JobFamily } from '../shared/ci/families';
+import { componentName } from './openapi-document';
 
 type Json = Record<string, any>;
-/** Each family's type-name prefix: media → Media, image-auditing → ImageAuditing. */
-const FAMILIES: Record<JobFamily, string> = Object.fromEntries(
-  FAMILY_NAMES.map((family) => [family, family.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase())]),
-) as Record<JobFamily, string>;
+/** Each family's type-name prefix, named as the OpenAPI components are: media → Media, image-auditing → ImageAuditing. */
+const FAMILIES = Object.fromEntries(FAMILY_NAMES.map((family) => [family, componentName(family)])) as Record<JobFamily, string>;
 
 const BANNER = `/**
  * Types of the ci-job-status API: the request body, the answers and every JobsDetail Tag.
