@@ -5,6 +5,7 @@
  * The bench preloads localhost-dns.ts so the CI-shaped `*.localhost` host name reaches the emulator.
  */
 import COS from 'cos-nodejs-sdk-v5';
+import { FAMILIES } from '../shared/ci/families';
 
 interface Event {
   path: string;
@@ -20,7 +21,9 @@ const cos = new COS({
   SecurityToken: env.TENCENTCLOUD_SESSIONTOKEN ?? '',
 });
 
-const PATHS: Record<string, string> = { media: 'jobs', pic: 'pic_jobs', ai: 'ai_jobs', batch: 'inventorytriggerjob' };
+// Every family's CI path, from the same table the function and the floor use, so that with ids
+// rotating over every family's fixtures each variant asks CI for the same job and reads the same body.
+const PATHS: Record<string, string> = Object.fromEntries(Object.entries(FAMILIES).map(([family, { path }]) => [family, path.slice(1)]));
 
 export async function main_handler(event: Event): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
   const [type = '', id = ''] = event.path.split('/').slice(-2);

@@ -1,0 +1,53 @@
+/**
+ * One variant of the CPU-per-lookup rows in a process of its own, as SCF runs each function in its
+ * own instance: it loads one function (argv[2]) with the environment the parent gave it (cache on
+ * or off), then answers each block the parent asks for by IPC, `{ family, id, calls }`, with what
+ * that block cost this process alone: CPU (process.cpuUsage, user + system), the part V8 reported
+ * as GC, and the wall time of each call. Its log lines go to its stdout, which is /dev/null.
+ */
+import { createRequire } from 'node:module';
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getEvent } from './keys';
+
+export interface BlockRequest {
+  family: string;
+  id: string;
+  calls: number;
+}
+
+export type BlockResult = { cpuUs: number; gcMs: number; wallMs: number[] } | { error: string };
+
+type Handler = (event: unknown) => Promise<{ statusCode: number; body?: string }>;
+
+const { main_handler } = createRequire(__filename)(process.argv[2] as string) as { main_handler: Handler };
+
+let gcs: PerformanceEntry[] = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+
+async function block({ family, id, calls }: BlockRequest): Promise<BlockResult> {
+  const event = getEvent(id, family);
+  const wallMs: number[] = [];
+  const began = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    const res = await main_handler(event);
+    wallMs.push(performance.now() - t);
+    if (res.statusCode !== 200) return { error: `status ${res.statusCode}: ${res.body?.slice(0, 200) ?? ''}` };
+  }
+  const used = process.cpuUsage(cpu);
+  const ended = performance.now();
+  // The observer's entries arrive asynchronously: wait for this block's, outside the measured span.
+  await new Promise((settle) => setTimeout(settle, 5));
+  const gcMs = gcs.filter((g) => g.startTime >= began && g.startTime < ended).reduce((sum, g) => sum + g.duration, 0);
+  gcs = gcs.filter((g) => g.startTime >= ended);
+  return { cpuUs: used.user + used.system, gcMs, wallMs };
+}
+
+process.on('message', (request: BlockRequest) => {
+  void block(request).then(
+    (result) => process.send?.(result),
+    (err: unknown) => process.send?.({ error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+process.send?.({ ready: true });
