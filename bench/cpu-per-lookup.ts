@@ -6,11 +6,17 @@
  * alike; each child measures its own process around its block. No variant shares a heap, a GC,
  * Node's http/stream code (and its inline caches) or a warm CPU cache with another, so none is
  * charged for another's work. Per call: CPU (user + system, the child only: the emulator runs in
- * its own process), the part of it V8 spent in GC, and the wall time of each call.
+ * its own process) as the median over the blocks (on a machine shared with other jobs a block now
+ * and then costs twice the others; the median keeps those out), the part V8 spent in GC as the
+ * mean (a full GC lands in one block of many), and the wall time of each call.
  */
 import type { ChildProcess } from 'node:child_process';
 import { ask, forkFor, here, shuffled } from './children';
 import type { BlockRequest, BlockResult } from './lookup-worker';
+import { median } from './stats';
+
+/** Rounds run and discarded first: each process warms its own JIT, Node internals and sockets. */
+const WARM_UP_ROUNDS = 3;
 
 export interface LookupVariant {
   name: string;
@@ -21,7 +27,9 @@ export interface LookupVariant {
 }
 
 export interface LookupCost {
+  /** Median over the blocks of CPU µs per call. */
   cpuUs: number;
+  /** Mean GC µs per call. */
   gcUs: number;
   /** Wall ms of each call. */
   wallMs: number[];
@@ -43,20 +51,20 @@ export async function cpuPerLookup(
   block: number,
 ): Promise<Map<string, LookupCost>> {
   const names = [...workers.keys()];
-  const cpu = new Map(names.map((n) => [n, 0]));
+  const cpu = new Map(names.map((n) => [n, [] as number[]]));
   const gcMs = new Map(names.map((n) => [n, 0]));
   const wall = new Map(names.map((n) => [n, [] as number[]]));
   const request: BlockRequest = { family: job.family, id: job.id, calls: block };
-  for (let round = -1; round < rounds; round++) {
+  for (let round = -WARM_UP_ROUNDS; round < rounds; round++) {
     for (const name of shuffled(names)) {
       const r = await ask<BlockResult>(workers.get(name)!, request);
       if ('error' in r) throw new Error(`${name}: ${r.error}`);
-      if (round < 0) continue; // the first round warms the JIT and the sockets
-      cpu.set(name, cpu.get(name)! + r.cpuUs);
+      if (round < 0) continue;
+      cpu.get(name)!.push(r.cpuUs / block);
       gcMs.set(name, gcMs.get(name)! + r.gcMs);
       wall.get(name)!.push(...r.wallMs);
     }
   }
   const calls = rounds * block;
-  return new Map(names.map((n) => [n, { cpuUs: cpu.get(n)! / calls, gcUs: (gcMs.get(n)! * 1000) / calls, wallMs: wall.get(n)! }]));
+  return new Map(names.map((n) => [n, { cpuUs: median(cpu.get(n)!), gcUs: (gcMs.get(n)! * 1000) / calls, wallMs: wall.get(n)! }]));
 }
