@@ -7,7 +7,9 @@
  * process, the same code's whole lookup (main_handler, cache off), so what the stages do not
  * account for (the glue between them, and their running colder inside the pipeline) is
  * whole − sum of stages. Each stage runs alone in a loop, the stages in blocks interleaved in a
- * new random order each round; per call: CPU (user + system) and the part V8 reported as GC.
+ * new random order each round; per call: CPU (user + system), the median over the blocks (as the
+ * CPU-per-lookup rows: a block now and then costs twice the others on a shared machine), and the
+ * GC pauses V8 reported, the mean (wall time, so a loaded machine inflates them too).
  */
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { main_handler } from '../functions/job-status/index';
@@ -21,6 +23,7 @@ import { cosAuthorization, keyTimeAround } from '../shared/signing/cos-signature
 import { parseXml } from '../shared/xml/parse';
 import { applyShape, type Json } from '../shared/xml/shape';
 import { shuffled } from './children';
+import { median } from './stats';
 import { bareGet, ciHost, signedHeaders } from './floor';
 import { BENCH_KEYS, getEvent } from './keys';
 
@@ -31,13 +34,13 @@ type Measured = Stage | 'floorFetch' | 'whole';
 
 export interface StageCosts {
   bytes: number;
-  /** CPU microseconds per call: each stage, the floor's fetch, and the whole lookup. */
+  /** CPU microseconds per call, median over the blocks: each stage, the floor's fetch, and the whole lookup. */
   cpuUs: Record<Measured, number>;
-  /** The part of cpuUs V8 reported as GC. */
+  /** GC pause microseconds per call V8 reported, mean. */
   gcUs: Record<Measured, number>;
 }
 
-/** Runs each function `iterations` times in `rounds` interleaved blocks, after a warm-up; CPU and GC µs per call. */
+/** Runs each function `iterations` times in `rounds` interleaved blocks, after a warm-up; CPU (median of blocks) and GC (mean) µs per call. */
 async function interleaved(
   fns: Record<Measured, () => unknown>,
   iterations: number,
@@ -49,7 +52,7 @@ async function interleaved(
   const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   const block = Math.ceil(iterations / rounds);
-  const cpu = Object.fromEntries(names.map((n) => [n, 0])) as Record<Measured, number>;
+  const cpu = new Map(names.map((n) => [n, [] as number[]]));
   const spans = new Map(names.map((n) => [n, [] as [number, number][]]));
   for (let round = 0; round < rounds; round++)
     for (const n of shuffled(names)) {
@@ -57,7 +60,7 @@ async function interleaved(
       const used = process.cpuUsage();
       for (let i = 0; i < block; i++) await fns[n]();
       const spent = process.cpuUsage(used);
-      cpu[n] += spent.user + spent.system;
+      cpu.get(n)!.push((spent.user + spent.system) / block);
       spans.get(n)!.push([began, performance.now()]);
     }
   await new Promise((settle) => setTimeout(settle, 50)); // let the observer deliver the last GC entries
@@ -66,7 +69,7 @@ async function interleaved(
   const gcMs = (n: Measured) =>
     gcs.filter((g) => spans.get(n)!.some(([a, b]) => g.startTime >= a && g.startTime < b)).reduce((sum, g) => sum + g.duration, 0);
   return {
-    cpuUs: Object.fromEntries(names.map((n) => [n, cpu[n] / calls])) as Record<Measured, number>,
+    cpuUs: Object.fromEntries(names.map((n) => [n, median(cpu.get(n)!)])) as Record<Measured, number>,
     gcUs: Object.fromEntries(names.map((n) => [n, (gcMs(n) * 1000) / calls])) as Record<Measured, number>,
   };
 }

@@ -32,7 +32,7 @@ const CPU_BLOCK = QUICK ? 10 : 40;
 const LOAD_ROUNDS = QUICK ? 1 : 5;
 const LOAD_SECONDS = QUICK ? 1 : 2;
 const STAGE_ITERATIONS = QUICK ? 50 : 1000;
-const STAGE_ROUNDS = QUICK ? 2 : 5;
+const STAGE_ROUNDS = QUICK ? 2 : 10;
 const BUDGET_MB = 128;
 
 const OURS = resolve('dist/job-status/index.js');
@@ -197,7 +197,7 @@ async function main() {
         'body',
         'variant',
         'CPU µs per call (median of blocks)',
-        'GC µs per call (mean)',
+        'GC pause µs per call (mean)',
         'wall p50 ms',
         'wall p99 ms',
         'CPU: this ÷ floor',
@@ -432,7 +432,7 @@ async function main() {
   await stop(stagesProcess);
   out.push(
     table(
-      `CPU per stage (µs per call), in one process of its own (our modules from source, cache off): each stage alone in a loop, and the whole lookup (main_handler) in the same process; stages and whole lookup in blocks interleaved in shuffled order, ${STAGE_ROUNDS} rounds. fetch = our bounded GET (shared/ci/http-get.ts); abort = the signals and listeners one single-call lookup sets up; log = one request log line; unaccounted = whole − sum of stages (the glue between the stages, and the stages running colder inside the pipeline than alone in a loop); GC = the part of the whole lookup V8 reported as GC; floor fetch = the floor’s GET of the same body, for scale`,
+      `CPU per stage (µs per call), in one process of its own (our modules from source, cache off): each stage alone in a loop, and the whole lookup (main_handler) in the same process; stages and whole lookup in blocks interleaved in shuffled order, ${STAGE_ROUNDS} rounds, CPU the median of the blocks. fetch = our bounded GET (shared/ci/http-get.ts); abort = the signals and listeners one single-call lookup sets up; log = one request log line; unaccounted = whole − sum of stages (the glue between the stages, and the stages running colder inside the pipeline than alone in a loop); GC = the whole lookup's GC pauses V8 reported (mean; wall time, inflated on a loaded machine); floor fetch = the floor’s GET of the same body, for scale`,
       ['body', ...stageColumns, 'sum of stages', 'ours whole lookup', 'unaccounted', 'GC per lookup', 'floor fetch'],
       stageRows,
     ),
