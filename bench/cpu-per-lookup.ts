@@ -1,8 +1,8 @@
 /**
  * CPU per lookup, each variant in a process of its own (as SCF runs each function in its own
  * instance): one forked lookup-worker per variant, all alive at once, same Node, same flags, same
- * emulator. The parent drives them one block at a time over IPC, the variants in a new random
- * order each round, so load from other processes and CPU frequency changes still hit all of them
+ * emulator. The parent drives them one block (sequential calls for a set time) at a time over IPC,
+ * the variants in a new random order each round, so load from other processes and CPU frequency changes still hit all of them
  * alike; each child measures its own process around its block. No variant shares a heap, a GC,
  * Node's http/stream code (and its inline caches) or a warm CPU cache with another, so none is
  * charged for another's work. Per call: CPU (user + system, the child only: the emulator runs in
@@ -33,6 +33,8 @@ export interface LookupCost {
   gcUs: number;
   /** Wall ms of each call. */
   wallMs: number[];
+  /** Calls measured (warm-up rounds not counted). */
+  calls: number;
 }
 
 export type LookupWorkers = Map<string, ChildProcess>;
@@ -48,23 +50,29 @@ export async function cpuPerLookup(
   workers: LookupWorkers,
   job: { family: string; id: string },
   rounds: number,
-  block: number,
+  blockMs: number,
 ): Promise<Map<string, LookupCost>> {
   const names = [...workers.keys()];
   const cpu = new Map(names.map((n) => [n, [] as number[]]));
   const gcMs = new Map(names.map((n) => [n, 0]));
   const wall = new Map(names.map((n) => [n, [] as number[]]));
-  const request: BlockRequest = { family: job.family, id: job.id, calls: block };
+  const calls = new Map(names.map((n) => [n, 0]));
+  const request: BlockRequest = { family: job.family, id: job.id, ms: blockMs };
   for (let round = -WARM_UP_ROUNDS; round < rounds; round++) {
     for (const name of shuffled(names)) {
       const r = await ask<BlockResult>(workers.get(name)!, request);
       if ('error' in r) throw new Error(`${name}: ${r.error}`);
       if (round < 0) continue;
-      cpu.get(name)!.push(r.cpuUs / block);
+      cpu.get(name)!.push(r.cpuUs / r.wallMs.length);
+      calls.set(name, calls.get(name)! + r.wallMs.length);
       gcMs.set(name, gcMs.get(name)! + r.gcMs);
       wall.get(name)!.push(...r.wallMs);
     }
   }
-  const calls = rounds * block;
-  return new Map(names.map((n) => [n, { cpuUs: median(cpu.get(n)!), gcUs: (gcMs.get(n)! * 1000) / calls, wallMs: wall.get(n)! }]));
+  return new Map(
+    names.map((n) => [
+      n,
+      { cpuUs: median(cpu.get(n)!), gcUs: (gcMs.get(n)! * 1000) / calls.get(n)!, wallMs: wall.get(n)!, calls: calls.get(n)! },
+    ]),
+  );
 }
