@@ -15,6 +15,8 @@ const names = [
   'localhost-dns',
   'fleet',
   'serve-web',
+  'lookup-worker',
+  'stages',
 ];
 await build({
   ...node,

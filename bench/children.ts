@@ -1,5 +1,5 @@
 /** The bench's child processes: each helper is forked with the *.localhost preload and reports by IPC. */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, type Serializable, fork } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const here = (name: string) => resolve(__dirname, `${name}.js`);
@@ -39,9 +39,16 @@ export function forkInCgroup<T>(script: string, args: string[], env: Record<stri
 }
 
 /** Sends `request` to a running helper and waits for its answer. */
-export function ask<T>(child: ChildProcess, request: string): Promise<T> {
-  return new Promise((resolveAnswer) => {
-    child.once('message', (message) => resolveAnswer(message as T));
+export function ask<T>(child: ChildProcess, request: Serializable): Promise<T> {
+  return new Promise((resolveAnswer, reject) => {
+    // A child that dies mid-question fails the bench instead of hanging it.
+    const died = (code: number | null, signal: string | null) =>
+      reject(new Error(`a bench child exited (${signal ?? code}) before answering`));
+    child.once('exit', died);
+    child.once('message', (message) => {
+      child.off('exit', died);
+      resolveAnswer(message as T);
+    });
     child.send(request);
   });
 }

@@ -1,10 +1,18 @@
 /**
- * Where a request's CPU goes, stage by stage, using the function's own modules on real bodies
- * from the emulator: sign, fetch (client side of the HTTP round trip) beside the floor's fetch of
- * the same body, parse (XML → objects), convert (schema shape), validate (precompiled schema),
- * serialise (JSON + ETag), the abort plumbing one request sets up, and its log line.
+ * Where a request's CPU goes, stage by stage, using the function's own modules (built from source
+ * into the bench's stages.js, which runs in a process of its own) on real bodies from the
+ * emulator: sign, fetch (client side of the HTTP round trip) beside the floor's fetch of the same
+ * body, parse (XML → objects), convert (schema shape), validate (precompiled schema), serialise
+ * (JSON + ETag), the abort plumbing one request sets up, and its log line; and, in the same
+ * process, the same code's whole lookup (main_handler, cache off), so what the stages do not
+ * account for (the glue between them, and their running colder inside the pipeline) is
+ * whole − sum of stages. Each stage runs alone in a loop, the stages in blocks interleaved in a
+ * new random order each round; per call: CPU (user + system), the median over the blocks (as the
+ * CPU-per-lookup rows: a block now and then costs twice the others on a shared machine), and the
+ * GC pauses V8 reported, the mean (wall time, so a loaded machine inflates them too).
  */
-import { openSync, writeSync } from 'node:fs';
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { main_handler } from '../functions/job-status/index';
 import { httpGet } from '../shared/ci/http-get';
 import { createDeadline } from '../shared/deadline';
 import { logRequest } from '../shared/log';
@@ -14,27 +22,59 @@ import { familyShape, familyValidator } from '../shared/schemas/validators';
 import { cosAuthorization, keyTimeAround } from '../shared/signing/cos-signature';
 import { parseXml } from '../shared/xml/parse';
 import { applyShape, type Json } from '../shared/xml/shape';
+import { shuffled } from './children';
+import { median } from './stats';
 import { bareGet, ciHost, signedHeaders } from './floor';
-import { BENCH_KEYS } from './keys';
+import { BENCH_KEYS, getEvent } from './keys';
+
+/** The parts of one lookup, in the order the table prints them. */
+export const STAGES = ['sign', 'fetch', 'parse', 'convert', 'validate', 'serialise', 'abort', 'log'] as const;
+export type Stage = (typeof STAGES)[number];
+type Measured = Stage | 'floorFetch' | 'whole';
 
 export interface StageCosts {
   bytes: number;
-  /** CPU microseconds per call, by stage. */
-  cpuUs: Record<'sign' | 'fetch' | 'floorFetch' | 'parse' | 'convert' | 'validate' | 'serialise' | 'abort' | 'log', number>;
-  /** Wall microseconds of the round trip, for scale. */
-  fetchWallUs: number;
+  /** CPU microseconds per call, median over the blocks: each stage, the floor's fetch, and the whole lookup. */
+  cpuUs: Record<Measured, number>;
+  /** GC pause microseconds per call V8 reported, mean. */
+  gcUs: Record<Measured, number>;
 }
 
-async function cpuPerCall(iterations: number, fn: () => unknown): Promise<{ cpuUs: number; wallUs: number }> {
-  for (let i = 0; i < Math.min(500, iterations); i++) await fn(); // warm the JIT first
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) await fn();
-  const used = process.cpuUsage(cpu);
-  return { cpuUs: (used.user + used.system) / iterations, wallUs: ((performance.now() - wall) * 1000) / iterations };
+/** Runs each function `iterations` times in `rounds` interleaved blocks, after a warm-up; CPU (median of blocks) and GC (mean) µs per call. */
+async function interleaved(
+  fns: Record<Measured, () => unknown>,
+  iterations: number,
+  rounds: number,
+): Promise<{ cpuUs: Record<Measured, number>; gcUs: Record<Measured, number> }> {
+  const names = Object.keys(fns) as Measured[];
+  for (const n of names) for (let i = 0; i < Math.min(500, iterations); i++) await fns[n](); // warm the JIT first
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  const block = Math.ceil(iterations / rounds);
+  const cpu = new Map(names.map((n) => [n, [] as number[]]));
+  const spans = new Map(names.map((n) => [n, [] as [number, number][]]));
+  for (let round = 0; round < rounds; round++)
+    for (const n of shuffled(names)) {
+      const began = performance.now();
+      const used = process.cpuUsage();
+      for (let i = 0; i < block; i++) await fns[n]();
+      const spent = process.cpuUsage(used);
+      cpu.get(n)!.push((spent.user + spent.system) / block);
+      spans.get(n)!.push([began, performance.now()]);
+    }
+  await new Promise((settle) => setTimeout(settle, 50)); // let the observer deliver the last GC entries
+  observer.disconnect();
+  const calls = block * rounds;
+  const gcMs = (n: Measured) =>
+    gcs.filter((g) => spans.get(n)!.some(([a, b]) => g.startTime >= a && g.startTime < b)).reduce((sum, g) => sum + g.duration, 0);
+  return {
+    cpuUs: Object.fromEntries(names.map((n) => [n, median(cpu.get(n)!)])) as Record<Measured, number>,
+    gcUs: Object.fromEntries(names.map((n) => [n, (gcMs(n) * 1000) / calls])) as Record<Measured, number>,
+  };
 }
 
-export async function stageCosts(port: number, jobId: string, iterations: number): Promise<StageCosts> {
+export async function stageCosts(port: number, jobId: string, iterations: number, rounds: number): Promise<StageCosts> {
   const pathname = `/jobs/${jobId}`;
   const url = new URL(`http://${ciHost(port)}${pathname}`);
   const headers = { ...signedHeaders(port, pathname), accept: 'application/xml' };
@@ -57,66 +97,55 @@ export async function stageCosts(port: number, jobId: string, iterations: number
     reusableForS: undefined,
   };
   const request = { method: 'GET', path: `/jobs/media/${jobId}`, query: {}, headers: {}, body: undefined };
+  const event = getEvent(jobId, 'media');
+  const whole = await main_handler(event);
+  if (whole.statusCode !== 200) throw new Error(`the whole lookup of ${jobId} answered ${whole.statusCode}`);
 
-  const sign = await cpuPerCall(iterations, () =>
-    cosAuthorization({ method: 'GET', pathname, headers: signedPart }, BENCH_KEYS, keyTimeAround(Date.now())),
-  );
-  const fetch = await cpuPerCall(iterations, () => httpGet(url, headers, signal, 4 * 1024 * 1024));
-  const parse = await cpuPerCall(iterations, () => parseXml(body));
-  const convert = await cpuPerCall(iterations, () => applyShape(doc.Response ?? '', familyShape('media')));
-  const validation = await cpuPerCall(iterations, () => validate({ JobsDetail: envelope.JobsDetail, NonExistJobIds: [] }));
-  const serialise = await cpuPerCall(iterations, () => jobsResponse(result, request));
-  const floorFetch = await cpuPerCall(iterations, () => bareGet(port, pathname));
-  // What one uncached single-call lookup sets up and tears down, with no request in between: the
-  // app's deadline (controller + timer), the coalescing call's controller, its caller's listener on
-  // the deadline, and the GET's listener on the call's signal. (A lookup of several CI calls adds a
-  // fail-fast controller joined by AbortSignal.any, ~50 µs more.)
-  const abort = await cpuPerCall(iterations, () => {
-    const deadline = createDeadline(10_000);
-    const call = new AbortController();
-    const onDeadline = () => undefined;
-    deadline.signal.addEventListener('abort', onDeadline, { once: true });
-    const onAbort = () => undefined;
-    call.signal.addEventListener('abort', onAbort, { once: true });
-    call.signal.removeEventListener('abort', onAbort);
-    deadline.signal.removeEventListener('abort', onDeadline);
-    deadline.dispose();
-  });
-  const devNull = openSync('/dev/null', 'w');
-  const realLog = console.log;
-  console.log = (...args: unknown[]) => void writeSync(devNull, `${args.join(' ')}\n`);
-  const log = await cpuPerCall(iterations, () =>
-    logRequest({
-      level: 'info',
-      requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-      scfRequestId: 'scf',
-      route: 'jobs-by-path',
-      method: 'GET',
-      status: 200,
-      outcome: 'ok',
-      type: 'media',
-      ids: 1,
-      upstreamStatus: 200,
-      attempts: 1,
-      ciRequestIds: ['NjMxMDJhYTNfMThhYTk0MGFfYmU1OV8zZjc='],
-      durationMs: 1,
-    }),
-  );
-  console.log = realLog;
-
-  return {
-    bytes: Buffer.byteLength(body),
-    cpuUs: {
-      sign: sign.cpuUs,
-      fetch: fetch.cpuUs,
-      floorFetch: floorFetch.cpuUs,
-      parse: parse.cpuUs,
-      convert: convert.cpuUs,
-      validate: validation.cpuUs,
-      serialise: serialise.cpuUs,
-      abort: abort.cpuUs,
-      log: log.cpuUs,
+  const { cpuUs, gcUs } = await interleaved(
+    {
+      sign: () => cosAuthorization({ method: 'GET', pathname, headers: signedPart }, BENCH_KEYS, keyTimeAround(Date.now())),
+      fetch: () => httpGet(url, headers, signal, 4 * 1024 * 1024),
+      parse: () => parseXml(body),
+      convert: () => applyShape(doc.Response ?? '', familyShape('media')),
+      validate: () => validate({ JobsDetail: envelope.JobsDetail, NonExistJobIds: [] }),
+      serialise: () => jobsResponse(result, request),
+      // What one uncached single-call lookup sets up and tears down, with no request in between:
+      // the app's deadline (controller + timer), the coalescing call's controller, its caller's
+      // listener on the deadline, and the GET's listener on the call's signal. (A lookup of several
+      // CI calls adds a fail-fast controller joined by AbortSignal.any, ~50 µs more.)
+      abort: () => {
+        const deadline = createDeadline(10_000);
+        const call = new AbortController();
+        const onDeadline = () => undefined;
+        deadline.signal.addEventListener('abort', onDeadline, { once: true });
+        const onAbort = () => undefined;
+        call.signal.addEventListener('abort', onAbort, { once: true });
+        call.signal.removeEventListener('abort', onAbort);
+        deadline.signal.removeEventListener('abort', onDeadline);
+        deadline.dispose();
+      },
+      // One request log line, written to this process's stdout (/dev/null), as the whole lookup writes it.
+      log: () =>
+        logRequest({
+          level: 'info',
+          requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+          scfRequestId: 'scf',
+          route: 'jobs-by-path',
+          method: 'GET',
+          status: 200,
+          outcome: 'ok',
+          type: 'media',
+          ids: 1,
+          upstreamStatus: 200,
+          attempts: 1,
+          ciRequestIds: ['NjMxMDJhYTNfMThhYTk0MGFfYmU1OV8zZjc='],
+          durationMs: 1,
+        }),
+      floorFetch: () => bareGet(port, pathname),
+      whole: () => main_handler(event),
     },
-    fetchWallUs: fetch.wallUs,
-  };
+    iterations,
+    rounds,
+  );
+  return { bytes: Buffer.byteLength(body), cpuUs, gcUs };
 }

@@ -5,35 +5,35 @@
  * figures measured interleaved in this run; every table names its ratios. BENCH_QUICK=1 shortens
  * every section (for checking the harness, not for numbers).
  */
-import { openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import './localhost-dns';
 import { lazyValidators } from '../scripts/lazy-validators.mjs';
-import { ask, forkFor, forkInCgroup, here, stopAll } from './children';
+import { ask, forkFor, forkInCgroup, here, stop, stopAll } from './children';
 import { memoryCgroup } from './memory-cgroup';
 import { coldStarts, medianOf } from './cold';
-import { stageCosts } from './cpu-breakdown';
-import { cpuPerLookup, type LookupVariant } from './cpu-per-lookup';
+import type { StageCosts } from './cpu-breakdown';
+import { cpuPerLookup, type LookupVariant, startLookupWorkers } from './cpu-per-lookup';
 import { type FixtureJob, prepareBodies } from './fixtures';
-import { CI_PATHS, bareGet, signedHeaders } from './floor';
-import { functionEnv, getEvent } from './keys';
+import { CI_PATHS, signedHeaders } from './floor';
+import { functionEnv } from './keys';
 import { kb, median, ms, percentile, ratio, table, us } from './stats';
 import { type LoadTarget, rotation, throughput } from './throughput';
 import { MAX_ANSWER_BYTES } from '../shared/ci/upstream-budget';
 
-type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: number }>;
-
 const QUICK = process.env.BENCH_QUICK === '1';
 const COLD_SPAWNS = QUICK ? 2 : 15;
 const CPU_ROUNDS = QUICK ? 2 : 30;
-const CPU_BLOCK = QUICK ? 10 : 40;
+/** Each block runs this long in every variant's process (the 100 kB rows: twice as long, a third of the rounds). */
+const CPU_BLOCK_MS = QUICK ? 10 : 100;
 const LOAD_ROUNDS = QUICK ? 1 : 5;
 const LOAD_SECONDS = QUICK ? 1 : 2;
 const STAGE_ITERATIONS = QUICK ? 50 : 1000;
+const STAGE_ROUNDS = QUICK ? 2 : 10;
 const BUDGET_MB = 128;
 
 const OURS = resolve('dist/job-status/index.js');
@@ -140,30 +140,16 @@ async function main() {
     (v) => `${(v * 100).toFixed(0)} % of it`,
   );
 
-  // --- CPU per uncached lookup, in process --------------------------------------------------
-  Object.assign(process.env, functionEnv(emulator.endpoint, 'off'));
-  // Each function logs one line per request to /dev/null: the cost stays, the noise does not.
-  const devNull = openSync('/dev/null', 'w');
-  const realLog = console.log;
-  console.log = (...args: unknown[]) => void writeSync(devNull, `${args.join(' ')}\n`);
-  const load = createRequire(__filename);
-  const ours = (load(OURS) as { main_handler: Handler }).main_handler;
-  // A second instance for the cache-hit row: the cache-off rows would expire its entries.
-  delete load.cache[OURS];
-  const oursCached = (load(OURS) as { main_handler: Handler }).main_handler;
-  const sdk = (load(SDK) as { main_handler: Handler }).main_handler;
-  const ok = async (call: Promise<{ statusCode: number }>) => {
-    const res = await call;
-    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-  };
-  const cached = async (event: unknown) => {
-    Object.assign(process.env, functionEnv(emulator.endpoint, 'on'));
-    try {
-      await ok(oursCached(event));
-    } finally {
-      Object.assign(process.env, functionEnv(emulator.endpoint, 'off'));
-    }
-  };
+  // --- CPU per uncached lookup, each function in its own process ------------------------------
+  // As SCF runs them: one process per function (the cache-hit row is one more instance, cache on).
+  const lookupVariants: LookupVariant[] = [
+    { name: 'floor: bare signed GET', module: FLOOR, env: functionEnv(emulator.endpoint, 'off') },
+    { name: 'ours: main_handler, cache off', module: OURS, env: functionEnv(emulator.endpoint, 'off') },
+    { name: 'SDK reference: main_handler', module: SDK, env: functionEnv(emulator.endpoint, 'off') },
+    { name: 'ours: main_handler, cache hit (no CI call)', module: OURS, env: functionEnv(emulator.endpoint, 'on') },
+  ];
+  const [floorName, oursName, sdkName] = lookupVariants.map((v) => v.name) as [string, string, string];
+  const workers = await startLookupWorkers(lookupVariants);
   const sizes = [
     ['~1 kB', bodies.small],
     ['5 kB Transcode', bodies.transcode],
@@ -175,26 +161,16 @@ async function main() {
   let large100k = { ours: NaN, floor: NaN, sdk: NaN };
   const latency: Record<string, number[]> = {};
   for (const [label, job] of sizes) {
-    const event = getEvent(job.id, job.family);
-    const variants: LookupVariant[] = [
-      { name: 'floor: bare signed GET', call: () => bareGet(emulator.port, `${CI_PATHS[job.family]}/${job.id}`) },
-      { name: 'ours: main_handler, cache off', call: () => ok(ours(event)) },
-      { name: 'SDK reference: main_handler', call: () => ok(sdk(event)) },
-      { name: 'ours: main_handler, cache hit (no CI call)', call: () => cached(event) },
-    ];
     const large = job === bodies.large;
-    const costs = await cpuPerLookup(
-      variants,
-      large ? Math.ceil(CPU_ROUNDS / 3) : CPU_ROUNDS,
-      large ? Math.ceil(CPU_BLOCK / 4) : CPU_BLOCK,
-    );
-    const floorCost = costs.get(variants[0]!.name)!;
-    const sdkCost = costs.get(variants[2]!.name)!;
-    for (const v of variants) {
+    const costs = await cpuPerLookup(workers, job, large ? Math.ceil(CPU_ROUNDS / 3) : CPU_ROUNDS, large ? 2 * CPU_BLOCK_MS : CPU_BLOCK_MS);
+    const floorCost = costs.get(floorName)!;
+    const sdkCost = costs.get(sdkName)!;
+    for (const v of lookupVariants) {
       const r = costs.get(v.name)!;
       cpuRows.push([
         `${label} (${kb(bodyBytes(bodies.dir, job))})`,
         v.name,
+        String(r.calls),
         us(r.cpuUs),
         us(r.gcUs),
         ms(median(r.wallMs)),
@@ -203,23 +179,39 @@ async function main() {
         ratio(r.cpuUs / sdkCost.cpuUs),
       ]);
     }
-    if (large) large100k = { ours: costs.get(variants[1]!.name)!.cpuUs, floor: floorCost.cpuUs, sdk: sdkCost.cpuUs };
+    if (large) large100k = { ours: costs.get(oursName)!.cpuUs, floor: floorCost.cpuUs, sdk: sdkCost.cpuUs };
     if (job === bodies.transcode) {
-      oursCpu5k = costs.get(variants[1]!.name)!.cpuUs;
+      oursCpu5k = costs.get(oursName)!.cpuUs;
       floorCpu5k = floorCost.cpuUs;
-      for (const v of variants) latency[v.name] = costs.get(v.name)!.wallMs;
+      for (const v of lookupVariants) latency[v.name] = costs.get(v.name)!.wallMs;
     }
   }
-  console.log = realLog;
+  for (const worker of workers.values()) await stop(worker);
   out.push(
     table(
-      `CPU per lookup in process, sequential (${CPU_ROUNDS} rounds of ${CPU_BLOCK} calls per row, 100 kB: fewer; rows interleaved in shuffled order)`,
-      ['body', 'variant', 'CPU µs per call', 'of which GC µs', 'wall p50 ms', 'wall p99 ms', 'CPU: this ÷ floor', 'CPU: this ÷ SDK'],
+      `CPU per lookup, each function in its own process (as SCF runs it), sequential calls in blocks of ${CPU_BLOCK_MS} ms, ${CPU_ROUNDS} rounds (100 kB: ${2 * CPU_BLOCK_MS} ms, ${Math.ceil(CPU_ROUNDS / 3)} rounds), the processes driven one block at a time in shuffled order after 3 warm-up rounds; CPU and GC of the function's process only`,
+      [
+        'body',
+        'variant',
+        'calls',
+        'CPU µs per call (median of blocks)',
+        'GC pause µs per call (mean)',
+        'wall p50 ms',
+        'wall p99 ms',
+        'CPU: this ÷ floor',
+        'CPU: this ÷ SDK',
+      ],
       cpuRows,
     ),
   );
-  target('CPU per uncached lookup ≤ 0.8 ms (5 kB)', oursCpu5k / 1000, 0.8, 'max', (v) => `${v.toFixed(3)} ms`);
-  target('CPU per uncached lookup ≤ 2.2× the floor (5 kB)', oursCpu5k / floorCpu5k, 2.2, 'max', (v) => `${v.toFixed(2)}× the floor`);
+  target('CPU per uncached lookup ≤ 0.8 ms (5 kB, own process)', oursCpu5k / 1000, 0.8, 'max', (v) => `${v.toFixed(3)} ms`);
+  target(
+    'CPU per uncached lookup ≤ 2.2× the floor (5 kB, each in its own process)',
+    oursCpu5k / floorCpu5k,
+    2.2,
+    'max',
+    (v) => `${v.toFixed(2)}× the floor`,
+  );
   // The issue asks for the 100 kB body to be reported beside the 5 kB targets; it has no limit of its own.
   verdicts.push([
     'CPU per uncached lookup, 100 kB (reported, no limit)',
@@ -230,27 +222,34 @@ async function main() {
   const p = (name: string, q: number) => percentile(latency[name]!, q);
   target(
     'added latency p50 ≤ 0.3 ms (cache off, 5 kB; first brief)',
-    p('ours: main_handler, cache off', 50) - p('floor: bare signed GET', 50),
+    p(oursName, 50) - p(floorName, 50),
     0.3,
     'max',
     (v) => `${v.toFixed(3)} ms over the floor`,
   );
   target(
     'added latency p99 ≤ 1 ms (cache off, 5 kB; first brief)',
-    p('ours: main_handler, cache off', 99) - p('floor: bare signed GET', 99),
+    p(oursName, 99) - p(floorName, 99),
     1,
     'max',
     (v) => `${v.toFixed(3)} ms over the floor`,
   );
 
   // --- Throughput over HTTP -----------------------------------------------------------------
-  const serve = async (path: string, cache: 'on' | 'off') =>
-    (await forkFor<{ url: string }>(here('serve'), [path], functionEnv(emulator.endpoint, cache))).message.url;
+  // Each function behind the same local server code, each in a process of its own.
+  const serve = async (path: string, cache: 'on' | 'off') => {
+    const { child, message } = await forkFor<{ url: string }>(here('serve'), [path], functionEnv(emulator.endpoint, cache));
+    return { origin: message.url, serverCpuUs: () => cpuOf(child) };
+  };
+  const cpuOf = async (child: ChildProcess) => {
+    const { user, system } = await ask<NodeJS.CpuUsage>(child, 'cpu');
+    return user + system;
+  };
   const fnPath = (j: FixtureJob) => `/jobs/${j.family}/${j.id}`;
   const ciPath = (j: FixtureJob) => `${CI_PATHS[j.family]}/${j.id}`;
   // Signed once per path: the signatures stay valid for the run, and the emulator checks each one.
   const ciHeaders = new Map(bodies.all.map((j) => [ciPath(j), signedHeaders(emulator.port, ciPath(j))]));
-  const [floorUrl, oursOffUrl, oursOnUrl, sdkUrl] = [
+  const [floorServer, oursOffServer, oursOnServer, sdkServer] = [
     await serve(FLOOR, 'off'),
     await serve(OURS, 'off'),
     await serve(OURS, 'on'),
@@ -262,31 +261,46 @@ async function main() {
       origin: `http://127.0.0.1:${emulator.port}`,
       next: rotation(bodies.all, ciPath),
       headersFor: (path) => ciHeaders.get(path) ?? {},
+      serverCpuUs: () => cpuOf(emulatorProcess),
     },
-    { name: 'floor via local server, uncached', origin: floorUrl, next: rotation(bodies.all, fnPath) },
-    { name: 'ours via local server, uncached (cache off, ids rotate)', origin: oursOffUrl, next: rotation(bodies.all, fnPath) },
-    { name: 'SDK reference via local server, uncached', origin: sdkUrl, next: rotation(bodies.all, fnPath) },
-    { name: 'ours, coalescing (cache off, every request the same id)', origin: oursOffUrl, next: rotation([bodies.transcode], fnPath) },
-    { name: 'ours, caching (cache on, ids rotate)', origin: oursOnUrl, next: rotation(bodies.all, fnPath) },
+    { name: 'floor via local server, uncached', ...floorServer, next: rotation(bodies.all, fnPath) },
+    { name: 'ours via local server, uncached (cache off, ids rotate)', ...oursOffServer, next: rotation(bodies.all, fnPath) },
+    { name: 'SDK reference via local server, uncached', ...sdkServer, next: rotation(bodies.all, fnPath) },
+    { name: 'ours, coalescing (cache off, every request the same id)', ...oursOffServer, next: rotation([bodies.transcode], fnPath) },
+    { name: 'ours, caching (cache on, ids rotate)', ...oursOnServer, next: rotation(bodies.all, fnPath) },
   ];
   const rps = await throughput(loads, LOAD_ROUNDS, LOAD_SECONDS, QUICK ? 1 : 3, ciCalls);
   const sdkRps = rps.get(loads[3]!.name)!.rps;
   const floorRps = rps.get(loads[1]!.name)!.rps;
+  const sdkServerCpu = rps.get(loads[3]!.name)!.serverCpuUsPerRequest;
   out.push(
     table(
-      `Throughput, autocannon 10 connections, ${LOAD_ROUNDS} rounds × ${LOAD_SECONDS} s per row, rows in shuffled order; ids rotate over all ${bodies.all.length} fixtures (all families) unless the row says otherwise`,
-      ['target', 'req/s', 'p50 ms', 'p99 ms', 'CI calls per request', 'failed', 'this ÷ SDK', 'this ÷ floor'],
+      `Throughput, autocannon 10 connections, ${LOAD_ROUNDS} rounds × ${LOAD_SECONDS} s per row, rows in shuffled order, each function behind the same local server in its own process; ids rotate over all ${bodies.all.length} fixtures (all families) unless the row says otherwise; server CPU = that process's CPU over the row ÷ requests (the emulator's, for the ceiling)`,
+      [
+        'target',
+        'req/s',
+        'server CPU µs per request',
+        'p50 ms',
+        'p99 ms',
+        'CI calls per request',
+        'failed',
+        'req/s: this ÷ SDK',
+        'req/s: this ÷ floor',
+        'server CPU: this ÷ SDK',
+      ],
       loads.map((t) => {
         const r = rps.get(t.name)!;
         return [
           t.name,
           r.rps.toFixed(0),
+          us(r.serverCpuUsPerRequest),
           String(r.p50),
           String(r.p99),
           r.ciCallsPerRequest.toFixed(2),
           String(r.failures),
           ratio(r.rps / sdkRps),
           ratio(r.rps / floorRps),
+          ratio(r.serverCpuUsPerRequest / sdkServerCpu),
         ];
       }),
     ),
@@ -305,6 +319,14 @@ async function main() {
     'min',
     (v) => `${v.toFixed(2)}× the SDK`,
   );
+  // The least noisy view of the same rows on a shared machine: what a request costs the server process.
+  const oursServerCpu = rps.get(loads[2]!.name)!.serverCpuUsPerRequest;
+  verdicts.push([
+    'uncached server CPU per request, throughput rows (reported, no limit)',
+    `${us(oursServerCpu)} µs = ${ratio(oursServerCpu / sdkServerCpu)} the SDK's: the SDK's CPU would serve ${(sdkServerCpu / oursServerCpu).toFixed(2)}× ours' requests`,
+    '—',
+    'reported',
+  ]);
 
   // --- Memory -------------------------------------------------------------------------------
   const { message: mem } = await forkFor<{ status: number; error?: string; answerBytes: number; loadedKb: number; peakKb: number }>(
@@ -386,30 +408,38 @@ async function main() {
   }
 
   // --- Where the CPU goes -------------------------------------------------------------------
+  // Its own process too: our modules built from source into stages.js, cache off, nothing else loaded.
+  const { child: stagesProcess } = await forkFor(here('stages'), [String(emulator.port)], functionEnv(emulator.endpoint, 'off'));
   const stageRows: string[][] = [];
+  const stageColumns = ['sign', 'fetch', 'parse', 'convert', 'validate', 'serialise', 'abort', 'log'] as const;
   for (const [label, job] of sizes) {
-    const s = await stageCosts(emulator.port, job.id, job === bodies.large ? Math.ceil(STAGE_ITERATIONS / 5) : STAGE_ITERATIONS);
-    const own = s.cpuUs.sign + s.cpuUs.parse + s.cpuUs.convert + s.cpuUs.validate + s.cpuUs.serialise + s.cpuUs.abort + s.cpuUs.log;
+    const iterations = job === bodies.large ? Math.ceil(STAGE_ITERATIONS / 5) : STAGE_ITERATIONS;
+    const s = await ask<StageCosts | { error: string }>(stagesProcess, { id: job.id, iterations, rounds: STAGE_ROUNDS });
+    if ('error' in s) throw new Error(`stage table, ${label}: ${s.error}`);
+    const sum = stageColumns.reduce((total, stage) => total + s.cpuUs[stage], 0);
+    // The issue asks what the abort plumbing, GC and logging cost: the 5 kB lookup, accounted for.
+    if (job === bodies.transcode)
+      verdicts.push([
+        'where a 5 kB uncached lookup’s CPU goes (stage table; reported, no limit)',
+        `whole ${us(s.cpuUs.whole)} µs = stages ${us(sum)} (fetch ${us(s.cpuUs.fetch)}, parse ${us(s.cpuUs.parse)}, abort ${us(s.cpuUs.abort)}, log ${us(s.cpuUs.log)}) + unaccounted ${us(s.cpuUs.whole - sum)}; GC pauses ${us(s.gcUs.whole)}`,
+        '—',
+        'reported',
+      ]);
     stageRows.push([
       `${label} (${kb(s.bytes)})`,
-      ...[
-        s.cpuUs.sign,
-        s.cpuUs.fetch,
-        s.cpuUs.floorFetch,
-        s.cpuUs.parse,
-        s.cpuUs.convert,
-        s.cpuUs.validate,
-        s.cpuUs.serialise,
-        s.cpuUs.abort,
-        s.cpuUs.log,
-        own,
-      ].map(us),
+      ...stageColumns.map((stage) => us(s.cpuUs[stage])),
+      us(sum),
+      us(s.cpuUs.whole),
+      `${us(s.cpuUs.whole - sum)} (${((100 * (s.cpuUs.whole - sum)) / s.cpuUs.whole).toFixed(0)} %)`,
+      us(s.gcUs.whole),
+      us(s.cpuUs.floorFetch),
     ]);
   }
+  await stop(stagesProcess);
   out.push(
     table(
-      'CPU per stage, each alone in a loop (µs per call): fetch = our bounded GET (shared/ci/http-get.ts), floor fetch = the floor’s GET, same body; abort = the signals and listeners one single-call lookup sets up; log = one request log line',
-      ['body', 'sign', 'fetch', 'floor fetch', 'parse', 'convert', 'validate', 'serialise', 'abort', 'log', 'ours without fetch'],
+      `CPU per stage (µs per call), in one process of its own (our modules from source, cache off): each stage alone in a loop, and the whole lookup (main_handler) in the same process; stages and whole lookup in blocks interleaved in shuffled order, ${STAGE_ROUNDS} rounds, CPU the median of the blocks. fetch = our bounded GET (shared/ci/http-get.ts); abort = the signals and listeners one single-call lookup sets up; log = one request log line; unaccounted = whole − sum of stages (the glue between the stages, and the stages running colder inside the pipeline than alone in a loop); GC = the whole lookup's GC pauses V8 reported (mean; wall time, inflated on a loaded machine); floor fetch = the floor’s GET of the same body, for scale`,
+      ['body', ...stageColumns, 'sum of stages', 'ours whole lookup', 'unaccounted', 'GC per lookup', 'floor fetch'],
       stageRows,
     ),
   );

@@ -3,6 +3,9 @@
  * round, the targets in a new random order each round, so the machine's load is shared alike.
  * Each target's requests name paths from its own rotation; the emulator's request count says how
  * many CI calls they cost, which is what keeps the rows honest: an "uncached" row must show 1.00.
+ * Each server is a process of its own; the CPU it used over a row (its process.cpuUsage() before
+ * and after), divided by the requests sent, is the row's server CPU per request: on a shared
+ * machine it is steadier than req/s, which also depends on what the other processes leave free.
  */
 import autocannon from 'autocannon';
 import { shuffled } from './children';
@@ -16,6 +19,8 @@ export interface LoadTarget {
   next: () => string;
   /** Extra headers for a path (the signed ones, when going straight at the emulator). */
   headersFor?: (path: string) => Record<string, string>;
+  /** The server process's CPU so far (user + system µs, its own process.cpuUsage()). */
+  serverCpuUs: () => Promise<number>;
 }
 
 export interface LoadResult {
@@ -23,6 +28,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   ciCallsPerRequest: number;
+  /** Server-process CPU µs per request sent, all rounds. */
+  serverCpuUsPerRequest: number;
   /** Non-2xx answers and connection errors, all rounds. */
   failures: number;
 }
@@ -57,20 +64,26 @@ export async function throughput(
   // Warm-up, discarded: each server is a fresh process whose first second runs unoptimised code.
   for (const t of targets) await once(t, warmUpSeconds);
   const runs = new Map(
-    targets.map((t) => [t.name, { requests: 0, sent: 0, seconds: 0, calls: 0, failures: 0, p50: [] as number[], p99: [] as number[] }]),
+    targets.map((t) => [
+      t.name,
+      { requests: 0, sent: 0, seconds: 0, calls: 0, cpuUs: 0, failures: 0, p50: [] as number[], p99: [] as number[] },
+    ]),
   );
   for (let round = 0; round < rounds; round++) {
     for (const t of shuffled(targets)) {
       const before = await ciCalls();
+      const cpuBefore = await t.serverCpuUs();
       const r = await once(t, seconds);
       await new Promise((settle) => setTimeout(settle, 250)); // let the last in-flight requests reach CI
       const calls = (await ciCalls()) - before;
+      const cpuUs = (await t.serverCpuUs()) - cpuBefore;
       const run = runs.get(t.name)!;
       run.requests += r.requests.total;
       // Requests still in flight when the run stops reach CI but are not completed: count them.
       run.sent += (r.requests as { sent?: number }).sent ?? r.requests.total;
       run.seconds += r.duration;
       run.calls += calls;
+      run.cpuUs += cpuUs;
       run.failures += r.non2xx + r.errors;
       run.p50.push(r.latency.p50);
       run.p99.push(r.latency.p99);
@@ -86,6 +99,7 @@ export async function throughput(
           p50: median(run.p50),
           p99: median(run.p99),
           ciCallsPerRequest: run.calls / run.sent,
+          serverCpuUsPerRequest: run.cpuUs / run.sent,
           failures: run.failures,
         },
       ];
