@@ -5,7 +5,7 @@
  * budget while they stream, so one request's fan-out calls share one cap.
  */
 // Named imports: default imports make the bundle copy every export of these modules at load.
-import { Agent as HttpAgent, type IncomingHttpHeaders, type RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
@@ -86,12 +86,15 @@ export function httpGet(
   signal: AbortSignal,
   limit: BodyBudget | number,
 ): Promise<GetResult> {
+  // Checked before anything is built: a request whose time is up costs no socket and no listener.
+  if (signal.aborted) return Promise.reject(new HttpGetError('timeout'));
   // A plain number is a cap for this one call.
   const budget = typeof limit === 'number' ? capOf(limit) : limit;
   const target = to instanceof URL ? getTarget(originParts(to.origin), `${to.pathname}${to.search}`) : to;
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let settled = false;
+    // The one listener this GET puts on the signal; removed on every way out (see finish).
+    const onAbort = () => finish(new HttpGetError('timeout'));
     const finish = (err: HttpGetError | undefined, result?: GetResult) => {
       if (settled) return;
       settled = true;
@@ -101,20 +104,7 @@ export function httpGet(
         reject(err);
       } else resolve(result as GetResult);
     };
-    const onAbort = () => finish(new HttpGetError('timeout'));
-    if (signal.aborted) return reject(new HttpGetError('timeout'));
-
-    // No redirect is ever followed: node:http does not, and a 3xx is just a status to report.
-    const options: RequestOptions = {
-      protocol: target.protocol,
-      hostname: target.hostname,
-      path: target.path,
-      method: 'GET',
-      headers,
-      agent: agents[target.protocol],
-    };
-    if (target.port) options.port = target.port;
-    const req = send(options, (res) => {
+    const onResponse = (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         // Stop reading as soon as the budget is spent instead of buffering a hostile body.
@@ -132,7 +122,22 @@ export function httpGet(
       res.on('close', () => {
         if (!settled) finish(new HttpGetError(signal.aborted ? 'timeout' : 'reset'));
       });
-    });
+    };
+    // No redirect is ever followed: node:http does not, and a 3xx is just a status to report.
+    // One object literal of one shape for every call (an absent port is `undefined`, which
+    // node:http reads as the protocol's default, as it does a missing one).
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port || undefined,
+        path: target.path,
+        method: 'GET',
+        headers,
+        agent: agents[target.protocol],
+      },
+      onResponse,
+    );
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err) => finish(classify(err, signal)));
     req.end();

@@ -86,6 +86,26 @@ function canonicalize(obj: Record<string, string | undefined> | undefined): { re
   return { list, pairs };
 }
 
+// A warm instance signs the same headers (its CI host and its session token, ~1 kB for STS keys)
+// on every request while its keys last: their canonical form is kept for the last set seen instead
+// of percent-encoding the token each time. Any other name or value is canonicalized afresh.
+let lastHeaders:
+  { names: string[]; values: (string | undefined)[]; canonical: { readonly list: string; readonly pairs: string } } | undefined;
+
+function canonicalHeaders(obj: Record<string, string | undefined> | undefined): { readonly list: string; readonly pairs: string } {
+  if (obj === undefined) return EMPTY;
+  const names = Object.keys(obj);
+  const last = lastHeaders;
+  if (last && last.names.length === names.length) {
+    let same = true;
+    for (let i = 0; same && i < names.length; i++) same = names[i] === last.names[i] && obj[names[i] as string] === last.values[i];
+    if (same) return last.canonical;
+  }
+  const canonical = canonicalize(obj);
+  lastHeaders = { names, values: names.map((name) => obj[name]), canonical };
+  return canonical;
+}
+
 // The SignKey depends only on the secret key and the key time, which moves once a second: the
 // requests of one second (retries, fan-out calls, a busy instance) share one HMAC instead of two.
 let lastSignKey: { secretKey: string; kt: string; signKey: string } | undefined;
@@ -108,7 +128,7 @@ export function cosAuthorization(req: SignableRequest, keys: SigningKeys, keyTim
   // Same rule as the SDK: the signed path always starts with '/', even for "" (the root).
   const pathname = req.pathname.charCodeAt(0) === 47 /* / */ ? req.pathname : '/' + req.pathname;
   const params = canonicalize(req.query);
-  const headers = canonicalize(req.headers);
+  const headers = canonicalHeaders(req.headers);
 
   const httpString = req.method.toLowerCase() + '\n' + pathname + '\n' + params.pairs + '\n' + headers.pairs + '\n';
   const signKey = signKeyOf(keys.secretKey, kt);

@@ -336,3 +336,46 @@ describe('cosAuthorization examples', () => {
     expect(() => cosAuthorization({ method: 'GET', pathname: '/' }, docKeys, { start: 1.5, end: 3 })).toThrow(RangeError);
   });
 });
+
+describe('cosAuthorization across calls (its per-instance caches)', () => {
+  const docKeys: SigningKeys = { secretId: 'AKIDcacheTest', secretKey: 'cache-test-secret-key' };
+  // The SignKey is cached per secret key and key time, the canonical headers for the last set
+  // seen: every change of either must sign exactly as a first call would (the SDK, which caches nothing).
+  it('follows every change of secret key, key time, host, token and header set', () => {
+    const longToken = 'Ab0_-/+=%'.repeat(120); // STS tokens run ~1 kB and hold characters that need encoding
+    const keySets: SigningKeys[] = [docKeys, { secretId: 'AKIDother', secretKey: 'another-secret-key' }];
+    const keyTimes: KeyTime[] = [
+      { start: 1_700_000_000, end: 1_700_000_240 },
+      { start: 1_700_000_001, end: 1_700_000_241 },
+    ];
+    const headerSets: Record<string, string>[] = [
+      { host: 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com', 'x-ci-security-token': 'tok-1' },
+      { host: 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com', 'x-ci-security-token': longToken },
+      { host: 'other-1250000000.ci.ap-beijing.myqcloud.com', 'x-ci-security-token': longToken },
+      { host: 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com' },
+      { 'x-ci-security-token': 'tok-1', host: 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com' },
+      { host: 'examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com', 'x-ci-security-token': 'tok-1', 'content-type': 'application/xml' },
+    ];
+    let calls = 0;
+    // Each combination twice in a row (a cache hit) and after every other one (a miss).
+    for (const keys of keySets)
+      for (const kt of keyTimes)
+        for (const headers of headerSets)
+          for (let repeat = 0; repeat < 2; repeat++) {
+            const req: SignableRequest = { method: 'GET', pathname: `/jobs/j${calls % 3}`, headers: { ...headers } };
+            expect(cosAuthorization(req, keys, kt)).toBe(sdkAuthorization(req, keys, kt));
+            calls += 1;
+          }
+    expect(calls).toBe(keySets.length * keyTimes.length * headerSets.length * 2);
+  });
+
+  it('signs a headers object changed in place as it now is', () => {
+    const headers: Record<string, string> = { host: 'h.example', 'x-ci-security-token': 'token-before-rotation' };
+    const kt = { start: 10, end: 20 };
+    const before = cosAuthorization({ method: 'GET', pathname: '/jobs/j1', headers }, docKeys, kt);
+    headers['x-ci-security-token'] = 'token-after-rotation';
+    const after = cosAuthorization({ method: 'GET', pathname: '/jobs/j1', headers }, docKeys, kt);
+    expect(after).not.toBe(before);
+    expect(after).toBe(sdkAuthorization({ method: 'GET', pathname: '/jobs/j1', headers }, docKeys, kt));
+  });
+});
