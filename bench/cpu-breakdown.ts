@@ -13,7 +13,7 @@
  */
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { main_handler } from '../functions/job-status/index';
-import { httpGet } from '../shared/ci/http-get';
+import { getTarget, httpGet, originParts } from '../shared/ci/http-get';
 import { createDeadline } from '../shared/deadline';
 import { logRequest } from '../shared/log';
 import type { CachedJobsResult } from '../shared/cache/cached-query';
@@ -76,7 +76,8 @@ async function interleaved(
 
 export async function stageCosts(port: number, jobId: string, iterations: number, rounds: number): Promise<StageCosts> {
   const pathname = `/jobs/${jobId}`;
-  const url = new URL(`http://${ciHost(port)}${pathname}`);
+  // Split once, as the function does per CI call (a URL argument would add a `new URL` per call).
+  const url = getTarget(originParts(`http://${ciHost(port)}`), pathname);
   const headers = { ...signedHeaders(port, pathname), accept: 'application/xml' };
   const signal = new AbortController().signal;
   const signedPart = { host: ciHost(port), 'x-ci-security-token': BENCH_KEYS.sessionToken };
