@@ -32,9 +32,9 @@ execFileSync(process.execPath, ['dist/.build/generate-openapi.js', 'generated', 
 // Checked in (client/types.ts), so .ci/run can tell when a build changed it.
 execFileSync(process.execPath, ['dist/.build/generate-types.js', 'generated', 'client/types.ts'], { stdio: 'inherit' });
 
-// The Redis client is used only with REDIS_URL set, so it is not in the function's bundle: it is bundled on its
-// own (with its dependencies) where the bundle's require('ioredis') finds it, and loaded on first
-// use. An instance without Redis neither reads nor compiles it at cold start.
+// The Redis client is used only with REDIS_URL set, so it is not in the function's bundle: it is
+// bundled on its own (with its dependencies) where the bundle's require('ioredis') finds it, and
+// loaded on first use. An instance without Redis neither reads nor compiles it at cold start.
 const functionBuild = {
   ...node,
   outdir: 'dist',
