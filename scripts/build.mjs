@@ -32,12 +32,11 @@ execFileSync(process.execPath, ['dist/.build/generate-openapi.js', 'generated', 
 // Checked in (client/types.ts), so .ci/run can tell when a build changed it.
 execFileSync(process.execPath, ['dist/.build/generate-types.js', 'generated', 'client/types.ts'], { stdio: 'inherit' });
 
-// The Redis client is used only with REDIS_URL set, so it is not in index.js: it is bundled on its
-// own (with its dependencies) where index.js's require('ioredis') finds it, and loaded on first
-// use. An instance without Redis neither reads nor compiles it at cold start.
-const fn = await build({
+// The Redis client is used only with REDIS_URL set, so it is not in the function's bundle: it is
+// bundled on its own (with its dependencies) where the bundle's require('ioredis') finds it, and
+// loaded on first use. An instance without Redis neither reads nor compiles it at cold start.
+const functionBuild = {
   ...node,
-  entryPoints: { 'job-status/index': 'functions/job-status/index.ts', 'job-status-web/index': 'functions/job-status-web/index.ts' },
   outdir: 'dist',
   minify: true,
   // No keepNames here: it wraps every function and class in a naming call (~9 kB of the eager
@@ -45,8 +44,21 @@ const fn = await build({
   // sets its `name` itself. The ioredis and jose bundles below keep theirs (their errors are logged by name).
   metafile: true,
   external: ['ioredis', 'jose'],
+};
+// The event function's code is function.js; its entry point index.js (below) loads it with the code
+// cache, in a vm.Script, where Node 20 allows import() only behind --experimental-vm-modules: so
+// its import() of ioredis and jose becomes require().
+const fn = await build({
+  ...functionBuild,
+  entryPoints: { 'job-status/function': 'functions/job-status/index.ts' },
+  supported: { 'dynamic-import': false },
   // Family validators and shapes go beside each bundle, one file each, loaded on first use.
-  plugins: [lazyValidators(['dist/job-status', 'dist/job-status-web'])],
+  plugins: [lazyValidators('dist/job-status')],
+});
+const web = await build({
+  ...functionBuild,
+  entryPoints: { 'job-status-web/index': 'functions/job-status-web/index.ts' },
+  plugins: [lazyValidators('dist/job-status-web')],
 });
 const redis = await build({
   ...node,
@@ -63,7 +75,16 @@ const redis = await build({
   keepNames: true,
   metafile: true,
 });
-const outputs = { ...fn.metafile.outputs, ...redis.metafile.outputs };
+// The event function's entry point: a small loader that compiles function.js with the V8 code cache
+// the trainer below writes (function.cache), or from source when that cache does not fit.
+const entry = await build({
+  ...node,
+  entryPoints: { 'job-status/index': 'functions/job-status/load.ts' },
+  outdir: 'dist',
+  minify: true,
+  metafile: true,
+});
+const outputs = { ...fn.metafile.outputs, ...web.metafile.outputs, ...entry.metafile.outputs, ...redis.metafile.outputs };
 const bytes = Object.entries(outputs)
   .filter(([f]) => f.endsWith('.js'))
   .map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(1)} kB`);
@@ -73,6 +94,11 @@ copyFileSync('dist/openapi.json', 'dist/job-status-web/openapi.json');
 // runtime's node at an absolute path; it must be executable and end lines with LF.
 writeFileSync('dist/job-status-web/scf_bootstrap', SCF_BOOTSTRAP, { mode: 0o755 });
 chmodSync('dist/job-status-web/scf_bootstrap', 0o755); // mode above is masked by the umask
+
+// function.cache: the bytecode of function.js after one lookup per family against the emulator. Built
+// here, after generated/ exists, as the trainer imports the emulator (scripts/train-code-cache.ts).
+await build({ ...node, entryPoints: ['scripts/train-code-cache.ts'], outdir: 'dist/.build', packages: 'external' });
+execFileSync(process.execPath, ['dist/.build/train-code-cache.js', 'dist/job-status'], { stdio: 'inherit' });
 
 // Dev tools and the deploy CLI keep node_modules external: they run from a checkout, never on SCF.
 await build({

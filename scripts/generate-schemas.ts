@@ -10,7 +10,7 @@ import { familySchemas } from '../schemas/ci-families';
 import { FAMILIES, type JobFamily } from '../shared/ci/families';
 import { errorEnvelope, jobQueryRequest, jobsEnvelope } from '../schemas/api';
 import { deriveShape } from '../schemas/derive-shape';
-import { factorSchemas, sharedConstModule } from '../schemas/dedupe';
+import { factorSchemas, sharedJsonModule } from '../schemas/dedupe';
 import { splitItemBranches } from '../schemas/split-branches';
 
 const outDir = process.argv[2] ?? 'generated';
@@ -103,7 +103,7 @@ for (const [family, ids] of Object.entries(partIds)) {
     `    key: ${JSON.stringify(parts.key ?? null)},`,
     `    known: ${JSON.stringify(parts.known)},`,
     `    base: ${writeLazy(`${family}/base.js`, standaloneCode(ajv, { validate: ids.base }))},`,
-    `    shape: ${writeLazy(`${family}/shape.js`, sharedConstModule({ shape: shapes[family] }, 8))},`,
+    `    shape: ${writeLazy(`${family}/shape.js`, sharedJsonModule({ shape: shapes[family] }, 8))},`,
     `    branches: { ${branchLoaders.join(', ')} },`,
     `    fallback: ${ids.fallback ? writeLazy(`${family}/fallback.js`, standaloneCode(ajv, { validate: ids.fallback })) : 'undefined'},`,
     '  },',
