@@ -75,12 +75,12 @@ export function booleanValue(text: string): boolean | undefined {
  * A field's shape. Plain property access is the hot path; what it may find on Object.prototype
  * (`constructor`, `toString`, …) has no `k`, so it counts as "no shape" like any unknown element.
  */
-const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
+export const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
   const shape = props?.[key];
   return shape !== undefined && typeof shape.k === 'string' ? shape : undefined;
 };
 
-const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
+export const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
   table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
 /**
@@ -92,7 +92,8 @@ export function applyShape(value: XmlValue, shape: Shape | undefined, drift?: Dr
   return convert(value, shape, drift, []);
 }
 
-function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
+/** applyShape at a path inside the answer (`at`, restored on return): drift issues name it. */
+export function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
   if (shape === undefined) return value;
   switch (shape.k) {
     case 'a': {
