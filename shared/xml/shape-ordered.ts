@@ -4,6 +4,9 @@
  * tree in between (a third of the XML stage's allocations). Only what has no shape, or does not
  * have the shape it should (drift, kept as CI sent it), is folded into plain objects, exactly as
  * `compact` would have. test/unit/shape-ordered.test.ts holds the two paths equal.
+ *
+ * The walk empties the tree's child lists as it goes, so a shaped part can be collected at once:
+ * the worst request's peak memory does not hold the parsed answer and its JSON in full together.
  */
 import { type OrderedEntry, TEXT, foldElement, nameOf } from './parse';
 import { type DriftCollector, type Json, type Shape, convert, own, shapeOf } from './shape';
@@ -21,7 +24,10 @@ export function findRoot(entries: OrderedEntry[], name: string): XmlRoot | undef
   return found.length === 0 ? undefined : found;
 }
 
-/** `applyShape(compact(entries)[name], shape, drift)` for the root findRoot found. */
+/**
+ * `applyShape(compact(entries)[name], shape, drift)` for the root findRoot found. The tree is
+ * consumed: each part is released as soon as its JSON is built.
+ */
 export function shapeRoot(root: XmlRoot, shape: Shape | undefined, drift?: DriftCollector): Json {
   return root.length === 1 ? shapeElement(root[0] as OrderedEntry[], shape, drift, []) : shapeRepeated(root, shape, drift, []);
 }
@@ -44,19 +50,23 @@ function shapeElement(children: OrderedEntry[], shape: Shape | undefined, drift:
 /** Several same-named siblings: a list in document order, as `compact` folds them. */
 function shapeRepeated(elements: OrderedEntry[][], shape: Shape | undefined, drift: Drift, at: Path): Json {
   if (shape?.k !== 'a') return convert(elements.map(foldElement), shape, drift, at);
-  const items: Json[] = [];
-  for (let i = 0; i < elements.length; i++) {
+  // `map` allocates the list at its final length (one built by `push` keeps spare capacity: several MB
+  // over a large answer's many short lists).
+  return elements.map((children, i) => {
+    elements[i] = CONSUMED_ELEMENT;
     at.push(i);
-    items.push(shapeElement(elements[i] as OrderedEntry[], shape.i, drift, at));
+    const item = shapeElement(children, shape.i, drift, at);
     at.pop();
-  }
-  return items;
+    return item;
+  });
 }
 
 function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>, drift: Drift, at: Path): Json {
-  // Children grouped by name in order of first appearance (the key order `compact` gives), and the
-  // element's own text pieces joined.
-  const groups = new Map<string, OrderedEntry[][]>();
+  // Child elements grouped by name in order of first appearance (the key order `compact` gives),
+  // and the element's own text pieces joined.
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const groups: OrderedEntry[][][] = [];
   let text: string | undefined;
   for (const entry of children) {
     const piece = entry[TEXT];
@@ -66,23 +76,32 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
     }
     const name = nameOf(entry);
     if (name === undefined) continue;
-    const group = groups.get(name);
-    if (group === undefined) groups.set(name, [entry[name] as OrderedEntry[]]);
-    else group.push(entry[name] as OrderedEntry[]);
+    const seen = index.get(name);
+    if (seen === undefined) {
+      index.set(name, names.length);
+      names.push(name);
+      groups.push([entry[name] as OrderedEntry[]]);
+    } else (groups[seen] as OrderedEntry[][]).push(entry[name] as OrderedEntry[]);
   }
+  // The tree is consumed as it is shaped: each part can be collected once its JSON is built, so a
+  // large answer is never held twice over (a third more peak memory for the worst request otherwise).
+  children.length = 0;
   if (text === '') text = undefined;
   // Without child elements the element folds to text, or to '' when empty: not an object.
-  if (groups.size === 0) return convert(text ?? '', shape, drift, at);
+  if (names.length === 0) return convert(text ?? '', shape, drift, at);
 
   let props = shape.p;
   if (shape.by !== undefined) {
-    const byGroup = groups.get(shape.by);
+    const byGroup = groups[index.get(shape.by) ?? -1];
     const key = shape.by === TEXT ? text : byGroup?.length === 1 ? foldElement(byGroup[0] as OrderedEntry[]) : undefined;
     // Own properties only: a Tag of `constructor` or `__proto__` is just a Tag we do not know.
     props = (typeof key === 'string' && own(shape.v, key)) || shape.f || props;
   }
   const out: { [key: string]: Json } = {};
-  for (const [name, elements] of groups) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const elements = groups[i] as OrderedEntry[][];
+    groups[i] = CONSUMED;
     at.push(name);
     const childShape = shapeOf(props, name) ?? shape.m;
     const converted =
@@ -101,6 +120,9 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
   }
   return out;
 }
+
+const CONSUMED: OrderedEntry[][] = [];
+const CONSUMED_ELEMENT: OrderedEntry[] = [];
 
 /** Whether the element folds to '': no child element and no text. */
 function isEmpty(children: OrderedEntry[]): boolean {
