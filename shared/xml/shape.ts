@@ -50,9 +50,12 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 // A double holds any decimal of up to 15 significant digits exactly as written; beyond that
 // (a 20-digit size) the number would silently change, so such text is kept and reported instead.
 const MAX_SIGNIFICANT_DIGITS = 15;
+const PLAIN_WHOLE = /^\d+$/;
 
 /** `45`, `45.5`, `44100.0`, `1424687.000000`, `1e3` → number; anything else → undefined. */
 export function decimalValue(text: string): number | undefined {
+  // Most of CI's numbers are plain whole numbers short enough to be exact: no digit counting needed.
+  if (text.length <= MAX_SIGNIFICANT_DIGITS && PLAIN_WHOLE.test(text)) return Number(text);
   if (!DECIMAL.test(text)) return undefined;
   const mantissa = text.replace(/^[-+]/, '').split(/[eE]/)[0] as string;
   const significant = mantissa.replace('.', '').replace(/^0+/, '');
