@@ -12,8 +12,9 @@ import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { logEvent } from '../log';
 import { familyShape, familyValidator } from '../schemas/validators';
-import { XmlRejected, parseXml } from '../xml/parse';
-import { DriftCollector, applyShape, type Json } from '../xml/shape';
+import { XmlRejected, parseXmlOrdered } from '../xml/parse';
+import { DriftCollector, type Json } from '../xml/shape';
+import { findRoot, shapeRoot } from '../xml/shape-ordered';
 import { type CallBudget, callCi } from './ci-call';
 import { type CiAnswers, CiError, type CiIssue, type CiUpstream, ciTimeout } from './ci-error';
 import { mapLimited } from './concurrency';
@@ -207,14 +208,15 @@ function readChunk(
   assertTimeLeft(input.deadline);
   let doc;
   try {
-    doc = parseXml(body);
+    doc = parseXmlOrdered(body);
   } catch (err) {
     const reason = err instanceof XmlRejected ? err.reason : 'malformed';
     throw invalidAnswer(`CI sent a body that is not acceptable XML (${reason})`, { upstream });
   }
-  if (!('Response' in doc)) throw invalidAnswer('CI sent XML without a <Response> root', { upstream });
+  const root = findRoot(doc, 'Response');
+  if (!root) throw invalidAnswer('CI sent XML without a <Response> root', { upstream });
   const drift = new DriftCollector(driftLimit);
-  const response = applyShape(doc.Response ?? '', familyShape(input.family), drift);
+  const response = shapeRoot(root, familyShape(input.family), drift);
   if (response === null || typeof response !== 'object' || Array.isArray(response))
     throw invalidAnswer('CI sent a <Response> that is not a container', { upstream });
   assertJobsUsable(response, upstream, familySpec(input.family));

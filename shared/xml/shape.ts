@@ -50,9 +50,12 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 // A double holds any decimal of up to 15 significant digits exactly as written; beyond that
 // (a 20-digit size) the number would silently change, so such text is kept and reported instead.
 const MAX_SIGNIFICANT_DIGITS = 15;
+const PLAIN_WHOLE = /^\d+$/;
 
 /** `45`, `45.5`, `44100.0`, `1424687.000000`, `1e3` → number; anything else → undefined. */
 export function decimalValue(text: string): number | undefined {
+  // Most of CI's numbers are plain whole numbers short enough to be exact: no digit counting needed.
+  if (text.length <= MAX_SIGNIFICANT_DIGITS && PLAIN_WHOLE.test(text)) return Number(text);
   if (!DECIMAL.test(text)) return undefined;
   const mantissa = text.replace(/^[-+]/, '').split(/[eE]/)[0] as string;
   const significant = mantissa.replace('.', '').replace(/^0+/, '');
@@ -75,12 +78,12 @@ export function booleanValue(text: string): boolean | undefined {
  * A field's shape. Plain property access is the hot path; what it may find on Object.prototype
  * (`constructor`, `toString`, …) has no `k`, so it counts as "no shape" like any unknown element.
  */
-const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
+export const shapeOf = (props: Record<string, Shape> | undefined, key: string): Shape | undefined => {
   const shape = props?.[key];
   return shape !== undefined && typeof shape.k === 'string' ? shape : undefined;
 };
 
-const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
+export const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
   table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
 /**
@@ -92,7 +95,8 @@ export function applyShape(value: XmlValue, shape: Shape | undefined, drift?: Dr
   return convert(value, shape, drift, []);
 }
 
-function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
+/** applyShape at a path inside the answer (`at`, restored on return): drift issues name it. */
+export function convert(value: XmlValue, shape: Shape | undefined, drift: DriftCollector | undefined, at: (string | number)[]): Json {
   if (shape === undefined) return value;
   switch (shape.k) {
     case 'a': {

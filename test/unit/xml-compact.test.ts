@@ -46,13 +46,32 @@ describe('parseXml folds the ordered form as fast-xml-parser does', () => {
       '<R><toString>t</toString><constructor>c</constructor><hasOwnProperty>h</hasOwnProperty></R>',
       '<R><A><A><A>deep</A></A></A><E></E><E>x</E></R>',
       '<?xml version="1.0"?><R><A>1</A></R>',
+      '<?xml version="1.0"?>\n<R>\n  <A> 1 </A>\r\n  <B>x >  </B>\t<C>\u00a0</C>\n</R>\n',
+      '<R>\n  <A><![CDATA[ keep> <this ]]></A>\n  <B>b</B>\n</R>',
     ];
     for (const xml of cases) expect([xml, ordered(parseXml(xml))]).toEqual([xml, ordered(library.parse(xml))]);
   });
 
   it('on generated well-formed documents', () => {
     const name = fc.constantFrom('A', 'B', 'Job', 'State', 'toString', 'constructor', '__proto__', 'x-y', '#text');
-    const text = fc.constantFrom('', ' ', 'v', '1', ' spaced ', 'a &amp; b', '&#x41;', '中文');
+    // Layout whitespace (removed before parsing when there is no `<!`), `>` in text, CDATA and comments.
+    const text = fc.constantFrom(
+      '',
+      ' ',
+      'v',
+      '1',
+      ' spaced ',
+      'a &amp; b',
+      '&#x41;',
+      '中文',
+      '\n    ',
+      '\r\n\t',
+      'a >',
+      '> ',
+      '\u00a0',
+      '<![CDATA[ x> <y ]]>',
+      '<!-- a> <b -->',
+    );
     const node: fc.Memo<string> = fc.memo((depth) =>
       depth <= 1
         ? text

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { Bool, ByKey, Int, List, Num, Obj, Text, Time } from '../../schemas/dsl';
 import { deriveShape } from '../../schemas/derive-shape';
 import { parseXml, XmlRejected } from '../../shared/xml/parse';
-import { DriftCollector, type Shape, applyShape } from '../../shared/xml/shape';
+import fc from 'fast-check';
+import { DriftCollector, type Shape, applyShape, decimalValue } from '../../shared/xml/shape';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 
@@ -214,5 +215,21 @@ describe('parseXml refuses what CI never sends', () => {
 
   test('decodes the XML entities and character references CI may use', () => {
     expect(parseXml('<R><A>a &amp; b &lt; &#38; &#x41;</A></R>')).toEqual({ R: { A: 'a & b < & A' } });
+  });
+});
+
+describe('decimalValue on whole numbers', () => {
+  test('up to 15 significant digits read exactly, more kept as text, leading and trailing zeros as written', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{1,20}$/), (digits) => {
+        const significant = digits.replace(/^0+/, '').replace(/0+$/, '');
+        expect(decimalValue(digits)).toBe(significant.length <= 15 ? Number(digits) : undefined);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(decimalValue('123456789012345')).toBe(123456789012345);
+    expect(decimalValue('1234567890123456')).toBeUndefined();
+    expect(decimalValue('0000000000000000042')).toBe(42);
+    expect(decimalValue('')).toBeUndefined();
   });
 });
