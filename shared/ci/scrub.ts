@@ -18,7 +18,8 @@ export interface Scrubbed {
 }
 
 export function scrubEchoes(result: GetResult, secrets: readonly (string | undefined)[]): Scrubbed {
-  const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  const values: string[] = [];
+  for (const s of secrets) if (typeof s === 'string' && s.length >= MIN_SECRET_LENGTH) values.push(s);
   let echoed = false;
   const clean = (text: string): string => {
     let out = text;
@@ -30,7 +31,8 @@ export function scrubEchoes(result: GetResult, secrets: readonly (string | undef
     return out;
   };
   const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(result.headers)) {
+  for (const name of Object.keys(result.headers)) {
+    const value = result.headers[name];
     if (value === undefined) continue;
     (headers as Record<string, string | string[]>)[name] = Array.isArray(value) ? value.map(clean) : clean(value);
   }
