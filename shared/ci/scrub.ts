@@ -19,9 +19,16 @@ export interface Scrubbed {
 
 export function scrubEchoes(result: GetResult, secrets: readonly (string | undefined)[]): Scrubbed {
   const values: string[] = [];
-  for (const s of secrets) if (typeof s === 'string' && s.length >= MIN_SECRET_LENGTH) values.push(s);
+  let shortest = Infinity;
+  for (const s of secrets)
+    if (typeof s === 'string' && s.length >= MIN_SECRET_LENGTH) {
+      values.push(s);
+      shortest = Math.min(shortest, s.length);
+    }
   let echoed = false;
   const clean = (text: string): string => {
+    // Most header values (content-type, date, length) are shorter than any secret: none can hold one.
+    if (text.length < shortest) return text;
     let out = text;
     for (const secret of values)
       if (out.includes(secret)) {
