@@ -23,7 +23,29 @@ export interface RequestLog {
 }
 
 export function logRequest(entry: RequestLog): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...entry }));
+  // One flat literal in the line's field order, no spread copy of the entry: absent fields are
+  // undefined, which JSON.stringify leaves out, so the line is the same as the entry's own keys.
+  const line: Record<keyof RequestLog | 'time' | 'msg', unknown> = {
+    time: new Date().toISOString(),
+    msg: 'request',
+    level: entry.level,
+    requestId: entry.requestId,
+    scfRequestId: entry.scfRequestId,
+    route: entry.route,
+    method: entry.method,
+    status: entry.status,
+    outcome: entry.outcome,
+    type: entry.type,
+    ids: entry.ids,
+    upstreamStatus: entry.upstreamStatus,
+    attempts: entry.attempts,
+    ciRequestIds: entry.ciRequestIds,
+    schemaErrors: entry.schemaErrors,
+    driftTags: entry.driftTags,
+    driftPaths: entry.driftPaths,
+    durationMs: entry.durationMs,
+  };
+  console.log(JSON.stringify(line));
 }
 
 /** The close of a Server-Sent Events stream; the request line was logged when its headers went out. */

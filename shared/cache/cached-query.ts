@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CachePolicy } from '../config/cache-env';
-import { readRedisConfig } from '../config/redis-env';
+import { type RedisConfig, readRedisConfig } from '../config/redis-env';
 import { InFlight, type SharedCall } from './in-flight';
 import { ciTimeout } from '../ci/ci-error';
 import { type DriftPart, schemaErrors } from '../ci/drift';
@@ -30,8 +30,11 @@ export interface CachedJobsResult<F extends JobFamily = JobFamily> extends JobsR
 export interface CacheDeps {
   cache: JobCache;
   inflight: InFlight<JobsResult>;
-  /** The shared level on Redis, when there is one. */
-  shared?: () => Promise<SharedJobs | undefined>;
+  /**
+   * The shared level on Redis, when there is one. Undefined (not a promise of it) when there is
+   * none, so a lookup without Redis awaits nothing for it.
+   */
+  shared?: () => Promise<SharedJobs | undefined> | undefined;
 }
 
 // Module scope: lives as long as the warm instance, like the keep-alive agents in http-get.ts.
@@ -42,9 +45,12 @@ onRemoteStore((key) => instanceDeps.cache.forget(key));
 let sharedJobs: { link: unknown; shared: SharedJobs } | undefined;
 
 /** The shared level REDIS_URL names, or undefined without one (nothing about Redis is loaded then). */
-async function sharedFromEnv(): Promise<SharedJobs | undefined> {
+function sharedFromEnv(): Promise<SharedJobs | undefined> | undefined {
   const config = readRedisConfig();
-  if (!config) return undefined;
+  return config ? sharedOn(config) : undefined;
+}
+
+async function sharedOn(config: RedisConfig): Promise<SharedJobs | undefined> {
   const link = await redisLink(config).catch(() => undefined);
   if (!link) return undefined;
   if (sharedJobs?.link !== link) sharedJobs = { link, shared: new SharedJobs(link) };
@@ -52,12 +58,12 @@ async function sharedFromEnv(): Promise<SharedJobs | undefined> {
 }
 
 /** The answer is typed by the family asked for: `JobsDetail` for jobs, `WorkflowExecution` for workflow runs. */
-export async function queryJobsCached<F extends JobFamily>(
+export function queryJobsCached<F extends JobFamily>(
   input: QueryJobsInput<F>,
   policy: CachePolicy,
   deps: CacheDeps = instanceDeps,
 ): Promise<CachedJobsResult<F>> {
-  return (await lookUp(input, policy, deps)) as CachedJobsResult<F>;
+  return lookUp(input, policy, deps) as Promise<CachedJobsResult<F>>;
 }
 
 async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDeps): Promise<CachedJobsResult> {
@@ -65,18 +71,18 @@ async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDep
   // A long-poll around this lookup listens for these keys (poll-until-change.ts).
   recordLookups(input.ids.map((id) => keyOf(scope, id)));
   const local = deps.cache.lookup(scope, input.ids, policy);
-  const cached = new Map<string, CachedJob>();
-  for (const [id, job] of local.hits) cached.set(id, job);
+  const cached = new Map<string, CachedJob>(local.hits);
   for (const id of local.unknown) cached.set(id, UNKNOWN_JOB);
   let missing = local.missing;
 
-  const shared = missing.length > 0 ? await deps.shared?.() : undefined;
+  const pending = missing.length > 0 ? deps.shared?.() : undefined;
+  const shared = pending && (await pending);
   if (shared) {
     const fromShared = await readShared(shared, scope, missing, policy, deps.cache);
     for (const [id, entry] of fromShared) cached.set(id, entry);
     missing = missing.filter((id) => !fromShared.has(id));
   }
-  if (missing.length === 0) return withReuse({ ...combine(input.family, input.ids, [], cached), cache: 'hit' }, policy);
+  if (missing.length === 0) return withReuse(combine(input.family, input.ids, [], cached), 'hit', policy);
 
   const fetchIds = missing;
   const fresh = await deps.inflight.run(
@@ -87,7 +93,7 @@ async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDep
     // What queryJobs itself raises when the caller's deadline passes first.
     ciTimeout,
   );
-  return withReuse({ ...combine(input.family, input.ids, [fresh], cached), cache: cached.size === 0 ? 'miss' : 'partial' }, policy);
+  return withReuse(combine(input.family, input.ids, [fresh], cached), cached.size === 0 ? 'miss' : 'partial', policy);
 }
 
 /** Entries the shared cache holds for these ids, also kept in the instance's cache as of when they were stored. */
@@ -117,12 +123,17 @@ async function fetchMissing(
   shared: SharedJobs | undefined,
 ): Promise<JobsResult> {
   const key = (id: string) => keyOf(scope, id);
+  if (!shared) {
+    // Without a shared level storing is synchronous: no further await between CI's answer and the caller.
+    const result = await queryJobs(input);
+    keepEntries(scope, entriesOf(result, input.ids), policy, cache);
+    return result;
+  }
   const fromCi = async (ids: string[]) => {
     const result = await queryJobs({ ...input, ids });
     await storeEntries(scope, entriesOf(result, ids), policy, cache, shared);
     return result;
   };
-  if (!shared) return fromCi(input.ids);
 
   const token = randomUUID();
   const owned = new Set(await shared.lock(input.ids.map(key), token));
@@ -171,9 +182,14 @@ export async function storeEntries(
   cache: JobCache = instanceDeps.cache,
   shared?: SharedJobs,
 ): Promise<void> {
+  keepEntries(scope, entries, policy, cache);
+  if (shared) await shared.write(new Map([...entries].map(([id, entry]) => [keyOf(scope, id), entry])), policy);
+}
+
+/** The instance's half of storeEntries: keeps the entries here and wakes this instance's waiters. */
+function keepEntries(scope: CacheScope, entries: ReadonlyMap<string, CachedJob>, policy: CachePolicy, cache: JobCache): void {
   for (const [id, entry] of entries) cache.put(scope, id, entry, policy);
   for (const id of entries.keys()) emitJobStored(keyOf(scope, id));
-  if (shared) await shared.write(new Map([...entries].map(([id, entry]) => [keyOf(scope, id), entry])), policy);
 }
 
 /** The shared level, when REDIS_URL names one and it answers (for callers outside a lookup). */
@@ -247,7 +263,7 @@ function combine(family: JobFamily, ids: readonly string[], parts: JobsResult[],
   };
 }
 
-function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: CachePolicy): CachedJobsResult {
+function withReuse(result: JobsResult, cache: CachedJobsResult['cache'], policy: CachePolicy): CachedJobsResult {
   const { envelope } = result;
   const spec = familySpec(result.family);
   const items = itemsOf(envelope, spec);
@@ -258,7 +274,14 @@ function withReuse(result: Omit<CachedJobsResult, 'reusableForS'>, policy: Cache
     envelope.NonExistJobIds.length === 0 &&
     items.length > 0 &&
     items.every((job) => isTerminal(job, spec));
-  return { ...result, reusableForS: final ? Math.floor(policy.terminalTtlMs / 1000) : undefined };
+  return {
+    family: result.family,
+    envelope,
+    upstreamRequestIds: result.upstreamRequestIds,
+    drift: result.drift,
+    cache,
+    reusableForS: final ? Math.floor(policy.terminalTtlMs / 1000) : undefined,
+  };
 }
 
 /**

@@ -73,9 +73,11 @@ export class JobCache {
 
   lookup(scope: CacheScope, ids: readonly string[], policy: CachePolicy): CacheLookup {
     this.entries.resize(policy.maxEntries);
-    const now = this.now();
     const hits = new Map<string, KnownJob>();
     const unknown: string[] = [];
+    // Nothing kept (a cold instance, or caching switched off): every id is missing, no key is built.
+    if (this.entries.size === 0) return { hits, unknown, missing: [...ids] };
+    const now = this.now();
     const missing: string[] = [];
     for (const id of ids) {
       const key = keyOf(scope, id);

@@ -271,6 +271,23 @@ function toCiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): 
   return new CiError('unreachable', 'CI could not be reached');
 }
 
+/**
+ * Copies CI's other top-level nodes after the ones the merge builds, in CI's order (a loop, not
+ * a rest pattern with a computed key, which V8 runs through a slow generic copy).
+ */
+function copyExtras(response: { [key: string]: Json }, into: JobsEnvelope, list: string): void {
+  for (const key of Object.keys(response))
+    if (key !== 'RequestId' && key !== list && key !== 'NonExistJobIds' && key !== 'NonExistJobId')
+      // Defined, not assigned: a node named __proto__ stays a plain field, as the spread kept it.
+      Object.defineProperty(into, key, { value: response[key], enumerable: true, writable: true, configurable: true });
+}
+
+/** The schema's RequestId is a string: an answer without one is checked without the key. */
+function withoutRequestId(envelope: JobsEnvelope): Omit<JobsEnvelope, 'RequestId'> {
+  const { RequestId: _r, ...rest } = envelope;
+  return rest;
+}
+
 /** Missing ids as CI lists them: `NonExistJobIds` (documented) or `NonExistJobId` (Go SDK), one list or several elements. */
 function missingIdsOf(response: { [key: string]: Json }): string[] {
   const ids: string[] = [];
@@ -316,19 +333,17 @@ function merge(input: Pick<QueryJobsInput, 'family' | 'ids' | 'schemaMode' | 'de
   const bodyRequestId = single ? safeCiId(single.response.RequestId) : undefined;
   // With one CI call its other top-level nodes pass through untouched; several calls have no
   // single value for them, so only the merged lists are kept.
-  const { RequestId: _r, [spec.list]: _j, NonExistJobIds: _n, NonExistJobId: _n1, ...extras } = single ? single.response : {};
   const envelope: JobsEnvelope = {
     RequestId: bodyRequestId ?? single?.requestId ?? null,
     [spec.list]: jobs,
     NonExistJobIds: missing,
-    ...extras,
   };
+  if (single) copyExtras(single.response, envelope, spec.list);
 
   assertTimeLeft(input.deadline);
   const jobDrift = jobs.map((job) => driftOf.get(job));
   const validate = familyValidator(input.family);
-  const { RequestId, ...rest } = envelope;
-  const checked = RequestId === null ? rest : envelope;
+  const checked = envelope.RequestId === null ? withoutRequestId(envelope) : envelope;
   // The converter records every drift it meets; the validator (same schema) is the backstop.
   if (!validate(checked) && jobDrift.every((d) => !d) && other.total === 0) {
     for (const error of validate.errors ?? []) other.issues.push(driftFromValidator(error, checked as Json));

@@ -27,10 +27,12 @@ export function reconcileIds(asked: readonly string[], jobs: readonly Json[], mi
   const absent = new Set(missing.filter((id) => order.has(id) && !found.has(id)));
   for (const id of asked) if (!found.has(id)) absent.add(id);
   // CI answers a multi-id call in its own order; callers get the order they asked in.
+  // (One entry, the usual single-id answer, is in order already.)
   const byOrder = (a: string, b: string) => (order.get(a) as number) - (order.get(b) as number);
+  const inOrder = (ids: Iterable<string>, size: number) => (size > 1 ? [...ids].sort(byOrder) : [...ids]);
   return {
-    jobs: [...found.keys()].sort(byOrder).map((id) => found.get(id) as Json),
-    missing: [...absent].sort(byOrder),
+    jobs: inOrder(found.keys(), found.size).map((id) => found.get(id) as Json),
+    missing: inOrder(absent, absent.size),
     unasked,
   };
 }

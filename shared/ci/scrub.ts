@@ -18,9 +18,17 @@ export interface Scrubbed {
 }
 
 export function scrubEchoes(result: GetResult, secrets: readonly (string | undefined)[]): Scrubbed {
-  const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  const values: string[] = [];
+  let shortest = Infinity;
+  for (const s of secrets)
+    if (typeof s === 'string' && s.length >= MIN_SECRET_LENGTH) {
+      values.push(s);
+      shortest = Math.min(shortest, s.length);
+    }
   let echoed = false;
   const clean = (text: string): string => {
+    // Most header values (content-type, date, length) are shorter than any secret: none can hold one.
+    if (text.length < shortest) return text;
     let out = text;
     for (const secret of values)
       if (out.includes(secret)) {
@@ -30,7 +38,8 @@ export function scrubEchoes(result: GetResult, secrets: readonly (string | undef
     return out;
   };
   const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(result.headers)) {
+  for (const name of Object.keys(result.headers)) {
+    const value = result.headers[name];
     if (value === undefined) continue;
     (headers as Record<string, string | string[]>)[name] = Array.isArray(value) ? value.map(clean) : clean(value);
   }

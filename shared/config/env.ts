@@ -69,12 +69,17 @@ let lastRead: { values: (string | undefined)[]; config: Config } | undefined;
  * invalid setting is never kept, and fails every request until it is fixed.
  */
 export function readConfig(env: Env = process.env): Config {
+  if (lastRead && unchangedSince(lastRead.values, env)) return lastRead.config;
   const values = CONFIG_VARIABLES.map((name) => env[name]);
-  const last = lastRead;
-  if (last && values.every((value, i) => value === last.values[i])) return last.config;
   const config = parseConfig(env);
   lastRead = { values, config };
   return config;
+}
+
+/** Compared as read, stopping at the first change: a warm request allocates nothing here. */
+function unchangedSince(values: readonly (string | undefined)[], env: Env): boolean {
+  for (let i = 0; i < CONFIG_VARIABLES.length; i++) if (env[CONFIG_VARIABLES[i] as string] !== values[i]) return false;
+  return true;
 }
 
 function parseConfig(env: Env): Config {

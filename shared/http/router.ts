@@ -16,11 +16,13 @@ export interface RouteMatch<R> {
 }
 
 function matchTail(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
-  if (segments.length < pattern.length) return undefined;
-  const tail = segments.slice(segments.length - pattern.length);
+  // Compared in place at the tail's offset: no copy of the segments per candidate route.
+  const offset = segments.length - pattern.length;
+  if (offset < 0) return undefined;
   const params: Record<string, string> = {};
-  for (const [i, part] of pattern.entries()) {
-    const segment = tail[i] as string;
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] as string;
+    const segment = segments[offset + i] as string;
     if (part.startsWith(':')) params[part.slice(1)] = segment;
     else if (part !== segment) return undefined;
   }

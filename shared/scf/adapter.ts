@@ -6,7 +6,9 @@ import type { HeaderMap, ScfHttpEvent, ScfHttpResult } from './event';
 
 function lowerCaseHeaders(headers: HeaderMap | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (!headers) return out;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
@@ -15,13 +17,17 @@ function lowerCaseHeaders(headers: HeaderMap | undefined): Record<string, string
 
 function queryOf(event: ScfHttpEvent): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const source of [event.queryStringParameters, event.queryString]) {
-    for (const [name, value] of Object.entries(source ?? {})) {
-      const v = firstValue(value);
-      if (v !== undefined && !(name in out)) out[name] = String(v);
-    }
-  }
+  addQuery(out, event.queryStringParameters);
+  addQuery(out, event.queryString);
   return out;
+}
+
+function addQuery(out: Record<string, string>, source: HeaderMap | undefined): void {
+  if (!source) return;
+  for (const name of Object.keys(source)) {
+    const v = firstValue(source[name]);
+    if (v !== undefined && !(name in out)) out[name] = String(v);
+  }
 }
 
 /** Returns undefined when the event is not an HTTP event at all. */
