@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Emulator, startEmulator } from '../../dev/emulator/server';
-import { BUCKET, REGION, TEST_KEYS } from '../helpers/harness';
+import { TEST_KEYS, ciEnv } from '../helpers/harness';
 
 const DIST = resolve(__dirname, '..', '..', 'dist', 'job-status');
 const run = promisify(execFile);
@@ -77,12 +77,7 @@ async function coldRun(dir: string, nodeFlags: string[] = []): Promise<ColdRun> 
     PATH: process.env.PATH ?? '',
     FN_DIR: dir,
     JOBS: JSON.stringify(jobs),
-    CI_ENDPOINT: emulator.endpoint,
-    CI_BUCKET: BUCKET,
-    CI_REGION: REGION,
-    TENCENTCLOUD_SECRETID: TEST_KEYS.secretId,
-    TENCENTCLOUD_SECRETKEY: TEST_KEYS.secretKey,
-    TENCENTCLOUD_SESSIONTOKEN: TEST_KEYS.sessionToken,
+    ...ciEnv(emulator.endpoint),
     CACHE_TERMINAL_TTL_S: '0',
     CACHE_ACTIVE_TTL_MS: '0',
   };

@@ -24,16 +24,23 @@ export interface Answer {
   json: any;
 }
 
-export async function startHarness(emulatorKeys: { secretId: string; secretKey: string; sessionToken?: string } = TEST_KEYS) {
-  const emulator = await startEmulator({ keys: emulatorKeys });
-  let handler = loadBundle();
-  const baseEnv = {
-    CI_ENDPOINT: emulator.endpoint,
+/** The settings SCF would give the function to reach the test emulator at `endpoint`. */
+export function ciEnv(endpoint: string) {
+  return {
+    CI_ENDPOINT: endpoint,
     CI_BUCKET: BUCKET,
     CI_REGION: REGION,
     TENCENTCLOUD_SECRETID: TEST_KEYS.secretId,
     TENCENTCLOUD_SECRETKEY: TEST_KEYS.secretKey,
     TENCENTCLOUD_SESSIONTOKEN: TEST_KEYS.sessionToken,
+  };
+}
+
+export async function startHarness(emulatorKeys: { secretId: string; secretKey: string; sessionToken?: string } = TEST_KEYS) {
+  const emulator = await startEmulator({ keys: emulatorKeys });
+  let handler = loadBundle();
+  const baseEnv = {
+    ...ciEnv(emulator.endpoint),
     ALLOWED_ORIGINS: 'https://app.example.com',
     // The suites that test the upstream path need every request to reach CI; the cache suite
     // turns these back on (undefined = the defaults).

@@ -13,6 +13,7 @@ import { parseXml, parseXmlOrdered } from '../../shared/xml/parse';
 import { DriftCollector, type Shape, applyShape } from '../../shared/xml/shape';
 import { findRoot, shapeRoot } from '../../shared/xml/shape-ordered';
 import { driftCorpus } from '../helpers/drift-corpus';
+import { elementContent } from '../helpers/xml-documents';
 
 /** Deep equality that also compares key order (toEqual does not). */
 const ordered = (value: unknown): string => JSON.stringify(value ?? 'undefined');
@@ -108,19 +109,7 @@ describe('shaping the ordered form gives what shaping the folded objects gives',
       );
     });
     const text = fc.constantFrom('', ' ', 'x', 'y', '1', '2.50', 'true', 'FALSE', '-', 'N/A', '&amp;', '<![CDATA[]]>', 'constructor');
-    const node: fc.Memo<string> = fc.memo((depth) =>
-      depth <= 1
-        ? text
-        : fc
-            .array(
-              fc.oneof(
-                text,
-                fc.tuple(name, node(depth - 1)).map(([n, inner]) => `<${n}>${inner}</${n}>`),
-              ),
-              { maxLength: 5 },
-            )
-            .map((parts) => parts.join('')),
-    );
+    const node = elementContent(text, name, 5);
     fc.assert(
       fc.property(node(5), fc.option(shapeOf(4), { nil: undefined }), fc.constantFrom(1000, 1), (inner, shape, limit) => {
         const result = both(`<Response>${inner}</Response>`, shape, 'Response', limit);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { parseXml } from '../../shared/xml/parse';
+import { elementContent } from '../helpers/xml-documents';
 
 // The options parse.ts uses, without preserveOrder: the library's own fold.
 const library = new XMLParser({
@@ -72,19 +73,7 @@ describe('parseXml folds the ordered form as fast-xml-parser does', () => {
       '<![CDATA[ x> <y ]]>',
       '<!-- a> <b -->',
     );
-    const node: fc.Memo<string> = fc.memo((depth) =>
-      depth <= 1
-        ? text
-        : fc
-            .array(
-              fc.oneof(
-                text,
-                fc.tuple(name, node(depth - 1)).map(([n, inner]) => `<${n}>${inner}</${n}>`),
-              ),
-              { maxLength: 4 },
-            )
-            .map((parts) => parts.join('')),
-    );
+    const node = elementContent(text, name, 4);
     fc.assert(
       fc.property(node(4), (inner) => {
         const xml = `<Response>${inner}</Response>`;
