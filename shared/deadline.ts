@@ -2,10 +2,14 @@
  * A request's deadline: the smaller of UPSTREAM_TIMEOUT_MS and what is left of the SCF invocation
  * minus a safety margin, so we always answer (504) before SCF kills the instance mid-response.
  */
+import { type Cancel, type Cancelable, Cancellation, listen, signalOf, unlisten } from './cancel';
 import type { ScfContext } from './scf/event';
 
 export interface Deadline {
   readonly at: number; // epoch ms
+  /** Fires when the deadline passes (or its parent fires). What the lookup's own plumbing listens on. */
+  readonly cancel: Cancel;
+  /** The same as an AbortSignal, for APIs that need one; made on first read (a lookup never reads it). */
   readonly signal: AbortSignal;
   remainingMs(now?: number): number;
   dispose(): void;
@@ -34,15 +38,19 @@ export function deadlineBudgetMs(upstreamTimeoutMs: number, context: ScfContext 
 
 /** A deadline `budgetMs` from now; it also ends early if `parent` fires (e.g. a long-poll cut-off). */
 export function createDeadline(budgetMs: number, now = Date.now(), parent?: AbortSignal): Deadline {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), budgetMs);
+  const cancel = new Cancellation();
+  const timer = setTimeout(() => cancel.abort(), budgetMs);
   timer.unref?.();
-  const onParent = () => controller.abort();
-  if (parent?.aborted) controller.abort();
+  const onParent = () => cancel.abort();
+  if (parent?.aborted) cancel.abort();
   else parent?.addEventListener('abort', onParent, { once: true });
+  let signal: AbortSignal | undefined;
   return {
     at: now + budgetMs,
-    signal: controller.signal,
+    cancel,
+    get signal() {
+      return (signal ??= signalOf(cancel));
+    },
     remainingMs: (t = Date.now()) => Math.max(0, now + budgetMs - t),
     dispose: () => {
       clearTimeout(timer);
@@ -51,18 +59,19 @@ export function createDeadline(budgetMs: number, now = Date.now(), parent?: Abor
   };
 }
 
-/** Resolves after `ms`, or rejects as soon as the signal fires. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects as soon as `on` fires. */
+export function sleep(ms: number, on: Cancelable): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    const gaveUp = (): unknown => (on instanceof AbortSignal ? (on.reason as unknown) : new Error('cancelled'));
+    if (on.aborted) return reject(gaveUp());
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unlisten(on, onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(gaveUp());
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    listen(on, onAbort);
   });
 }

@@ -87,7 +87,7 @@ async function lookUp(input: QueryJobsInput, policy: CachePolicy, deps: CacheDep
   const fetchIds = missing;
   const fresh = await deps.inflight.run(
     flightKey(input, fetchIds),
-    input.deadline.signal,
+    input.deadline.cancel,
     input.deadline.at,
     (call) => fetchMissing({ ...input, ids: fetchIds, deadline: sharedDeadline(call) }, scope, policy, deps.cache, shared),
     // What queryJobs itself raises when the caller's deadline passes first.
@@ -293,7 +293,10 @@ function sharedDeadline(call: SharedCall): Deadline {
     get at() {
       return call.latestEnd();
     },
-    signal: call.signal,
+    cancel: call.cancel,
+    get signal() {
+      return call.signal;
+    },
     remainingMs: (now = Date.now()) => Math.max(0, call.latestEnd() - now),
     dispose: () => undefined,
   };

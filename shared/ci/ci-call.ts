@@ -4,6 +4,7 @@
  * deadline; and once, with a corrected clock, when CI says the signature time is off. Every
  * attempt is signed afresh.
  */
+import type { Cancelable } from '../cancel';
 import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { sleep } from '../deadline';
@@ -73,7 +74,7 @@ export async function callCi(
   creds: Credentials,
   deadline: Deadline,
   budget: CallBudget,
-  signal: AbortSignal = deadline.signal,
+  signal: Cancelable = deadline.cancel,
 ): Promise<GetResult> {
   let skewCorrected = false;
   // The request's attempt budget is spent: no call may start (see upstream-budget.ts).
@@ -117,7 +118,7 @@ export async function callCi(
 }
 
 /** Waits unless the wait would end past the deadline; then the last answer is reported instead. */
-async function waitFits(ms: number, deadline: Deadline, signal: AbortSignal): Promise<boolean> {
+async function waitFits(ms: number, deadline: Deadline, signal: Cancelable): Promise<boolean> {
   // Keep room for the retried call itself: a retry that cannot finish in time only delays the error.
   if (ms + 50 >= deadline.remainingMs()) return false;
   try {

@@ -9,6 +9,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, req
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { type Cancelable, listen, unlisten } from '../cancel';
 
 /**
  * timeout: the signal fired; reset: the connection broke (worth a retry); too-large: the byte
@@ -83,7 +84,7 @@ export function originParts(origin: string): OriginParts {
 export function httpGet(
   to: URL | GetTarget,
   headers: Record<string, string>,
-  signal: AbortSignal,
+  signal: Cancelable,
   limit: BodyBudget | number,
 ): Promise<GetResult> {
   // Checked before anything is built: a request whose time is up costs no socket and no listener.
@@ -98,7 +99,7 @@ export function httpGet(
     const finish = (err: HttpGetError | undefined, result?: GetResult) => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener('abort', onAbort);
+      unlisten(signal, onAbort);
       if (err) {
         req.destroy();
         reject(err);
@@ -138,7 +139,7 @@ export function httpGet(
       },
       onResponse,
     );
-    signal.addEventListener('abort', onAbort, { once: true });
+    listen(signal, onAbort);
     req.on('error', (err) => finish(classify(err, signal)));
     req.end();
   });
@@ -149,7 +150,7 @@ function capOf(maxBytes: number): BodyBudget {
   return { take: (bytes) => (size += bytes) <= maxBytes };
 }
 
-function classify(err: unknown, signal: AbortSignal): HttpGetError {
+function classify(err: unknown, signal: Cancelable): HttpGetError {
   if (signal.aborted) return new HttpGetError('timeout');
   const code = (err as NodeJS.ErrnoException)?.code;
   if ((code && RESET_CODES.has(code)) || /socket hang up/i.test(String((err as Error)?.message))) return new HttpGetError('reset');

@@ -7,7 +7,7 @@
  * otherwise; an item without its id or state (JobId/State for jobs, as the family names them) is
  * unusable in either mode. Failures are CiErrors only.
  */
-import { setMaxListeners } from 'node:events';
+import { type Cancelable, Cancellation } from '../cancel';
 import type { Credentials } from '../signing/credentials';
 import type { Deadline } from '../deadline';
 import { logEvent } from '../log';
@@ -93,32 +93,35 @@ export async function queryJobs(input: QueryJobsInput): Promise<JobsResult> {
   // All calls of this lookup share one byte budget: the answer must fit one response, and the
   // parse work (synchronous, on the event loop) stays bounded however many calls fan out.
   const budget: CallBudget = { attempts: input.attempts ?? new AttemptBudget(), bytes: new ByteBudget() };
-  if (!budget.attempts.reserve(chunks.length)) throw toCiError(new HttpGetError('budget'), input.deadline.signal, input.ids.length);
+  if (!budget.attempts.reserve(chunks.length)) throw toCiError(new HttpGetError('budget'), input.deadline.cancel, input.ids.length);
   // What CI answered so far: a failure carries it, so the request's log line names those answers.
   const answered: CiAnswers = { requestIds: [] };
   const withAnswers = (err: unknown) => (err instanceof CiError ? err.withAnswers(answered) : err);
-  // Most lookups are one call: it has no sibling to cancel, so it runs on the deadline's own signal
-  // (a fail-fast controller joined by AbortSignal.any costs ~50 µs, a tenth of a lookup's glue).
+  // Most lookups are one call: it has no sibling to cancel, so it runs on the deadline's own cancellation.
   if (chunks.length === 1) {
     try {
-      return assembleAnswer(input, [await fetchChunk(input, path, chunks[0] as string[], input.deadline.signal, budget, answered)]);
+      return assembleAnswer(input, [await fetchChunk(input, path, chunks[0] as string[], input.deadline.cancel, budget, answered)]);
     } catch (err) {
       throw withAnswers(err);
     }
   }
 
-  // One failed call fails the request, so the others are cancelled rather than left running.
-  const failFast = new AbortController();
-  const signal = AbortSignal.any([input.deadline.signal, failFast.signal]);
-  // Each running call listens on this signal: up to MAX_CONCURRENT_CALLS, plus the deadline's own
-  // listener. That is bounded, not a leak, so Node should not warn about it.
-  setMaxListeners(Math.max(10, MAX_CONCURRENT_CALLS + 2), signal);
-  const bodies: (ChunkBody | undefined)[] = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
-    fetchChunk(input, path, ids, signal, budget, answered).catch((err: unknown) => {
-      failFast.abort();
-      throw withAnswers(err);
-    }),
-  );
+  // One failed call fails the request, so the others are cancelled rather than left running. A
+  // Cancellation the deadline also fires, not AbortSignal.any over two AbortSignals (+17-38 µs).
+  const failFast = new Cancellation();
+  const onDeadline = () => failFast.abort();
+  input.deadline.cancel.addListener(onDeadline);
+  let bodies: (ChunkBody | undefined)[];
+  try {
+    bodies = await mapLimited(chunks, MAX_CONCURRENT_CALLS, (ids) =>
+      fetchChunk(input, path, ids, failFast, budget, answered).catch((err: unknown) => {
+        failFast.abort();
+        throw withAnswers(err);
+      }),
+    );
+  } finally {
+    input.deadline.cancel.removeListener(onDeadline);
+  }
   try {
     return assembleAnswer(input, bodies);
   } catch (err) {
@@ -161,7 +164,7 @@ async function fetchChunk(
   input: QueryJobsInput,
   path: string,
   ids: string[],
-  signal: AbortSignal,
+  signal: Cancelable,
   budget: CallBudget,
   answered: CiAnswers,
 ): Promise<ChunkBody> {
@@ -169,7 +172,7 @@ async function fetchChunk(
   try {
     res = await callCi(input.target, `${path}/${ids.join(',')}`, input.credentials, input.deadline, budget, signal);
   } catch (err) {
-    throw toCiError(err, input.deadline.signal, input.ids.length);
+    throw toCiError(err, input.deadline.cancel, input.ids.length);
   }
   // Checked like the error path's ids: a 12,000-character or quoted value never reaches a header or log.
   const requestId = safeCiId(res.headers['x-ci-request-id']);
@@ -261,7 +264,7 @@ const invalidAnswer = (message: string, info: { upstream: CiUpstream; details?: 
 const tooLarge = (idCount: number) => new CiError('too-large', "CI's answers would not fit one response", { idCount });
 
 /** A call that got no answer, in CI terms. */
-function toCiError(err: unknown, deadlineSignal: AbortSignal, idCount: number): CiError {
+function toCiError(err: unknown, deadlineSignal: Cancelable, idCount: number): CiError {
   if (err instanceof CiError) return err;
   if (err instanceof HttpGetError) {
     if (err.kind === 'too-large') return tooLarge(idCount);

@@ -17,6 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { Fault } from '../../dev/emulator/server';
+import { Cancellation } from '../../shared/cancel';
 import { FAMILIES, type JobFamily } from '../../shared/ci/families';
 import { type ChunkBody, assembleAnswer } from '../../shared/ci/query-jobs';
 import type { Deadline } from '../../shared/deadline';
@@ -220,6 +221,7 @@ const DOCUMENTED_UPSTREAM_ERRORS = new Set(['UpstreamInvalidResponse', 'Response
 /** An injected clock: the deadline has either time left or none, whatever the wall clock says. */
 const fakeDeadline = (expired: boolean): Deadline => ({
   at: expired ? 0 : Number.MAX_SAFE_INTEGER,
+  cancel: new Cancellation(),
   signal: new AbortController().signal,
   remainingMs: () => (expired ? 0 : 60_000),
   dispose: () => undefined,
