@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getEventListeners, setMaxListeners } from 'node:events';
+import { Cancellation } from '../../shared/cancel';
 import { callCi } from '../../shared/ci/ci-call';
 import { type GetTarget, HttpGetError, httpGet } from '../../shared/ci/http-get';
 import { AttemptBudget, ByteBudget } from '../../shared/ci/upstream-budget';
@@ -33,6 +34,10 @@ beforeAll(async () => {
     } else if (path.startsWith('/flaky')) {
       if (n % 2 === 1) req.socket.destroy();
       else res.end(BODY);
+    } else if (path.startsWith('/stall')) {
+      // Headers and half a body, then nothing: only the caller's deadline ends this one.
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('<Response>');
     } else if (path.startsWith('/slow')) {
       // Never answers: only the caller's signal ends this one.
     } else res.writeHead(500).end();
@@ -53,7 +58,7 @@ const headers = { host: '127.0.0.1', accept: 'application/xml' };
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
 /** What one GET ended with: its status, or the kind of its failure. */
-async function outcome(path: string, signal: AbortSignal, limit = 16 * 1024): Promise<string | number> {
+async function outcome(path: string, signal: AbortSignal | Cancellation, limit = 16 * 1024): Promise<string | number> {
   try {
     return (await httpGet(to(path), headers, signal, limit)).status;
   } catch (err) {
@@ -112,13 +117,33 @@ describe('httpGet on a shared signal', () => {
   }, 120_000);
 });
 
+describe('httpGet on a Cancellation', () => {
+  it('ends each way it can with no listener left, and one held while it runs', async () => {
+    const cancel = new Cancellation();
+    for (const [path, expected] of [
+      ['/ok', 200],
+      ['/missing', 404],
+      ['/big', 'too-large'],
+      ['/reset', 'reset'],
+      ['/cut', 'reset'],
+    ] as const) {
+      expect(await outcome(path, cancel)).toBe(expected);
+      expect(cancel.listenerCount).toBe(0);
+    }
+    const pending = outcome('/slow', cancel);
+    expect(cancel.listenerCount).toBe(1);
+    cancel.abort();
+    expect(await pending).toBe('timeout');
+    expect(cancel.listenerCount).toBe(0);
+  });
+});
+
 describe('callCi on the deadline signal', () => {
   const creds = { secretId: 'AKIDtest', secretKey: 'test-secret-key', sessionToken: 'test-session-token' };
   const target = () => ({ bucket: 'b-1250000000', region: 'ap-guangzhou', origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` });
 
   it('retries a reset and leaves no listener from its GETs or its backoff waits', async () => {
     const deadline = createDeadline(120_000);
-    setMaxListeners(120, deadline.signal);
     try {
       const attempts = new AttemptBudget(10_000);
       const calls = 500;
@@ -129,7 +154,7 @@ describe('callCi on the deadline signal', () => {
         const answers = await Promise.all(batch);
         expect(answers.map((res) => res.status)).toEqual(Array(100).fill(200));
         expect(answers[0]?.body).toBe(BODY);
-        expect(listeners(deadline.signal)).toBe(0);
+        expect((deadline.cancel as Cancellation).listenerCount).toBe(0);
       }
       // Every call broke once and was retried once.
       expect(attempts.made).toBe(2 * calls);
@@ -137,4 +162,19 @@ describe('callCi on the deadline signal', () => {
       deadline.dispose();
     }
   }, 180_000);
+
+  it('is cut by the deadline when the body stalls, and leaves no listener on it', async () => {
+    const deadline = createDeadline(300);
+    try {
+      await expect(
+        callCi(target(), '/stall', creds, deadline, { attempts: new AttemptBudget(), bytes: new ByteBudget() }),
+      ).rejects.toMatchObject({
+        kind: 'timeout',
+      });
+      expect(deadline.cancel.aborted).toBe(true);
+      expect((deadline.cancel as Cancellation).listenerCount).toBe(0);
+    } finally {
+      deadline.dispose();
+    }
+  }, 60_000);
 });
