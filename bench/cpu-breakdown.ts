@@ -15,6 +15,7 @@ import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { main_handler } from '../functions/job-status/index';
 import { getTarget, httpGet, originParts } from '../shared/ci/http-get';
 import { createDeadline } from '../shared/deadline';
+import { Cancellation } from '../shared/cancel';
 import { logRequest } from '../shared/log';
 import type { CachedJobsResult } from '../shared/cache/cached-query';
 import { jobsResponse } from '../shared/handlers/jobs-response';
@@ -115,18 +116,18 @@ export async function stageCosts(port: number, jobId: string, iterations: number
       validate: () => validate({ JobsDetail: envelope.JobsDetail, NonExistJobIds: [] }),
       serialise: () => jobsResponse(result, request),
       // What one uncached single-call lookup sets up and tears down, with no request in between:
-      // the app's deadline (controller + timer), the coalescing call's controller, its caller's
-      // listener on the deadline, and the GET's listener on the call's signal. (A lookup of several
-      // CI calls adds a fail-fast controller joined by AbortSignal.any, ~50 µs more.)
+      // the app's deadline (a Cancellation + timer; its AbortSignal is made only when read, and a
+      // lookup never reads it), the coalescing call's Cancellation, its caller's listener on the
+      // deadline, and the GET's listener on the call's cancellation (shared/cancel.ts).
       abort: () => {
         const deadline = createDeadline(10_000);
-        const call = new AbortController();
+        const call = new Cancellation();
         const onDeadline = () => undefined;
-        deadline.signal.addEventListener('abort', onDeadline, { once: true });
+        deadline.cancel.addListener(onDeadline);
         const onAbort = () => undefined;
-        call.signal.addEventListener('abort', onAbort, { once: true });
-        call.signal.removeEventListener('abort', onAbort);
-        deadline.signal.removeEventListener('abort', onDeadline);
+        call.addListener(onAbort);
+        call.removeListener(onAbort);
+        deadline.cancel.removeListener(onDeadline);
         deadline.dispose();
       },
       // One request log line, written to this process's stdout (/dev/null), as the whole lookup writes it.
