@@ -44,7 +44,17 @@ export class Cancellation implements Cancel {
     this.fired = true;
     const listeners = this.listeners;
     this.listeners = [];
-    for (const fn of listeners) fn();
+    for (const fn of listeners) {
+      // As an EventTarget does: one listener's throw does not keep the others from running, and
+      // it still surfaces (as an uncaught exception), not as a throw from abort()'s caller.
+      try {
+        fn();
+      } catch (err) {
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
   }
 }
 

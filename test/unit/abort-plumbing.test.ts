@@ -31,6 +31,25 @@ describe('Cancellation', () => {
     expect(calls).toEqual(['first', 'second']);
   });
 
+  it('runs the other listeners when one throws, and surfaces the throw later, not from abort()', () => {
+    const cancel = new Cancellation();
+    const deferred: (() => void)[] = [];
+    const nextTick = jest.spyOn(process, 'nextTick').mockImplementation((fn: () => void) => void deferred.push(fn));
+    const calls: string[] = [];
+    try {
+      cancel.addListener(() => {
+        throw new Error('listener failed');
+      });
+      cancel.addListener(() => calls.push('after'));
+      expect(() => cancel.abort()).not.toThrow();
+    } finally {
+      nextTick.mockRestore();
+    }
+    expect(calls).toEqual(['after']);
+    expect(deferred).toHaveLength(1);
+    expect(() => deferred[0]?.()).toThrow('listener failed');
+  });
+
   it('ends a sleep when it fires, and a finished sleep leaves no listener', async () => {
     const cancel = new Cancellation();
     await sleep(1, cancel);
