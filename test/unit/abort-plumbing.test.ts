@@ -34,7 +34,8 @@ describe('Cancellation', () => {
   it('runs the other listeners when one throws, and surfaces the throw later, not from abort()', () => {
     const cancel = new Cancellation();
     const deferred: (() => void)[] = [];
-    const nextTick = jest.spyOn(process, 'nextTick').mockImplementation((fn: () => void) => void deferred.push(fn));
+    const defer = (fn: () => void) => void deferred.push(fn);
+    const nextTick = jest.spyOn(process, 'nextTick').mockImplementation(defer as typeof process.nextTick);
     const calls: string[] = [];
     try {
       cancel.addListener(() => {
