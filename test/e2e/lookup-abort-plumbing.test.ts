@@ -11,7 +11,7 @@ import { JobCache } from '../../shared/cache/job-cache';
 import type { Cancellation } from '../../shared/cancel';
 import type { CachePolicy } from '../../shared/config/cache-env';
 import type { JobFamily } from '../../shared/ci/families';
-import type { QueryJobsInput } from '../../shared/ci/query-jobs';
+import { type QueryJobsInput, queryJobs } from '../../shared/ci/query-jobs';
 import { resolveTarget } from '../../shared/ci/target';
 import { type Deadline, createDeadline } from '../../shared/deadline';
 import { type Emulator, startEmulator } from '../../dev/emulator/server';
@@ -142,4 +142,15 @@ describe('the abort plumbing of a lookup', () => {
       deadline.dispose();
     }
   }, 60_000);
+
+  test('a multi-call lookup whose deadline has already passed sends no call', async () => {
+    const deadline = createDeadline(60_000, Date.now(), AbortSignal.abort());
+    try {
+      await expect(queryJobs(input('ai', someIds('ai', 3), deadline))).rejects.toMatchObject({ name: 'CiError', kind: 'timeout' });
+      expect(emulator.requests).toHaveLength(0);
+      expect(listenersOn(deadline)).toBe(0);
+    } finally {
+      deadline.dispose();
+    }
+  });
 });
