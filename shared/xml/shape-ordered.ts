@@ -9,7 +9,7 @@
  * the worst request's peak memory does not hold the parsed answer and its JSON in full together.
  */
 import { type OrderedEntry, TEXT, foldElement, nameOf } from './parse';
-import { type DriftCollector, type Json, type Shape, convert, own, shapeOf } from './shape';
+import { type DriftCollector, type Json, type Shape, type XmlValue, convert, own, shapeOf } from './shape';
 
 type Drift = DriftCollector | undefined;
 type Path = (string | number)[];
@@ -63,10 +63,13 @@ function shapeRepeated(elements: OrderedEntry[][], shape: Shape | undefined, dri
 
 function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>, drift: Drift, at: Path): Json {
   // Child elements grouped by name in order of first appearance (the key order `compact` gives),
-  // and the element's own text pieces joined.
-  const index = new Map<string, number>();
+  // and the element's own text pieces joined. Most names come once: a name's first element is kept
+  // as is, and only a repeated name gets a list of its elements, so an element costs no list and no
+  // map entry per child (shaping was a tenth of a lookup's allocations before the parser's).
   const names: string[] = [];
-  const groups: OrderedEntry[][][] = [];
+  const firsts: OrderedEntry[][] = [];
+  let repeated: Map<number, OrderedEntry[][]> | undefined;
+  let index: Map<string, number> | undefined;
   let text: string | undefined;
   for (const entry of children) {
     const piece = entry[TEXT];
@@ -76,12 +79,20 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
     }
     const name = nameOf(entry);
     if (name === undefined) continue;
-    const seen = index.get(name);
-    if (seen === undefined) {
-      index.set(name, names.length);
+    const element = entry[name] as OrderedEntry[];
+    const seen = index ? (index.get(name) ?? -1) : names.indexOf(name);
+    if (seen === -1) {
+      index?.set(name, names.length);
       names.push(name);
-      groups.push([entry[name] as OrderedEntry[]]);
-    } else (groups[seen] as OrderedEntry[][]).push(entry[name] as OrderedEntry[]);
+      firsts.push(element);
+      // A scan of a few names beats a map; a hostile element with thousands of names gets the map.
+      if (index === undefined && names.length === LINEAR_NAMES) index = new Map(names.map((n, i) => [n, i]));
+    } else {
+      repeated ??= new Map();
+      const all = repeated.get(seen);
+      if (all) all.push(element);
+      else repeated.set(seen, [firsts[seen] as OrderedEntry[], element]);
+    }
   }
   // The tree is consumed as it is shaped: each part can be collected once its JSON is built, so a
   // large answer is never held twice over (a third more peak memory for the worst request otherwise).
@@ -92,22 +103,24 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
 
   let props = shape.p;
   if (shape.by !== undefined) {
-    const byGroup = groups[index.get(shape.by) ?? -1];
-    const key = shape.by === TEXT ? text : byGroup?.length === 1 ? foldElement(byGroup[0] as OrderedEntry[]) : undefined;
+    let key: XmlValue | undefined;
+    if (shape.by === TEXT) key = text;
+    else {
+      const byIndex = index ? (index.get(shape.by) ?? -1) : names.indexOf(shape.by);
+      if (byIndex !== -1 && !repeated?.has(byIndex)) key = foldElement(firsts[byIndex] as OrderedEntry[]);
+    }
     // Own properties only: a Tag of `constructor` or `__proto__` is just a Tag we do not know.
     props = (typeof key === 'string' && own(shape.v, key)) || shape.f || props;
   }
   const out: { [key: string]: Json } = {};
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    const elements = groups[i] as OrderedEntry[][];
-    groups[i] = CONSUMED;
+    const first = firsts[i] as OrderedEntry[];
+    firsts[i] = CONSUMED_ELEMENT;
+    const all = repeated?.get(i);
     at.push(name);
     const childShape = shapeOf(props, name) ?? shape.m;
-    const converted =
-      elements.length === 1
-        ? shapeElement(elements[0] as OrderedEntry[], childShape, drift, at)
-        : shapeRepeated(elements, childShape, drift, at);
+    const converted = all === undefined ? shapeElement(first, childShape, drift, at) : shapeRepeated(all, childShape, drift, at);
     at.pop();
     // `out.__proto__ = x` would set the prototype instead of keeping CI's element.
     if (name === '__proto__') Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
@@ -121,7 +134,9 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
   return out;
 }
 
-const CONSUMED: OrderedEntry[][] = [];
+/** Past this many distinct child names, an element's names are looked up in a map instead of scanned. */
+const LINEAR_NAMES = 16;
+
 const CONSUMED_ELEMENT: OrderedEntry[] = [];
 
 /** Whether the element folds to '': no child element and no text. */

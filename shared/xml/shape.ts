@@ -57,12 +57,31 @@ export function decimalValue(text: string): number | undefined {
   // Most of CI's numbers are plain whole numbers short enough to be exact: no digit counting needed.
   if (text.length <= MAX_SIGNIFICANT_DIGITS && PLAIN_WHOLE.test(text)) return Number(text);
   if (!DECIMAL.test(text)) return undefined;
-  const mantissa = text.replace(/^[-+]/, '').split(/[eE]/)[0] as string;
-  const significant = mantissa.replace('.', '').replace(/^0+/, '');
-  const digits = mantissa.includes('.') ? significant.replace(/0+$/, '') : significant.replace(/0+$/, '');
-  if (digits.length > MAX_SIGNIFICANT_DIGITS) return undefined;
+  if (significantDigits(text) > MAX_SIGNIFICANT_DIGITS) return undefined;
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The digits of a decimal's mantissa from its first non-zero digit to its last (`0.00120` → 2,
+ * `1200` → 2, `1.5e300` → 2), counted in place: a large answer holds thousands of fractions
+ * (confidence scores), and slicing each into pieces to count them allocated more than its parse.
+ */
+function significantDigits(decimal: string): number {
+  let first = -1;
+  let last = -1;
+  let digit = 0;
+  for (let i = 0; i < decimal.length; i++) {
+    const c = decimal.charCodeAt(i);
+    if (c === 101 /* e */ || c === 69 /* E */) break;
+    if (c < 48 /* 0 */ || c > 57 /* 9 */) continue; // the sign or the point
+    if (c !== 48) {
+      if (first === -1) first = digit;
+      last = digit;
+    }
+    digit += 1;
+  }
+  return first === -1 ? 0 : last - first + 1;
 }
 
 const TRUE_TEXT = new Set(['true', '1']);

@@ -85,6 +85,24 @@ describe('shaping the ordered form gives what shaping the folded objects gives',
     }
   });
 
+  it('on elements with more distinct child names than a scan covers, names repeated on both sides of that point', () => {
+    const shape = familyShape('media');
+    const many = Array.from({ length: 40 }, (_, i) => `<N${i}>${i}</N${i}>`);
+    const cases = [
+      // Tag (the `by` field) and a repeated name only past the first sixteen names.
+      `<Response><JobsDetail>${many.join('')}<Tag>Transcode</Tag><N3>again</N3><Progress>1</Progress><Progress>2</Progress></JobsDetail></Response>`,
+      // Tag repeated (no variant chosen), the repeat of an early name after many others, and __proto__ late.
+      `<Response><JobsDetail><Tag>Transcode</Tag><N0>a</N0>${many.join('')}<Tag>Snapshot</Tag><N0>b</N0><__proto__>p</__proto__></JobsDetail></Response>`,
+      // Many repeated top-level lists, each name seen twice.
+      `<Response>${many.join('')}${many.join('')}<JobsDetail><Tag>Transcode</Tag></JobsDetail></Response>`,
+    ];
+    for (const xml of cases)
+      for (const limit of [1000, 1]) {
+        const result = both(xml, shape, 'Response', limit);
+        expect([xml, limit, result.new]).toEqual([xml, limit, result.old]);
+      }
+  });
+
   it('on generated documents under generated shapes', () => {
     const names = ['A', 'B', 'Tag', 'Job', 'constructor', 'toString', '__proto__'];
     const name = fc.constantFrom(...names);

@@ -232,4 +232,26 @@ describe('decimalValue on whole numbers', () => {
     expect(decimalValue('0000000000000000042')).toBe(42);
     expect(decimalValue('')).toBeUndefined();
   });
+
+  test('fractions, signs and exponents: the significant digits counted as the slicing reference counts them', () => {
+    // The reference: the mantissa without sign and exponent, its point and its outer zeros removed.
+    const reference = (text: string): number | undefined => {
+      if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return undefined;
+      const mantissa = text.replace(/^[-+]/, '').split(/[eE]/)[0] as string;
+      const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+      const value = Number(text);
+      return digits.length <= 15 && Number.isFinite(value) ? value : undefined;
+    };
+    const decimal = fc.stringMatching(/^[-+]?(?:[0-9]{0,12}\.?[0-9]{0,12}|\.[0-9]{1,20})(?:[eE][-+]?[0-9]{1,4})?$/);
+    fc.assert(
+      fc.property(fc.oneof(decimal, fc.string({ maxLength: 12 })), (text) => {
+        expect(decimalValue(text)).toBe(reference(text));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(decimalValue('0.000123456789012345')).toBe(0.000123456789012345);
+    expect(decimalValue('0.0001234567890123456')).toBeUndefined();
+    expect(decimalValue('-1.50e3')).toBe(-1500);
+    expect(decimalValue('1e999')).toBeUndefined();
+  });
 });
