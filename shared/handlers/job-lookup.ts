@@ -23,43 +23,27 @@ export interface LookupRequest {
  * Everything else (config, keys, trace) comes from the request's context.
  */
 export async function lookupJobs(req: LookupRequest, ctx: RouteContext, deadline: Deadline): Promise<CachedJobsResult> {
-  let result: CachedJobsResult;
-  // Recorded here rather than through recordingCi: one async layer less on every lookup.
-  try {
-    result = await queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache);
-  } catch (err) {
-    recordFailure(ctx, err);
-    throw err;
-  }
-  recordResult(ctx, result);
+  const result = await recordingCi(ctx, queryJobsCached(lookupInput(req, ctx, deadline), ctx.config.cache));
   ctx.trace.drift = driftForLog(result);
   return result;
 }
 
 /**
  * Awaits a lookup and records in the request's trace what CI answered it, or what CI had answered
- * before it failed: with lookupJobs, the one place the trace learns about CI.
+ * before it failed: the one place the trace learns about CI.
  */
 export async function recordingCi<T extends JobsResult>(ctx: RouteContext, lookup: Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await lookup;
   } catch (err) {
-    recordFailure(ctx, err);
+    if (err instanceof CiError && err.info.answers) recordCiAnswers(ctx.trace, err.info.answers.requestIds, err.info.answers.lastStatus);
     throw err;
   }
-  recordResult(ctx, result);
-  return result;
-}
-
-function recordFailure(ctx: RouteContext, err: unknown): void {
-  if (err instanceof CiError && err.info.answers) recordCiAnswers(ctx.trace, err.info.answers.requestIds, err.info.answers.lastStatus);
-}
-
-function recordResult(ctx: RouteContext, result: JobsResult): void {
   // Each CI call of a lookup that succeeds ended on a 200; one answered from the cache asked CI nothing.
   const askedCi = !('cache' in result) || result.cache !== 'hit';
   recordCiAnswers(ctx.trace, result.upstreamRequestIds, askedCi ? 200 : undefined);
+  return result;
 }
 
 /** Checks a lookup and builds the signed CI query it becomes; the callback route runs it uncached. */
