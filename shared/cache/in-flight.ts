@@ -5,8 +5,9 @@
  * The shared call gets its own cancellation that fires only when every caller waiting on it has
  * given up; a caller whose own signal fires stops waiting at once (with `onAbort()`'s error)
  * while the call goes on for the others. That cancellation is a light Cancellation, not an
- * AbortController: a lookup that is one call makes no AbortSignal at all (docs/performance.md). Its time budget is that of the caller who can wait
- * longest, so a joiner with time to spare is not denied a retry because the starter is in a hurry.
+ * AbortController: a lookup that is one call makes no AbortSignal at all (docs/performance.md).
+ * Its time budget is that of the caller who can wait longest, so a joiner with time to spare is
+ * not denied a retry because the starter is in a hurry.
  */
 import { type Cancel, type Cancelable, Cancellation, listen, signalOf, unlisten } from '../cancel';
 
