@@ -20,9 +20,16 @@ type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: numb
 // Throwaway keys known only to this process and its emulator.
 const KEYS = { secretId: 'AKIDTRAINCODECACHE001', secretKey: 'train-code-cache-not-a-secret', sessionToken: 'train-token' };
 
+/** What of the builder's environment the training process keeps: nothing the function reads. */
+const KEPT_ENV = new Set(['PATH', 'HOME', 'TMPDIR', 'LANG']);
+
 async function main(dir: string): Promise<void> {
   const file = resolve(dir, 'function.js');
   const emulator = await startEmulator({ keys: KEYS, record: false });
+  // The function trains on the emulator's settings alone: a setting of the builder's shell
+  // (AUTH_MODE, REDIS_URL, CACHE_*, ...) would otherwise fail a training lookup, or train it
+  // against a live Redis. The process exits once the cache is written.
+  for (const name of Object.keys(process.env)) if (!KEPT_ENV.has(name)) delete process.env[name];
   Object.assign(process.env, {
     CI_ENDPOINT: emulator.endpoint,
     CI_BUCKET: 'examplebucket-1250000000',

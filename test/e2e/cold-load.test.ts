@@ -138,3 +138,18 @@ function flipFirstByte(file: string): void {
   bytes[0] = bytes[0]! ^ 0xff;
   writeFileSync(file, bytes);
 }
+
+test('the build trains the cache whatever the builder’s shell has set for the function', async () => {
+  // A copy without its cache: the trainer writes a new one there, not into the dist other tests load.
+  const dir = copyOfDist((d) => rmSync(join(d, 'function.cache')));
+  const trainer = resolve(DIST, '..', '.build', 'train-code-cache.js');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    // Each of these fails a training lookup, or points it at a Redis, if the trainer reads it.
+    AUTH_MODE: 'apikey',
+    REDIS_URL: 'redis://127.0.0.1:1',
+    CACHE_TERMINAL_TTL_S: 'not-a-number',
+  };
+  await run(process.execPath, [trainer, dir], { env, timeout: 120_000 });
+  expect((await coldRun(dir)).codeCache).toBe('accepted');
+}, 180_000);
