@@ -1,9 +1,16 @@
 /**
  * Build step: writes `<dir>/function.cache`, the V8 code cache the deployed entry point loads the
  * function with (functions/job-status/load.ts, shared/boot/code-cache.ts). The built function
- * answers one GET lookup per job family from the CI emulator on loopback first, so the cache holds
- * the bytecode of what a lookup runs, not only of the top level. Bundled by scripts/build.mjs after
- * generated/ exists; run as `node dist/.build/train-code-cache.js dist/job-status`.
+ * answers one GET lookup from the CI emulator on loopback first, so the cache holds the bytecode of
+ * what a lookup runs, not only of the top level. Bundled by scripts/build.mjs after generated/
+ * exists; run as `node dist/.build/train-code-cache.js dist/job-status`.
+ *
+ * One lookup, not one per family: measured in fresh processes (docs/performance.md, "Code cache"),
+ * a cache taken after 15 lookups made the first request ~5 ms CPU slower than one taken after one,
+ * and slower the more lookups ran first (1 < 15 < 60 media lookups), for the families it had been
+ * trained on and the others alike. The lookup path is shared by every family (their validators and
+ * shapes are separate files, not in this cache), so one lookup already covers almost all of it
+ * (252 of 261 kB); what only another family runs is compiled on that family's first request.
  *
  * The cache fits only the Node (V8 version and flags) that runs this script: build with the
  * runtime's Node version to get the saving there (docs/deploy.md). Elsewhere V8 refuses it and the
@@ -41,16 +48,16 @@ async function main(dir: string): Promise<void> {
   const requireBeside = createRequire(file);
   const { script } = compileBundle(file, undefined);
   const fn = runBundle(script, file, requireBeside) as { main_handler: Handler; shutdown: () => Promise<void> };
-  const firstJobs = new Map<string, string>();
-  for (const job of emulator.jobs.values()) if (!firstJobs.has(job.family)) firstJobs.set(job.family, job.jobId);
+  // The emulator's first job, whichever family that is: see the header for why only one.
+  const first = emulator.jobs.values().next();
+  if (first.done === true) throw new Error('the emulator has no job to train on');
+  const { family, jobId } = first.value;
   const log = console.log;
   console.log = () => undefined; // the function's request log lines
   try {
-    for (const [family, jobId] of firstJobs) {
-      const event = { httpMethod: 'GET', path: `/jobs/${family}/${jobId}`, headers: { host: 'build.local' }, queryString: {}, body: '' };
-      const res = await fn.main_handler(event, { request_id: `train-${family}` });
-      if (res.statusCode !== 200) throw new Error(`training lookup ${family}/${jobId} answered ${res.statusCode}: ${res.body}`);
-    }
+    const event = { httpMethod: 'GET', path: `/jobs/${family}/${jobId}`, headers: { host: 'build.local' }, queryString: {}, body: '' };
+    const res = await fn.main_handler(event, { request_id: `train-${family}` });
+    if (res.statusCode !== 200) throw new Error(`training lookup ${family}/${jobId} answered ${res.statusCode}: ${res.body}`);
   } finally {
     console.log = log;
     await fn.shutdown();
@@ -59,7 +66,7 @@ async function main(dir: string): Promise<void> {
   const cache = cacheFileContents(script, file);
   writeFileSync(join(dir, 'function.cache'), cache);
   console.log(
-    `code cache: ${(cache.length / 1024).toFixed(1)} kB → ${join(dir, 'function.cache')} (${firstJobs.size} training lookups, Node ${process.version})`,
+    `code cache: ${(cache.length / 1024).toFixed(1)} kB → ${join(dir, 'function.cache')} (trained on one ${family} lookup, Node ${process.version})`,
   );
 }
 
