@@ -95,8 +95,9 @@ copyFileSync('dist/openapi.json', 'dist/job-status-web/openapi.json');
 writeFileSync('dist/job-status-web/scf_bootstrap', SCF_BOOTSTRAP, { mode: 0o755 });
 chmodSync('dist/job-status-web/scf_bootstrap', 0o755); // mode above is masked by the umask
 
-// function.cache: the bytecode of function.js after one lookup per family against the emulator, each in a fresh process. Built
-// here, after generated/ exists, as the trainer imports the emulator (scripts/train-code-cache.ts).
+// function.cache: the bytecode of function.js after one lookup per family against the emulator,
+// each in a fresh process. Built here, after generated/ exists, as the trainer imports the
+// emulator (scripts/train-code-cache.ts).
 await build({ ...node, entryPoints: ['scripts/train-code-cache.ts'], outdir: 'dist/.build', packages: 'external' });
 execFileSync(process.execPath, ['dist/.build/train-code-cache.js', 'dist/job-status'], { stdio: 'inherit' });
 
