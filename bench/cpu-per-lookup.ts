@@ -48,7 +48,7 @@ export async function startLookupWorkers(variants: LookupVariant[]): Promise<Loo
 
 export async function cpuPerLookup(
   workers: LookupWorkers,
-  job: { family: string; id: string },
+  jobs: { family: string; id: string }[],
   rounds: number,
   blockMs: number,
 ): Promise<Map<string, LookupCost>> {
@@ -57,7 +57,7 @@ export async function cpuPerLookup(
   const gcMs = new Map(names.map((n) => [n, 0]));
   const wall = new Map(names.map((n) => [n, [] as number[]]));
   const calls = new Map(names.map((n) => [n, 0]));
-  const request: BlockRequest = { family: job.family, id: job.id, ms: blockMs };
+  const request: BlockRequest = { jobs: jobs.map(({ family, id }) => ({ family, id })), ms: blockMs };
   for (let round = -WARM_UP_ROUNDS; round < rounds; round++) {
     for (const name of shuffled(names)) {
       const r = await ask<BlockResult>(workers.get(name)!, request);

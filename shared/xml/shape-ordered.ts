@@ -112,7 +112,12 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
     // Own properties only: a Tag of `constructor` or `__proto__` is just a Tag we do not know.
     props = (typeof key === 'string' && own(shape.v, key)) || shape.f || props;
   }
-  const out: { [key: string]: Json } = {};
+  // Null prototype: V8 keeps such an object in dictionary mode, under one map shared by all of them.
+  // A job's object otherwise gets a hidden class per Tag and per field order CI sends, so with ids
+  // rotating over the families the property loads that read it (each family's ajv validator, the
+  // merge) went megamorphic: docs/performance.md, "Ids rotating over all families".
+  // It also makes `out.__proto__ = x` a plain own property, as CI's element must stay.
+  const out = Object.create(null) as { [key: string]: Json };
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const first = firsts[i] as OrderedEntry[];
@@ -122,9 +127,7 @@ function shapeObject(children: OrderedEntry[], shape: Extract<Shape, { k: 'o' }>
     const childShape = shapeOf(props, name) ?? shape.m;
     const converted = all === undefined ? shapeElement(first, childShape, drift, at) : shapeRepeated(all, childShape, drift, at);
     at.pop();
-    // `out.__proto__ = x` would set the prototype instead of keeping CI's element.
-    if (name === '__proto__') Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
-    else out[name] = converted;
+    out[name] = converted;
   }
   if (text !== undefined) {
     at.push(TEXT);
