@@ -155,7 +155,7 @@ async function main() {
     { name: 'SDK reference: main_handler', module: SDK, env: functionEnv(emulator.endpoint, 'off') },
     { name: 'ours: main_handler, cache hit (no CI call)', module: OURS, env: functionEnv(emulator.endpoint, 'on') },
   ];
-  const [floorName, oursName, sdkName] = lookupVariants.map((v) => v.name) as [string, string, string];
+  const [floorName, oursName, sdkName, cacheHitName] = lookupVariants.map((v) => v.name) as [string, string, string, string];
   const workers = await startLookupWorkers(lookupVariants);
   const meanBytes = bodies.all.reduce((sum, j) => sum + bodyBytes(bodies.dir, j), 0) / bodies.all.length;
   // label, the jobs each block's calls take in turn, the body column.
@@ -173,7 +173,6 @@ async function main() {
   let large100k = { ours: NaN, floor: NaN, sdk: NaN };
   let rotating = { ours: NaN, floor: NaN, sdk: NaN };
   const latency: Record<string, number[]> = {};
-  const cacheHitName = lookupVariants[3]!.name;
   for (const [label, jobs, size] of cpuBodies) {
     const large = jobs[0] === bodies.large;
     const rotates = jobs.length > 1;

@@ -29,6 +29,8 @@ type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: numb
 // Throwaway keys known only to this process and its emulator.
 const KEYS = { secretId: 'AKIDTRAINCODECACHE001', secretKey: 'train-code-cache-not-a-secret', sessionToken: 'train-token' };
 
+const runLink = promisify(execFile);
+
 /** What of the builder's environment the training processes keep: nothing the function reads. */
 const KEPT_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
 
@@ -54,7 +56,7 @@ async function train(dir: string): Promise<void> {
   try {
     // Not execFileSync: that would block this process's emulator, which the child's lookup needs.
     for (const [family, jobId] of firstJobs)
-      await promisify(execFile)(process.execPath, [__filename, '--link', dir, family, jobId], { env, timeout: 60_000 });
+      await runLink(process.execPath, [__filename, '--link', dir, family, jobId], { env, timeout: 60_000 });
   } finally {
     await emulator.close();
   }
